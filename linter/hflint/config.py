@@ -1,0 +1,145 @@
+"""Configuration: ``.hflint.yaml`` (or ``.hflint.yml``) at the repo root, else
+``[tool.hflint]`` in its ``pyproject.toml``; ``--config`` names a file; CLI flags win.
+
+A config inside a repo you did not write can switch rules off, so ``--isolated`` ignores it
+(use it when scanning a downloaded repo). A broken config is an error with file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hflint import _paths
+from hflint.decide import PathIgnore
+from hflint.finding import Severity
+from hflint.globs import check_glob
+from hflint.yamlfile import YamlError, load_yaml
+
+CONFIG_NAMES = (".hflint.yaml", ".hflint.yml")
+
+
+class ConfigError(Exception):
+    def __init__(self, file: str, message: str, line: int | None = None) -> None:
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str | None = None
+    select: tuple[str, ...] = ("ALL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    rules: tuple[Path, ...] = ()
+    exclude: tuple[str, ...] = ()
+    per_path_ignores: tuple[PathIgnore, ...] = ()
+    fail_on: Severity | None = Severity.ERROR
+
+    @property
+    def selectors(self) -> tuple[str, ...]:
+        return self.select + self.extend_select
+
+
+def find_config(root: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return pyproject  # let load_config report the problem
+        if "hflint" in data.get("tool", {}):
+            return pyproject
+    return None
+
+
+def load_config(path: Path) -> Config:
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(shown, f"cannot read config: {exc}") from None
+    if path.suffix == ".toml":
+        raw, line_of = _from_toml(shown, text)
+    else:
+        try:
+            doc = load_yaml(text, max_nodes=20_000)
+        except YamlError as exc:
+            raise ConfigError(shown, exc.message, exc.line) from None
+        raw, line_of = ({} if doc.value is None else doc.value), doc.line_of
+    if not isinstance(raw, dict):
+        raise ConfigError(shown, "the config must be a mapping of keys to values", 1)
+    raw = _plain(raw)
+    for error in sorted(_validator().iter_errors(raw), key=lambda e: list(map(str, e.path))):
+        where = "/".join(map(str, error.path)) or "(top level)"
+        raise ConfigError(shown, f"{where}: {error.message}", line_of(tuple(error.path)))
+    return _build(raw, path, line_of)
+
+
+def _from_toml(shown: str, text: str) -> tuple[Any, Any]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(shown, str(exc)) from None
+    lines = text.splitlines()
+    header = next((i + 1 for i, ln in enumerate(lines) if ln.strip() == "[tool.hflint]"), None)
+    return data.get("tool", {}).get("hflint", {}), lambda _path: header
+
+
+def _plain(value: Any) -> Any:
+    """Dates (YAML/TOML) become ISO strings so one JSON Schema checks both formats."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((_paths.schemas_dir() / "config.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def _build(raw: dict[str, Any], path: Path, line_of: Any) -> Config:
+    shown = str(path)
+    globs: list[tuple[tuple[str | int, ...], str]] = [(("exclude", i), g) for i, g in enumerate(raw.get("exclude", []))]
+    ignores = []
+    for i, entry in enumerate(raw.get("per-path-ignores", [])):
+        paths = entry["path"] if isinstance(entry["path"], list) else [entry["path"]]
+        globs += [(("per-path-ignores", i, "path"), g) for g in paths]
+        expires = None
+        if "expires" in entry:
+            try:
+                expires = dt.date.fromisoformat(entry["expires"])
+            except ValueError:
+                raise ConfigError(shown, f"per-path-ignores/{i}/expires: not a date", line_of(("per-path-ignores", i))) from None
+        ignores.append(PathIgnore(tuple(paths), tuple(entry["rules"]), entry["reason"], expires))
+    for where, glob in globs:
+        if (bad := check_glob(glob)) is not None:
+            raise ConfigError(shown, f"{'/'.join(map(str, where))}: bad glob: {bad}", line_of(where))
+    fail_on = raw.get("fail-on", "error")
+    return Config(
+        source=shown,
+        select=tuple(raw.get("select", ("ALL",))),
+        extend_select=tuple(raw.get("extend-select", ())),
+        ignore=tuple(raw.get("ignore", ())),
+        severity={k: Severity.parse(v) for k, v in raw.get("severity", {}).items()},
+        rules=tuple((path.parent / p) for p in raw.get("rules", ())),
+        exclude=tuple(raw.get("exclude", ())),
+        per_path_ignores=tuple(ignores),
+        fail_on=None if fail_on == "none" else Severity.parse(fail_on),
+    )

@@ -1,0 +1,70 @@
+"""The one record that flows from check kinds to reporters.
+
+Findings are created complete by a check kind (or by the engine for HF001-HF003) and are
+never mutated; the only later change is the suppression reason, set with
+``dataclasses.replace`` by the decision stage.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``>=`` answers "at or above the fail-on threshold"."""
+
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {text!r} (expected error, warning or note)"
+            ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A 1-based line/column span in a text file."""
+
+    start_line: int
+    start_column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    path: str  # repo-relative POSIX path; the expected path for a missing file
+    message: str
+    severity: Severity
+    region: Region | None = None  # only for text files
+    pointer: str | None = None  # JSON pointer, tensor name, archive member, ...
+    suppressed_by: str | None = None  # the reason given in config, when suppressed
+
+    @property
+    def fingerprint(self) -> str:
+        """Line-independent identity, stable across edits that move the finding.
+
+        Keyed by rule, path and the logical position (pointer) when there is one, else the
+        message; messages never carry line numbers, so moving a finding keeps its key.
+        """
+        logical = f"@{self.pointer}" if self.pointer else self.message
+        key = "\x1f".join((self.rule_id, self.path, logical))
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        line = self.region.start_line if self.region else 0
+        col = (self.region.start_column or 0) if self.region else 0
+        return (self.path, line, col, self.rule_id, self.pointer or "", self.message)

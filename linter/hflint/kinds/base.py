@@ -1,0 +1,68 @@
+"""The interface every check kind module satisfies, and helpers they share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from hflint.finding import Finding
+from hflint.repo import CannotAnalyse, Repo
+from hflint.rule import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Unanalysable:
+    """A file a check could not analyse; the engine turns it into one HF001 finding.
+
+    ``covered_by`` names a check kind whose own rule already reports this exact problem
+    (e.g. a JSON syntax error is HF201, of kind json-parse): when such a rule is active and
+    reported the file, the HF001 would only repeat it.
+    """
+
+    path: str
+    reason: str
+    covered_by: str | None = None
+
+
+Result = Finding | Unanalysable
+
+
+class CheckKind(Protocol):
+    """A module with these names; registered by name in ``hflint.kinds.KINDS``."""
+
+    #: JSON Schema for the rule's ``params:``, applied when the pack is loaded.
+    PARAMS_SCHEMA: Mapping[str, Any]
+    #: Placeholders the kind fills in message templates (``path`` is always there).
+    FIELDS: frozenset[str]
+
+    def check(self, rule: Rule, repo: Repo) -> Iterator[Result]: ...
+
+    def validate(self, rule: Rule) -> list[str]:
+        """Problems with the rule beyond its params schema (e.g. a missing schema file)."""
+        ...
+
+
+def no_extra_validation(rule: Rule) -> list[str]:
+    return []
+
+
+def each_file(
+    rule: Rule,
+    repo: Repo,
+    check_file: Callable[[str], Iterable[Result]],
+    *,
+    covered_by: str | None = None,
+) -> Iterator[Result]:
+    """Run ``check_file`` on every file the rule applies to, isolating failures per file.
+
+    CannotAnalyse becomes Unanalysable; any other exception is a bug in the kind, reported
+    as HF001 for that file so the scan goes on (flake8 does the same with E902).
+    """
+    for path in repo.select(rule.files, rule.exclude):
+        try:
+            yield from check_file(path)
+        except CannotAnalyse as exc:
+            yield Unanalysable(path, exc.reason, covered_by)
+        except Exception as exc:  # a bug in a kind must not end the scan
+            yield Unanalysable(path, f"internal error in check kind {rule.kind}: {type(exc).__name__}: {exc}")

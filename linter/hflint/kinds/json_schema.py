@@ -1,0 +1,94 @@
+"""Kind ``json-schema``: a JSON file checked against a JSON Schema (HF202, HF203, org packs).
+
+``schema`` is a path relative to the pack file, or ``hflint:<path>`` for a schema shipped in
+hflint's own ``rules/`` folder, so an organisation pack can reuse or replace the built-ins.
+Each violation is a finding with its JSON pointer and source line. Schemas never fetch
+remote ``$ref``s (jsonschema's referencing raises instead of downloading).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from hflint import _paths
+from hflint.finding import Region
+from hflint.jsonfile import locate, pointer
+from hflint.kinds.base import Result, each_file
+from hflint.repo import CannotAnalyse, Repo
+from hflint.rule import Rule
+
+PARAMS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "schema": {"type": "string", "minLength": 1},
+        "max-errors": {"type": "integer", "minimum": 1},
+    },
+    "required": ["schema"],
+    "additionalProperties": False,
+}
+FIELDS = frozenset({"detail", "pointer"})
+_DETAIL_MAX = 240
+
+
+def schema_path(rule: Rule) -> Path:
+    ref: str = rule.params["schema"]
+    if ref.startswith("hflint:"):
+        return _paths.rules_dir() / ref.removeprefix("hflint:")
+    return rule.source.parent / ref
+
+
+@functools.cache
+def _validator(path: Path) -> Any:
+    from jsonschema import validators  # lazy: jsonschema costs ~100 ms to import
+
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    cls = validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def validate(rule: Rule) -> list[str]:
+    path = schema_path(rule)
+    if not path.is_file():
+        return [f"params.schema: no schema file at {path}"]
+    try:
+        _validator(path)
+    except (OSError, ValueError) as exc:
+        return [f"params.schema: {path.name} is not valid JSON: {exc}"]
+    except Exception as exc:  # jsonschema.SchemaError and friends stay inside this kind
+        return [f"params.schema: {path.name} is not a valid JSON Schema: {_first_line(exc)}"]
+    return []
+
+
+def _first_line(exc: Exception) -> str:
+    text = getattr(exc, "message", None) or str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _DETAIL_MAX else text[: _DETAIL_MAX - 3] + "..."
+
+
+def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    validator = _validator(schema_path(rule))
+    limit: int = rule.params.get("max-errors", 50)
+
+    def check_file(path: str) -> Iterator[Result]:
+        doc = repo.json(path)
+        try:
+            errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+        except RecursionError:
+            raise CannotAnalyse("nesting is too deep to validate") from None
+        for error in errors[:limit]:
+            ptr = pointer(*error.absolute_path)
+            where = locate(repo.text(path), ptr)
+            region = Region(*where) if where else None
+            yield rule.finding(path, region=region, pointer=ptr or "/", detail=_shorten(error.message))
+        if len(errors) > limit:
+            yield rule.finding(path, detail=f"{len(errors) - limit} more schema errors not shown")
+
+    yield from each_file(rule, repo, check_file, covered_by="json-parse")

@@ -1,0 +1,233 @@
+"""The scanned repository: a hostile directory tree, listed once and parsed at most once.
+
+Listing never follows a symlink out of the root (HF003), never opens a FIFO or device (a read
+would block forever), and notes Git LFS pointer files (HF002): they stand in for weights that
+were not fetched, so content checks do not see them as weight files.
+Parsed artifacts are cached per file, so every rule that needs ``config.json`` shares one parse.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
+
+from hflint.globs import matches
+
+T = TypeVar("T")
+
+# git-lfs docs/spec.md: a pointer is a small text file starting with this line; "hawser" is
+# the pre-release spelling that the spec says parsers should still accept.
+LFS_PREFIXES = (b"version https://git-lfs.github.com/spec/", b"version https://hawser.github.com/spec/")
+LFS_POINTER_MAX_BYTES = 1024
+DEFAULT_MAX_FILES = 200_000
+# Large enough for the biggest real tokenizer.json files (tens of MB), small enough that a
+# multi-GB file named config.json is refused rather than decoded.
+MAX_TEXT_BYTES = 128 * 1024 * 1024
+
+
+class CannotAnalyse(Exception):
+    """The file cannot be analysed (too large, unreadable, not a regular file...)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ParseError(CannotAnalyse):
+    """The file's syntax is broken; line and column are 1-based when known."""
+
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class RepoEvent:
+    """Something listing found: kind is 'lfs-pointer', 'symlink-escape' or 'unreadable'."""
+
+    kind: str
+    path: str
+    detail: str
+
+
+class Repo:
+    def __init__(
+        self,
+        root: Path,
+        exclude: Iterable[str] = (),
+        *,
+        max_files: int = DEFAULT_MAX_FILES,
+    ) -> None:
+        self.root = root.resolve()
+        self._exclude = tuple(exclude)
+        self._sizes: dict[str, int] = {}
+        self._lfs: set[str] = set()
+        self._cache: dict[tuple[str, str], Any] = {}
+        self.events: list[RepoEvent] = []
+        self.current: str | None = None  # last file a check asked for, for HF001 on a crash
+        self._list(max_files)
+        self.files: tuple[str, ...] = tuple(sorted(self._sizes))
+
+    # -- listing -----------------------------------------------------------------------
+
+    def _inside(self, real: str) -> bool:
+        root = str(self.root)
+        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+    def _list(self, max_files: int) -> None:
+        stack = [""]
+        while stack:
+            rel_dir = stack.pop()
+            try:
+                with os.scandir(self.root / rel_dir if rel_dir else self.root) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                self.events.append(RepoEvent("unreadable", rel_dir, f"cannot list directory: {exc.strerror}"))
+                continue
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                if entry.name == ".git" and rel_dir == "":
+                    continue  # version-control metadata, not repository content
+                if matches(rel, self._exclude):
+                    continue
+                if len(self._sizes) >= max_files:
+                    self.events.append(
+                        RepoEvent("unreadable", "", f"more than {max_files} files; the rest were not scanned")
+                    )
+                    return
+                self._add(entry, rel, stack)
+
+    def _add(self, entry: os.DirEntry[str], rel: str, stack: list[str]) -> None:
+        try:
+            if entry.is_symlink():
+                self._add_symlink(entry, rel)
+                return
+            st = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            self.events.append(RepoEvent("unreadable", rel, f"cannot stat: {exc.strerror}"))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            stack.append(rel)
+        elif stat.S_ISREG(st.st_mode):
+            self._add_file(rel, st.st_size)
+        else:
+            self.events.append(RepoEvent("unreadable", rel, "not a regular file (FIFO, socket or device)"))
+
+    def _add_symlink(self, entry: os.DirEntry[str], rel: str) -> None:
+        target = os.readlink(entry.path)
+        real = os.path.realpath(entry.path)
+        if not self._inside(real):
+            self.events.append(RepoEvent("symlink-escape", rel, target))
+            return
+        try:
+            st = os.stat(real)
+        except OSError:
+            self.events.append(RepoEvent("unreadable", rel, f"dangling symlink to {target}"))
+            return
+        if stat.S_ISREG(st.st_mode):
+            self._add_file(rel, st.st_size)
+        # A symlinked directory inside the root is not descended: its files are listed at
+        # their real path, and not following it rules out link cycles.
+
+    def _add_file(self, rel: str, size: int) -> None:
+        self._sizes[rel] = size
+        if size <= LFS_POINTER_MAX_BYTES:
+            try:
+                with self._open_checked(rel) as fh:
+                    head = fh.read(64)
+            except OSError as exc:
+                self.events.append(RepoEvent("unreadable", rel, f"cannot read: {exc.strerror}"))
+                return
+            if head.startswith(LFS_PREFIXES):
+                self._lfs.add(rel)
+                self.events.append(RepoEvent("lfs-pointer", rel, f"{size}-byte pointer"))
+
+    # -- queries -----------------------------------------------------------------------
+
+    def exists(self, rel: str) -> bool:
+        """True for any listed file, LFS pointers included."""
+        return rel in self._sizes
+
+    def is_lfs_pointer(self, rel: str) -> bool:
+        return rel in self._lfs
+
+    def size(self, rel: str) -> int:
+        return self._sizes[rel]
+
+    def select(self, include: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
+        """Content files matching the globs; LFS pointers are left out (HF002 covers them)."""
+        inc, exc = tuple(include), tuple(exclude)
+        return [
+            f for f in self.files if f not in self._lfs and matches(f, inc) and not matches(f, exc)
+        ]
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _open_checked(self, rel: str) -> BinaryIO:
+        full = os.path.join(self.root, rel)
+        if not self._inside(os.path.realpath(full)):
+            raise CannotAnalyse("resolves outside the repository")
+        # O_NONBLOCK: if the file was swapped for a FIFO after listing, open must not hang.
+        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise CannotAnalyse("not a regular file")
+        return os.fdopen(fd, "rb")
+
+    def open(self, rel: str) -> BinaryIO:
+        """Open a listed file for bounded reads; the caller reads only what it needs."""
+        self.current = rel
+        try:
+            return self._open_checked(rel)
+        except OSError as exc:
+            raise CannotAnalyse(f"cannot open: {exc.strerror}") from None
+
+    def read_bytes(self, rel: str, limit: int) -> bytes:
+        """The whole file, when it is at most ``limit`` bytes; CannotAnalyse otherwise."""
+        size = self._sizes.get(rel, 0)
+        if size > limit:
+            raise CannotAnalyse(f"file is {size} bytes, over the {limit}-byte limit for this check")
+        with self.open(rel) as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise CannotAnalyse(f"file grew past the {limit}-byte limit while being read")
+        return data
+
+    def cached(self, rel: str, key: str, parse: Callable[[], T]) -> T:
+        """Parse once per (file, key) for every rule; a CannotAnalyse is cached too."""
+        self.current = rel
+        slot = (rel, key)
+        if slot not in self._cache:
+            try:
+                self._cache[slot] = parse()
+            except CannotAnalyse as exc:
+                self._cache[slot] = exc
+        value = self._cache[slot]
+        if isinstance(value, CannotAnalyse):
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def text(self, rel: str) -> str:
+        """The file decoded as strict UTF-8 (a BOM is kept: JSON loaders reject it too)."""
+
+        def parse() -> str:
+            data = self.read_bytes(rel, MAX_TEXT_BYTES)
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data.count(b"\n", 0, exc.start) + 1
+                column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+                raise ParseError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
+
+        return self.cached(rel, "text", parse)
+
+    def json(self, rel: str) -> Any:
+        """The parsed JSON value (see hflint.jsonfile for the rules)."""
+        from hflint.jsonfile import parse_json
+
+        return self.cached(rel, "json", lambda: parse_json(self.text(rel)))

@@ -1,0 +1,81 @@
+"""A rule as loaded from a pack: data only, plus the one helper that makes its findings."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hflint.finding import Finding, Region, Severity
+
+
+@dataclass(frozen=True)
+class Docs:
+    what: str
+    why: str
+    example: str
+    fix: str
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    id: str
+    name: str
+    title: str  # one line: SARIF shortDescription, `hflint rules` listing
+    severity: Severity
+    kind: str
+    message: str
+    docs: Docs
+    pack: str
+    source: Path  # the pack file, for error messages and relative schema paths
+    files: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    precision: str = "high"
+    security_severity: float | None = None
+    active: bool = True  # False while the rule's check kind is not implemented yet
+    line: int | None = None  # where the rule starts in its pack file
+
+    def finding(
+        self,
+        path: str,
+        *,
+        region: Region | None = None,
+        pointer: str | None = None,
+        **fields: object,
+    ) -> Finding:
+        """A finding of this rule; ``fields`` (and path, pointer) fill the message template."""
+        return Finding(
+            rule_id=self.id,
+            path=path,
+            message=render(self.message, {"path": path, "pointer": pointer or "", **fields}),
+            severity=self.severity,
+            region=region,
+            pointer=pointer,
+        )
+
+
+def template_fields(template: str) -> list[str]:
+    """The placeholder names in a message template; ValueError when it is malformed."""
+    names = []
+    for _literal, name, spec, conversion in string.Formatter().parse(template):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(f"placeholder {{{name}}} must be a plain {{name}}")
+        names.append(name)
+    return names
+
+
+def render(template: str, fields: dict[str, object]) -> str:
+    # Templates were checked at load time to use only plain names the kind provides, so
+    # format_map cannot reach attributes; a missing field shows as <name> instead of failing.
+    return string.Formatter().vformat(template, (), _Fields(fields))
+
+
+class _Fields(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"

@@ -1,0 +1,225 @@
+"""Load and validate YAML rule packs; every problem is reported, none is skipped.
+
+A pack is validated in three layers: the pack JSON Schema (shape and field formats), then
+each rule against its check kind (known kind, params schema, message placeholders, globs,
+kind-specific checks), then across packs (duplicate ids and names, overrides that match no
+rule). Any problem makes the load fail (exit 2) with file, line and rule id; checkov's
+warn-and-skip of bad policies is exactly what this avoids.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hflint import _paths
+from hflint.finding import Severity
+from hflint.globs import check_glob
+from hflint.rule import Docs, Rule, template_fields
+from hflint.yamlfile import YamlDoc, YamlError, load_yaml
+
+BUILTIN_PREFIX = "HF"
+MAX_PACK_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PackProblem:
+    file: str
+    message: str
+    rule_id: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        rule = f" {self.rule_id}:" if self.rule_id else ""
+        return f"{where}:{rule} {self.message}"
+
+
+class PackError(Exception):
+    def __init__(self, problems: Sequence[PackProblem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    source: Path
+    description: str
+    rules: tuple[Rule, ...]
+    severity_overrides: dict[str, Severity]
+
+
+def builtin_pack_paths() -> list[Path]:
+    return sorted(_paths.rules_dir().glob("*.yaml"))
+
+
+@functools.cache
+def _pack_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((_paths.schemas_dir() / "rulepack.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def load_packs(extra: Iterable[Path] = (), *, builtin: bool = True) -> list[Pack]:
+    """Built-in packs then ``extra`` packs, cross-checked; PackError lists every problem."""
+    sources = [(p, True) for p in builtin_pack_paths()] if builtin else []
+    sources += [(Path(p), False) for p in extra]
+    packs: list[Pack] = []
+    problems: list[PackProblem] = []
+    for path, is_builtin in sources:
+        pack, found = load_pack(path, builtin=is_builtin)
+        problems += found
+        if pack is not None:
+            packs.append(pack)
+    problems += _cross_check(packs)
+    if problems:
+        raise PackError(problems)
+    return packs
+
+
+def load_pack(path: Path, *, builtin: bool = False) -> tuple[Pack | None, list[PackProblem]]:
+    shown = str(path)
+    try:
+        if path.stat().st_size > MAX_PACK_BYTES:
+            return None, [PackProblem(shown, f"pack is larger than {MAX_PACK_BYTES} bytes")]
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [PackProblem(shown, f"cannot read rule pack: {exc}")]
+    try:
+        doc = load_yaml(text)
+    except YamlError as exc:
+        return None, [PackProblem(shown, exc.message, line=exc.line)]
+    if not isinstance(doc.value, dict):
+        return None, [PackProblem(shown, "a rule pack is a mapping with 'pack' and 'rules' keys", line=1)]
+    problems = _schema_problems(shown, doc)
+    if problems:
+        return None, problems
+    raw = doc.value
+    rules: list[Rule] = []
+    for index, item in enumerate(raw["rules"]):
+        rule = _build_rule(item, raw["pack"], path, doc.line_of(("rules", index)))
+        found = _rule_problems(rule, builtin)
+        problems += [PackProblem(shown, msg, rule.id, rule.line) for msg in found]
+        rules.append(rule)
+    overrides = {k: Severity.parse(v) for k, v in raw.get("severity-overrides", {}).items()}
+    pack = Pack(raw["pack"], path, raw.get("description", ""), tuple(rules), overrides)
+    return pack, problems
+
+
+def _schema_problems(shown: str, doc: YamlDoc) -> list[PackProblem]:
+    problems = []
+    for error in sorted(_pack_validator().iter_errors(doc.value), key=lambda e: list(map(str, e.path))):
+        path = tuple(error.path)
+        rule_id = None
+        if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+            item = doc.value["rules"][path[1]]
+            rule_id = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+        where = "/".join(map(str, path)) or "(top level)"
+        message = error.message if len(error.message) < 300 else error.message[:297] + "..."
+        problems.append(PackProblem(shown, f"{where}: {message}", rule_id, doc.line_of(path)))
+    return problems
+
+
+def _build_rule(item: dict[str, Any], pack: str, source: Path, line: int | None) -> Rule:
+    from hflint.kinds import KINDS
+
+    docs = item["docs"]
+    return Rule(
+        id=item["id"],
+        name=item["name"],
+        title=item["title"],
+        severity=Severity.parse(item["severity"]),
+        kind=item["kind"],
+        message=item["message"],
+        docs=Docs(docs["what"], docs["why"], docs["example"], docs["fix"], tuple(docs.get("references", ()))),
+        pack=pack,
+        source=source,
+        files=tuple(item.get("files", ())),
+        exclude=tuple(item.get("exclude", ())),
+        params=dict(item.get("params", {})),
+        tags=tuple(item.get("tags", ())),
+        precision=item.get("precision", "high"),
+        security_severity=item.get("security-severity"),
+        active=item["kind"] in KINDS,
+        line=line,
+    )
+
+
+def _rule_problems(rule: Rule, builtin: bool) -> list[str]:
+    from hflint.kinds import KINDS, KINDS_WITHOUT_FILES, PLANNED
+
+    problems = []
+    if builtin != rule.id.startswith(BUILTIN_PREFIX):
+        problems.append(
+            "ids starting with HF are reserved for hflint's built-in packs"
+            if not builtin
+            else "built-in rule ids start with HF"
+        )
+    if rule.security_severity is not None and "security" not in rule.tags:
+        problems.append("security-severity is only for rules tagged 'security'")
+    for glob in (*rule.files, *rule.exclude):
+        if (bad := check_glob(glob)) is not None:
+            problems.append(f"bad glob: {bad}")
+    kind = KINDS.get(rule.kind)
+    if kind is None:
+        if rule.kind not in PLANNED:
+            known = ", ".join(sorted(KINDS))
+            problems.append(f"unknown check kind {rule.kind!r} (known kinds: {known})")
+        return problems
+    if not rule.files and rule.kind not in KINDS_WITHOUT_FILES:
+        problems.append(f"files: kind {rule.kind!r} needs at least one glob")
+    try:
+        fields = template_fields(rule.message)
+    except ValueError as exc:
+        problems.append(f"message: {exc}")
+    else:
+        allowed = kind.FIELDS | {"path", "pointer"}
+        for name in fields:
+            if name not in allowed:
+                problems.append(
+                    f"message: kind {rule.kind!r} provides no {{{name}}} "
+                    f"(it provides: {', '.join(sorted(allowed))})"
+                )
+    problems += _params_problems(rule, kind.PARAMS_SCHEMA)
+    if not problems:
+        problems += kind.validate(rule)
+    return problems
+
+
+def _params_problems(rule: Rule, schema: Any) -> list[str]:
+    from jsonschema import Draft202012Validator
+
+    out = []
+    for error in Draft202012Validator(schema).iter_errors(rule.params):
+        where = "/".join(map(str, error.path))
+        out.append(f"params{'/' + where if where else ''}: {error.message}")
+    return out
+
+
+def _cross_check(packs: list[Pack]) -> list[PackProblem]:
+    problems: list[PackProblem] = []
+    seen_id: dict[str, Rule] = {}
+    seen_name: dict[str, Rule] = {}
+    for rule in (r for p in packs for r in p.rules):
+        for seen, key, label in ((seen_id, rule.id, "id"), (seen_name, rule.name, "name")):
+            first = seen.setdefault(key, rule)
+            if first is not rule:
+                problems.append(
+                    PackProblem(
+                        str(rule.source),
+                        f"duplicate rule {label} {key!r} (first defined in {first.source}:{first.line})",
+                        rule.id,
+                        rule.line,
+                    )
+                )
+    for pack in packs:
+        for prefix in pack.severity_overrides:
+            if not any(rule_id.startswith(prefix) for rule_id in seen_id):
+                problems.append(PackProblem(str(pack.source), f"severity-overrides: {prefix!r} matches no rule"))
+    return problems

@@ -1,0 +1,75 @@
+"""One golden test per rule case, found on disk (ruff + check-jsonschema style).
+
+Layout: ``tests/golden/<RULE>/fail/<case>/`` holds a minimal repo that triggers RULE and an
+``expected.txt``; ``tests/golden/<RULE>/pass/<case>/`` a repo that must not trigger it.
+Each case is scanned with only RULE selected, so cases test one rule in isolation.
+``expected.txt`` has one finding per line: ``RULE path[:line[:column]] [pointer]``.
+Regenerate with ``pytest tests/test_golden.py --update-goldens`` and review the diff.
+Binary fixtures are written by ``tests/golden/make_fixtures.py`` (committed with its output).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hflint.config import Config
+from hflint.engine import scan
+from hflint.finding import Finding
+from hflint.rulepack import load_packs
+
+GOLDEN = Path(__file__).parent / "golden"
+EXPECTED = "expected.txt"
+
+# Active rules whose trigger cannot be committed as files, with where they are tested instead.
+TESTED_ELSEWHERE = {
+    "HF001": "needs a FIFO, an unreadable file or a crashing kind: tests/test_engine.py",
+}
+
+
+def _cases(outcome: str) -> list[Path]:
+    return sorted(p for p in GOLDEN.glob(f"*/{outcome}/*") if p.is_dir())
+
+
+def _render(f: Finding) -> str:
+    where = f.path
+    if f.region:
+        where += f":{f.region.start_line}"
+        if f.region.start_column:
+            where += f":{f.region.start_column}"
+    return f"{f.rule_id} {where}" + (f" {f.pointer}" if f.pointer else "")
+
+
+def _scan_one(case: Path) -> list[str]:
+    rule_id = case.parent.parent.name
+    config = Config(select=(rule_id,), fail_on=None)
+    result = scan(case, config)
+    return [_render(f) for f in result.findings if f.rule_id == rule_id]
+
+
+@pytest.mark.parametrize("case", _cases("fail"), ids=lambda p: f"{p.parent.parent.name}-fail-{p.name}")
+def test_fail_case(case: Path, update_goldens: bool) -> None:
+    got = _scan_one(case)
+    expected_file = case / EXPECTED
+    if update_goldens:
+        expected_file.write_text("".join(line + "\n" for line in got), encoding="utf-8")
+    expected = expected_file.read_text(encoding="utf-8").splitlines()
+    assert got, f"{case} triggers nothing"
+    assert got == expected
+
+
+@pytest.mark.parametrize("case", _cases("pass"), ids=lambda p: f"{p.parent.parent.name}-pass-{p.name}")
+def test_pass_case(case: Path) -> None:
+    assert _scan_one(case) == []
+
+
+def test_every_active_rule_has_golden_cases() -> None:
+    missing = []
+    for rule in (r for p in load_packs() for r in p.rules if r.active):
+        if rule.id in TESTED_ELSEWHERE:
+            continue
+        for outcome in ("fail", "pass"):
+            if not any((GOLDEN / rule.id / outcome).glob("*/")):
+                missing.append(f"{rule.id}/{outcome}")
+    assert missing == []
