@@ -1,0 +1,103 @@
+"""``hflint rules``: list the catalogue, document one rule, or validate packs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from hflint.cli import EXIT_CLEAN, EXIT_ERROR
+from hflint.rule import Rule
+from hflint.rulepack import PackError, load_packs
+
+
+def _status(rule: Rule) -> str:
+    return "active" if rule.active else "not yet active"
+
+
+def rule_markdown(rule: Rule) -> str:
+    """The rule's documentation page (also written to docs/rules/ by hflint.docsgen)."""
+    from hflint.kinds import PLANNED
+
+    d = rule.docs
+    lines = [
+        f"# {rule.id} {rule.name}",
+        "",
+        f"{rule.title}.",
+        "",
+        f"- Severity: {rule.severity.label}"
+        + (f" (security-severity {rule.security_severity:.1f})" if rule.security_severity else ""),
+        f"- Pack: {rule.pack}",
+        f"- Check kind: `{rule.kind}`" + ("" if rule.active else f" (not yet active: {PLANNED.get(rule.kind, '')})"),
+    ]
+    if rule.files:
+        lines.append(f"- Files: {', '.join(f'`{g}`' for g in rule.files)}")
+    if rule.tags:
+        lines.append(f"- Tags: {', '.join(rule.tags)}")
+    lines += ["", "## What it does", "", d.what, "", "## Why is this bad?", "", d.why, "",
+              "## Example", "", "```", d.example, "```", "", "## How to fix", "", d.fix]
+    if d.references:
+        lines += ["", "## References", "", *(f"- {r}" for r in d.references)]
+    return "\n".join(lines) + "\n"
+
+
+def _check(paths: list[str]) -> int:
+    if not paths:
+        print("hflint: rules check needs at least one pack file", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        packs = load_packs([Path(p) for p in paths])
+    except PackError as exc:
+        print(f"hflint: {len(exc.problems)} problem(s) in rule packs:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    for pack in packs[-len(paths):]:
+        print(f"{pack.source}: ok ({len(pack.rules)} rules, pack {pack.name!r})")
+    return EXIT_CLEAN
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    if args.args[:1] == ["check"]:
+        return _check(args.args[1:])
+    try:
+        rules = [r for p in load_packs([Path(p) for p in args.rules]) for r in p.rules]
+    except PackError as exc:
+        print(f"hflint: rule pack error:\n{exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.args:
+        by_id = {r.id: r for r in rules}
+        unknown = [a for a in args.args if a not in by_id]
+        if unknown:
+            hint = "" if all(re.match(r"^[A-Z]+\d{3}$", u) for u in unknown) else " (to validate packs: hflint rules check PACK...)"
+            print(f"hflint: unknown rule id(s): {', '.join(unknown)}{hint}", file=sys.stderr)
+            return EXIT_ERROR
+        rules = [by_id[a] for a in args.args]
+        if args.format == "text" or args.format == "markdown":
+            print("\n".join(rule_markdown(r) for r in rules), end="")
+            return EXIT_CLEAN
+    if args.format == "json":
+        print(json.dumps([_as_json(r) for r in rules], indent=2))
+    elif args.format == "markdown":
+        print("| Id | Name | Severity | Pack | Status |\n| --- | --- | --- | --- | --- |")
+        for r in rules:
+            print(f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity.label} | {r.pack} | {_status(r)} |")
+    else:
+        for r in rules:
+            print(f"{r.id}  {r.name:<30} {r.severity.label:<8} {r.pack:<18} {_status(r)}")
+        inactive = sum(not r.active for r in rules)
+        print(f"\n{len(rules)} rules, {len(rules) - inactive} active, {inactive} not yet active. "
+              "'hflint rules ID' shows a rule's documentation.")
+    return EXIT_CLEAN
+
+
+def _as_json(r: Rule) -> dict[str, object]:
+    return {
+        "id": r.id, "name": r.name, "title": r.title, "severity": r.severity.label, "pack": r.pack,
+        "kind": r.kind, "active": r.active, "files": list(r.files), "tags": list(r.tags),
+        "security_severity": r.security_severity,
+        "docs": {"what": r.docs.what, "why": r.docs.why, "example": r.docs.example, "fix": r.docs.fix,
+                 "references": list(r.docs.references)},
+    }

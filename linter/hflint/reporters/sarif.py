@@ -1,0 +1,150 @@
+"""SARIF 2.1.0 for GitHub code scanning: one run, every rule that ran, stable fingerprints.
+
+Choices and their sources (shared/reference/linter-ecosystem.md section 1):
+- URIs are repo-relative, percent-encoded, with uriBaseId %SRCROOT% (no absolute path, so the
+  output is deterministic); GitHub needs a region on every result, so binary files and
+  repo-level findings get startLine 1 and their precise position goes in properties.
+- partialFingerprints["hflint/v1"] is line-independent. For results without a real line,
+  primaryLocationLineHash is set too, or upload-sarif would hash line 1 of a weight file
+  and reopen the alert on every weight update (codeql-action src/fingerprints.ts).
+- Suppressed findings are left out by default: code scanning ignores SARIF suppressions
+  and would open alerts for them.
+- security-severity only on rules tagged security, so compliance rules are not security alerts.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from hflint.engine import ScanResult
+from hflint.finding import Finding, Severity
+from hflint.rule import Rule
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/hflint/hflint"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+_PROBLEM = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "recommendation"}
+_MAX_DESCRIPTION = 1024  # GitHub's limit for short/full descriptions
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_DESCRIPTION else text[: _MAX_DESCRIPTION - 3] + "..."
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+def _help_text(rule: Rule) -> str:
+    d = rule.docs
+    return f"{d.what}\n\nWhy: {d.why}\n\nExample:\n{d.example}\n\nFix: {d.fix}"
+
+
+def _help_markdown(rule: Rule) -> str:
+    d = rule.docs
+    parts = [
+        f"**{rule.id} {rule.name}**: {rule.title}",
+        f"## What it does\n{d.what}",
+        f"## Why is this bad?\n{d.why}",
+        f"## Example\n```\n{d.example}\n```",
+        f"## How to fix\n{d.fix}",
+    ]
+    if d.references:
+        parts.append("## References\n" + "\n".join(f"- {r}" for r in d.references))
+    return "\n\n".join(parts)
+
+
+def _descriptor(rule: Rule) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "tags": list(rule.tags),
+        "precision": rule.precision,
+        "problem.severity": _PROBLEM[rule.severity],
+    }
+    if rule.security_severity is not None:
+        props["security-severity"] = f"{rule.security_severity:.1f}"
+    return {
+        "id": rule.id,
+        "name": _pascal(rule.name),
+        "shortDescription": {"text": _clip(_sentence(rule.title))},
+        "fullDescription": {"text": _clip(_sentence(rule.docs.what))},
+        "help": {"text": _help_text(rule), "markdown": _help_markdown(rule)},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": props,
+    }
+
+
+def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": 1}
+    if f.region is not None:
+        region = {"startLine": f.region.start_line}
+        if f.region.start_column:
+            region["startColumn"] = f.region.start_column
+    fingerprints = {"hflint/v1": f.fingerprint}
+    if f.region is None:
+        fingerprints["primaryLocationLineHash"] = f"{f.fingerprint[:16]}:1"
+    result: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleIndex": index[f.rule_id],
+        "level": _LEVEL[f.severity],
+        "message": {"text": _sentence(f.message)},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": quote(f.path or ".", safe="/"), "uriBaseId": "%SRCROOT%"},
+                    "region": region,
+                }
+            }
+        ],
+        "partialFingerprints": fingerprints,
+    }
+    if f.pointer:
+        result["properties"] = {"pointer": f.pointer}
+    if f.suppressed_by is not None:
+        result["suppressions"] = [{"kind": "external", "justification": f.suppressed_by}]
+    return result
+
+
+def render(result: ScanResult, *, include_suppressed: bool = False) -> str:
+    rules = list(result.rules)
+    index = {r.id: i for i, r in enumerate(rules)}
+    findings = [f for f in result.findings if include_suppressed or f.suppressed_by is None]
+    notifications = [
+        {
+            "level": "note",
+            "message": {"text": f"Rule {r.id} ({r.name}) is not active in this version; it did not run."},
+        }
+        for r in result.inactive
+    ]
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if notifications:
+        invocation["toolConfigurationNotifications"] = notifications
+    log = {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "hflint",
+                        "semanticVersion": result.tool_version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_descriptor(r) for r in rules],
+                    }
+                },
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {"description": {"text": "Root of the scanned model repository."}}
+                },
+                "columnKind": "unicodeCodePoints",
+                "invocations": [invocation],
+                "results": [_result(f, index) for f in findings],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
