@@ -64,35 +64,63 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("path", nargs="?", default=".", help="repository folder (default: .)")
     out = scan.add_argument_group("output")
-    out.add_argument("--format", "--output-format", dest="format", choices=FORMATS, default="text",
-                     help="report format on stdout (default: text)")
+    out.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=FORMATS,
+        default="text",
+        help="report format on stdout (default: text)",
+    )
     out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     out.add_argument("--sarif-output", metavar="FILE", help="also write SARIF 2.1.0 to FILE")
     out.add_argument("--json-output", metavar="FILE", help="also write JSON to FILE")
-    out.add_argument("--show-suppressed", action="store_true",
-                     help="include findings suppressed by per-path-ignores (text, SARIF)")
-    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                     help="colour text output (auto: only on a terminal, never when NO_COLOR is set)")
+    out.add_argument(
+        "--show-suppressed", action="store_true", help="include findings suppressed by per-path-ignores (text, SARIF)"
+    )
+    out.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour text output (auto: only on a terminal, never when NO_COLOR is set)",
+    )
     sel = scan.add_argument_group("rule selection (CLI flags win over the config file)")
-    sel.add_argument("--select", type=_selectors, metavar="IDS",
-                     help="comma-separated ids or prefixes to run instead of the config's (e.g. HF3,HF401)")
-    sel.add_argument("--extend-select", type=_selectors, metavar="IDS", default=[],
-                     help="ids or prefixes to run in addition")
-    sel.add_argument("--ignore", type=_selectors, metavar="IDS", default=[],
-                     help="ids or prefixes to skip (the longest matching prefix wins)")
-    sel.add_argument("--rules", action="append", default=[], metavar="PACK",
-                     help="extra rule pack (YAML); repeatable")
-    sel.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                     help="paths to leave out of the scan; repeatable")
+    sel.add_argument(
+        "--select",
+        type=_selectors,
+        metavar="IDS",
+        help="comma-separated ids or prefixes to run instead of the config's (e.g. HF3,HF401)",
+    )
+    sel.add_argument(
+        "--extend-select", type=_selectors, metavar="IDS", default=[], help="ids or prefixes to run in addition"
+    )
+    sel.add_argument(
+        "--ignore",
+        type=_selectors,
+        metavar="IDS",
+        default=[],
+        help="ids or prefixes to skip (the longest matching prefix wins)",
+    )
+    sel.add_argument("--rules", action="append", default=[], metavar="PACK", help="extra rule pack (YAML); repeatable")
+    sel.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="paths to leave out of the scan; repeatable"
+    )
     gate = scan.add_argument_group("exit status and configuration")
-    gate.add_argument("--fail-on", choices=("error", "warning", "note", "none"),
-                      help="lowest severity that makes the exit status 1 (default: error)")
+    gate.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "note", "none"),
+        help="lowest severity that makes the exit status 1 (default: error)",
+    )
     gate.add_argument("--exit-zero", action="store_true", help="same as --fail-on none")
     cfg = gate.add_mutually_exclusive_group()
-    cfg.add_argument("--config", metavar="FILE",
-                     help="config file (default: .hflint.yaml or [tool.hflint] in pyproject.toml at PATH)")
-    cfg.add_argument("--isolated", action="store_true",
-                     help="ignore config files; use when scanning a repo you did not write")
+    cfg.add_argument(
+        "--config",
+        metavar="FILE",
+        help="config file (default: .hflint.yaml or [tool.hflint] in pyproject.toml at PATH)",
+    )
+    cfg.add_argument(
+        "--isolated", action="store_true", help="ignore config files; use when scanning a repo you did not write"
+    )
 
     rules = sub.add_parser(
         "rules",
@@ -101,10 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=RULES_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    rules.add_argument("args", nargs="*", metavar="ID | check PACK...",
-                       help="rule ids to document, or 'check' followed by pack files")
-    rules.add_argument("--rules", action="append", default=[], metavar="PACK",
-                       help="also load this pack when listing; repeatable")
+    rules.add_argument(
+        "args", nargs="*", metavar="ID | check PACK...", help="rule ids to document, or 'check' followed by pack files"
+    )
+    rules.add_argument(
+        "--rules", action="append", default=[], metavar="PACK", help="also load this pack when listing; repeatable"
+    )
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     return parser
 

@@ -126,7 +126,9 @@ def _build(raw: dict[str, Any], path: Path, line_of: Any) -> Config:
             try:
                 expires = dt.date.fromisoformat(entry["expires"])
             except ValueError:
-                raise ConfigError(shown, f"per-path-ignores/{i}/expires: not a date", line_of(("per-path-ignores", i))) from None
+                raise ConfigError(
+                    shown, f"per-path-ignores/{i}/expires: not a date", line_of(("per-path-ignores", i))
+                ) from None
         ignores.append(PathIgnore(tuple(paths), tuple(entry["rules"]), entry["reason"], expires))
     for where, glob in globs:
         if (bad := check_glob(glob)) is not None:

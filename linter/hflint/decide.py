@@ -51,9 +51,7 @@ def severity_for(rule_id: str, default: Severity, overrides: Mapping[str, Severi
     return result
 
 
-def suppression_for(
-    finding: Finding, ignores: Sequence[PathIgnore], today: dt.date
-) -> tuple[int, str] | None:
+def suppression_for(finding: Finding, ignores: Sequence[PathIgnore], today: dt.date) -> tuple[int, str] | None:
     """(index, reason) of the first live per-path ignore matching the finding, if any."""
     for index, entry in enumerate(ignores):
         if entry.expires is not None and entry.expires < today:

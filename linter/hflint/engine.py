@@ -49,9 +49,7 @@ def resolve_rules(packs: Iterable[Pack], config: Config) -> list[Rule]:
     overrides = {k: v for p in packs for k, v in p.severity_overrides.items()}
     overrides.update(config.severity)
     _check_selectors(rules, config)
-    return [
-        dataclasses.replace(r, severity=severity_for(r.id, r.severity, overrides)) for r in rules
-    ]
+    return [dataclasses.replace(r, severity=severity_for(r.id, r.severity, overrides)) for r in rules]
 
 
 def _check_selectors(rules: list[Rule], config: Config) -> None:
@@ -121,9 +119,7 @@ def _scan_errors(
     ]
 
 
-def _decide(
-    findings: list[Finding], config: Config, today: dt.date
-) -> tuple[list[Finding], set[int]]:
+def _decide(findings: list[Finding], config: Config, today: dt.date) -> tuple[list[Finding], set[int]]:
     used: set[int] = set()
     out = []
     for f in findings:

@@ -28,9 +28,7 @@ class Severity(enum.IntEnum):
         try:
             return cls[text.upper()]
         except KeyError:
-            raise ValueError(
-                f"unknown severity {text!r} (expected error, warning or note)"
-            ) from None
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or note)") from None
 
 
 @dataclass(frozen=True, slots=True)

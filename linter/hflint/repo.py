@@ -162,9 +162,7 @@ class Repo:
     def select(self, include: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
         """Content files matching the globs; LFS pointers are left out (HF002 covers them)."""
         inc, exc = tuple(include), tuple(exclude)
-        return [
-            f for f in self.files if f not in self._lfs and matches(f, inc) and not matches(f, exc)
-        ]
+        return [f for f in self.files if f not in self._lfs and matches(f, inc) and not matches(f, exc)]
 
     # -- reading -----------------------------------------------------------------------
 

@@ -183,8 +183,7 @@ def _rule_problems(rule: Rule, builtin: bool) -> list[str]:
         for name in fields:
             if name not in allowed:
                 problems.append(
-                    f"message: kind {rule.kind!r} provides no {{{name}}} "
-                    f"(it provides: {', '.join(sorted(allowed))})"
+                    f"message: kind {rule.kind!r} provides no {{{name}}} (it provides: {', '.join(sorted(allowed))})"
                 )
     problems += _params_problems(rule, kind.PARAMS_SCHEMA)
     if not problems:

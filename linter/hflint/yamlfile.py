@@ -62,22 +62,24 @@ class _Builder:
         self.lines = lines
         self.constructor = yaml.SafeLoader("")
 
-    def build(self, node: Any, path: Path_) -> Any:
+    def build(self, node: Any, path: Path_ | None) -> Any:
         yaml = self.yaml
         self.budget -= 1
         line = node.start_mark.line + 1
         if self.budget < 0:
             raise YamlError("document too large or alias expansion too deep", line)
-        self.lines.setdefault(path, line)
+        if path is not None:
+            self.lines.setdefault(path, line)
         if isinstance(node, yaml.ScalarNode):
             try:
                 return self.constructor.construct_object(node, deep=True)
-            except yaml.YAMLError as exc:
+            except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. 2026-02-30
                 raise YamlError(f"unsupported value: {exc}".splitlines()[0], line) from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise YamlError(f"unsupported tag {node.tag}", line)
-            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+            base = path or ()
+            return [self.build(child, (*base, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
                 raise YamlError(f"unsupported tag {node.tag}", line)
@@ -86,15 +88,18 @@ class _Builder:
             except yaml.YAMLError as exc:
                 raise YamlError(f"bad merge key: {exc}".splitlines()[0], line) from None
             out: dict[Any, Any] = {}
+            path = path or ()
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise YamlError("mapping keys must be plain values", key_node.start_mark.line + 1)
-                key = self.build(key_node, (*path, "\x00key"))
+                key = self.build(key_node, None)
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     key = str(key)
                 if key in out:
                     raise YamlError(f"duplicate key {key!r}", key_node.start_mark.line + 1)
                 child = str(key) if not isinstance(key, int) or isinstance(key, bool) else key
+                # A member is reported at its key's line, where a reader looks for it.
+                self.lines.setdefault((*path, child), key_node.start_mark.line + 1)
                 out[key] = self.build(value_node, (*path, child))
             return out
         raise YamlError(f"unsupported YAML node {type(node).__name__}", line)  # pragma: no cover

@@ -36,8 +36,26 @@ def rule_markdown(rule: Rule) -> str:
         lines.append(f"- Files: {', '.join(f'`{g}`' for g in rule.files)}")
     if rule.tags:
         lines.append(f"- Tags: {', '.join(rule.tags)}")
-    lines += ["", "## What it does", "", d.what, "", "## Why is this bad?", "", d.why, "",
-              "## Example", "", "```", d.example, "```", "", "## How to fix", "", d.fix]
+    lines += [
+        "",
+        "## What it does",
+        "",
+        d.what,
+        "",
+        "## Why is this bad?",
+        "",
+        d.why,
+        "",
+        "## Example",
+        "",
+        "```",
+        d.example,
+        "```",
+        "",
+        "## How to fix",
+        "",
+        d.fix,
+    ]
     if d.references:
         lines += ["", "## References", "", *(f"- {r}" for r in d.references)]
     return "\n".join(lines) + "\n"
@@ -54,7 +72,7 @@ def _check(paths: list[str]) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_ERROR
-    for pack in packs[-len(paths):]:
+    for pack in packs[-len(paths) :]:
         print(f"{pack.source}: ok ({len(pack.rules)} rules, pack {pack.name!r})")
     return EXIT_CLEAN
 
@@ -71,7 +89,11 @@ def run_rules(args: argparse.Namespace) -> int:
         by_id = {r.id: r for r in rules}
         unknown = [a for a in args.args if a not in by_id]
         if unknown:
-            hint = "" if all(re.match(r"^[A-Z]+\d{3}$", u) for u in unknown) else " (to validate packs: hflint rules check PACK...)"
+            hint = (
+                ""
+                if all(re.match(r"^[A-Z]+\d{3}$", u) for u in unknown)
+                else " (to validate packs: hflint rules check PACK...)"
+            )
             print(f"hflint: unknown rule id(s): {', '.join(unknown)}{hint}", file=sys.stderr)
             return EXIT_ERROR
         rules = [by_id[a] for a in args.args]
@@ -88,16 +110,30 @@ def run_rules(args: argparse.Namespace) -> int:
         for r in rules:
             print(f"{r.id}  {r.name:<30} {r.severity.label:<8} {r.pack:<18} {_status(r)}")
         inactive = sum(not r.active for r in rules)
-        print(f"\n{len(rules)} rules, {len(rules) - inactive} active, {inactive} not yet active. "
-              "'hflint rules ID' shows a rule's documentation.")
+        print(
+            f"\n{len(rules)} rules, {len(rules) - inactive} active, {inactive} not yet active. "
+            "'hflint rules ID' shows a rule's documentation."
+        )
     return EXIT_CLEAN
 
 
 def _as_json(r: Rule) -> dict[str, object]:
     return {
-        "id": r.id, "name": r.name, "title": r.title, "severity": r.severity.label, "pack": r.pack,
-        "kind": r.kind, "active": r.active, "files": list(r.files), "tags": list(r.tags),
+        "id": r.id,
+        "name": r.name,
+        "title": r.title,
+        "severity": r.severity.label,
+        "pack": r.pack,
+        "kind": r.kind,
+        "active": r.active,
+        "files": list(r.files),
+        "tags": list(r.tags),
         "security_severity": r.security_severity,
-        "docs": {"what": r.docs.what, "why": r.docs.why, "example": r.docs.example, "fix": r.docs.fix,
-                 "references": list(r.docs.references)},
+        "docs": {
+            "what": r.docs.what,
+            "why": r.docs.why,
+            "example": r.docs.example,
+            "fix": r.docs.fix,
+            "references": list(r.docs.references),
+        },
     }

@@ -31,10 +31,16 @@ Result = Finding | Unanalysable
 class CheckKind(Protocol):
     """A module with these names; registered by name in ``hflint.kinds.KINDS``."""
 
-    #: JSON Schema for the rule's ``params:``, applied when the pack is loaded.
-    PARAMS_SCHEMA: Mapping[str, Any]
-    #: Placeholders the kind fills in message templates (``path`` is always there).
-    FIELDS: frozenset[str]
+    # Read-only properties so that a module's plain constants satisfy the protocol.
+    @property
+    def PARAMS_SCHEMA(self) -> Mapping[str, Any]:
+        """JSON Schema for the rule's ``params:``, applied when the pack is loaded."""
+        ...
+
+    @property
+    def FIELDS(self) -> frozenset[str]:
+        """Placeholders the kind fills in message templates (``path`` is always there)."""
+        ...
 
     def check(self, rule: Rule, repo: Repo) -> Iterator[Result]: ...
 

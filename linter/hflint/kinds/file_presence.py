@@ -28,9 +28,7 @@ validate = no_extra_validation
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
-    present = [
-        f for f in repo.files if matches(f, rule.files) and not matches(f, rule.exclude)
-    ]
+    present = [f for f in repo.files if matches(f, rule.files) and not matches(f, rule.exclude)]
     patterns = ", ".join(rule.files)
     if rule.params["mode"] == "forbidden":
         for path in present:

@@ -69,8 +69,24 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _shorten(text: str) -> str:
-    return text if len(text) <= _DETAIL_MAX else text[: _DETAIL_MAX - 3] + "..."
+def _shorten(text: str, limit: int = _DETAIL_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _detail(error: Any) -> str:
+    """jsonschema's message, with a long instance repr cut down (a whole config dict in a
+    message helps nobody), and anyOf/oneOf explained by the closest alternative."""
+    message: str = error.message
+    shown = repr(error.instance)
+    if len(shown) > 60 and message.startswith(shown):
+        message = _shorten(shown, 40) + message[len(shown) :]
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        closest = best_match(error.context)
+        if closest is not None:
+            message = f"matches none of the allowed forms; closest: {_detail(closest)}"
+    return _shorten(message)
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
@@ -87,7 +103,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             ptr = pointer(*error.absolute_path)
             where = locate(repo.text(path), ptr)
             region = Region(*where) if where else None
-            yield rule.finding(path, region=region, pointer=ptr or "/", detail=_shorten(error.message))
+            yield rule.finding(path, region=region, pointer=ptr or "/", detail=_detail(error))
         if len(errors) > limit:
             yield rule.finding(path, detail=f"{len(errors) - limit} more schema errors not shown")
 

@@ -138,9 +138,7 @@ def render(result: ScanResult, *, include_suppressed: bool = False) -> str:
                         "rules": [_descriptor(r) for r in rules],
                     }
                 },
-                "originalUriBaseIds": {
-                    "%SRCROOT%": {"description": {"text": "Root of the scanned model repository."}}
-                },
+                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "Root of the scanned model repository."}}},
                 "columnKind": "unicodeCodePoints",
                 "invocations": [invocation],
                 "results": [_result(f, index) for f in findings],
