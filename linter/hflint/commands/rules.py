@@ -10,55 +10,12 @@ from pathlib import Path
 
 from hflint.cli import EXIT_CLEAN, EXIT_ERROR
 from hflint.rule import Rule
+from hflint.ruledoc import rule_markdown
 from hflint.rulepack import PackError, load_packs
 
 
 def _status(rule: Rule) -> str:
     return "active" if rule.active else "not yet active"
-
-
-def rule_markdown(rule: Rule) -> str:
-    """The rule's documentation page (also written to docs/rules/ by hflint.docsgen)."""
-    from hflint.kinds import PLANNED
-
-    d = rule.docs
-    lines = [
-        f"# {rule.id} {rule.name}",
-        "",
-        f"{rule.title}.",
-        "",
-        f"- Severity: {rule.severity.label}"
-        + (f" (security-severity {rule.security_severity:.1f})" if rule.security_severity else ""),
-        f"- Pack: {rule.pack}",
-        f"- Check kind: `{rule.kind}`" + ("" if rule.active else f" (not yet active: {PLANNED.get(rule.kind, '')})"),
-    ]
-    if rule.files:
-        lines.append(f"- Files: {', '.join(f'`{g}`' for g in rule.files)}")
-    if rule.tags:
-        lines.append(f"- Tags: {', '.join(rule.tags)}")
-    lines += [
-        "",
-        "## What it does",
-        "",
-        d.what,
-        "",
-        "## Why is this bad?",
-        "",
-        d.why,
-        "",
-        "## Example",
-        "",
-        "```",
-        d.example,
-        "```",
-        "",
-        "## How to fix",
-        "",
-        d.fix,
-    ]
-    if d.references:
-        lines += ["", "## References", "", *(f"- {r}" for r in d.references)]
-    return "\n".join(lines) + "\n"
 
 
 def _check(paths: list[str]) -> int:

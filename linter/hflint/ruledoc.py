@@ -1,0 +1,104 @@
+"""Rule documentation, generated from the packs: `hflint rules ID` and docs/rules/*.md.
+
+``python -m hflint.ruledoc`` rewrites docs/rules/ from the shipped packs; ``--check`` exits 1
+when the committed pages are stale (the test suite runs it), so docs never drift from rules.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from hflint.rule import Rule
+
+
+def rule_markdown(rule: Rule) -> str:
+    """The rule's documentation page (also written to docs/rules/)."""
+    from hflint.kinds import PLANNED
+
+    d = rule.docs
+    lines = [
+        f"# {rule.id} {rule.name}",
+        "",
+        f"{rule.title}.",
+        "",
+        f"- Severity: {rule.severity.label}"
+        + (f" (security-severity {rule.security_severity:.1f})" if rule.security_severity else ""),
+        f"- Pack: {rule.pack}",
+        f"- Check kind: `{rule.kind}`" + ("" if rule.active else f" (not yet active: {PLANNED.get(rule.kind, '')})"),
+    ]
+    if rule.files:
+        lines.append(f"- Files: {', '.join(f'`{g}`' for g in rule.files)}")
+    if rule.tags:
+        lines.append(f"- Tags: {', '.join(rule.tags)}")
+    lines += [
+        "",
+        "## What it does",
+        "",
+        d.what,
+        "",
+        "## Why is this bad?",
+        "",
+        d.why,
+        "",
+        "## Example",
+        "",
+        "```",
+        d.example,
+        "```",
+        "",
+        "## How to fix",
+        "",
+        d.fix,
+    ]
+    if d.references:
+        lines += ["", "## References", "", *(f"- {r}" for r in d.references)]
+    return "\n".join(lines) + "\n"
+
+
+def render_pages(rules: Sequence[Rule]) -> dict[str, str]:
+    """File name -> content for docs/rules/: one page per rule plus the index."""
+    pages = {f"{r.id}.md": rule_markdown(r) for r in rules}
+    index = [
+        "# hflint rules",
+        "",
+        "Generated from `rules/*.yaml` by `python -m hflint.ruledoc`; do not edit by hand.",
+        "",
+        "| Id | Name | Severity | Pack | Status |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in rules:
+        status = "active" if r.active else "not yet active"
+        index.append(f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity.label} | {r.pack} | {status} |")
+    pages["README.md"] = "\n".join(index) + "\n"
+    return pages
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from hflint.rulepack import load_packs
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    check = "--check" in args
+    out = Path(next((a for a in args if not a.startswith("--")), "docs/rules"))
+    pages = render_pages([r for p in load_packs() for r in p.rules])
+    stale = sorted(
+        name
+        for name, text in pages.items()
+        if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text
+    )
+    extra = sorted(p.name for p in out.glob("*.md") if p.name not in pages) if out.is_dir() else []
+    if check:
+        for name in [*stale, *extra]:
+            print(f"{out / name}: out of date (run python -m hflint.ruledoc)")
+        return 1 if stale or extra else 0
+    out.mkdir(parents=True, exist_ok=True)
+    for name in stale:
+        (out / name).write_text(pages[name], encoding="utf-8")
+    for name in extra:
+        (out / name).unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Packaging and project invariants: the wheel ships the rule packs, the pre-commit
+manifest is valid, generated docs are current, and the code is ruff and mypy clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+def _tool(name: str) -> list[str]:
+    exe = Path(sys.executable).parent / name
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", name]
+
+
+def test_pre_commit_manifest_is_valid() -> None:
+    proc = subprocess.run([*_tool("pre-commit"), "validate-manifest", ".pre-commit-hooks.yaml"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_rule_docs_are_generated_from_the_packs() -> None:
+    from hflint.ruledoc import main as ruledoc
+
+    assert ruledoc(["--check", str(ROOT / "docs" / "rules")]) == 0, "run: python -m hflint.ruledoc"
+
+
+def test_ruff_clean() -> None:
+    proc = subprocess.run([*_tool("ruff"), "check", "linter", "tests", "benchmarks"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_strict_clean() -> None:
+    proc = subprocess.run([*_tool("mypy")], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+                   check=True, capture_output=True, timeout=600)
+    return next(out.glob("hflint-*.whl"))
+
+
+def test_wheel_contents(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    rules = sorted(p.relative_to(ROOT / "rules").as_posix() for p in (ROOT / "rules").rglob("*") if p.is_file())
+    assert rules and all(f"hflint/_rules/{r}" in names for r in rules)
+    assert "hflint/py.typed" in names
+    assert "hflint/cli.py" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "hflint = hflint.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_installed_wheel_finds_its_packs(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True,
+                   capture_output=True, timeout=300)
+    code = "import hflint._paths as p; print(p.rules_dir())"
+    where = subprocess.run([str(py), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert where.stdout.strip().endswith("hflint/_rules")
+    hflint = venv / "bin" / "hflint"
+    listing = subprocess.run([str(hflint), "rules"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert listing.returncode == 0 and "HF001" in listing.stdout, listing.stderr
+    demo = shutil.copytree(ROOT / "examples" / "demo-model", tmp_path / "demo")
+    scan = subprocess.run([str(hflint), "scan", str(demo)], capture_output=True, text=True, timeout=120)
+    assert scan.returncode == 1 and "HF202" in scan.stdout, scan.stdout + scan.stderr
