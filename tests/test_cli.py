@@ -162,3 +162,19 @@ def test_scan_summary_names_inactive_rules(
     main(["scan", str(make_repo({"README.md": "# m\n"})), "--rules", str(pack)])
     out = capsys.readouterr().out
     assert "not active yet" in out and "ACME001" in out
+
+
+def test_sarif_and_github_paths_are_relative_to_the_working_directory(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo({"models/bert/config.json": "{,}", "models/bert/README.md": "# m\n"})
+    monkeypatch.chdir(root)
+    assert main(["scan", "models/bert", "--format", "github"]) == 1
+    assert "::error file=models/bert/config.json,line=1" in capsys.readouterr().out
+    assert main(["scan", "models/bert", "--format", "sarif"]) == 1
+    log = json.loads(capsys.readouterr().out)
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "models/bert/config.json"
+    monkeypatch.chdir(root / "models" / "bert")
+    assert main(["scan", ".", "--format", "github"]) == 1
+    assert "::error file=config.json,line=1" in capsys.readouterr().out

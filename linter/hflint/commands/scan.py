@@ -46,6 +46,15 @@ def _use_color(args: argparse.Namespace) -> bool:
     return not args.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+def _path_prefix(root: Path) -> str:
+    """The scanned folder relative to the working directory, when it is inside it."""
+    try:
+        rel = root.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return ""
+    return "" if rel == Path() else rel.as_posix() + "/"
+
+
 def _write(path: str, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
@@ -67,7 +76,9 @@ def run_scan(args: argparse.Namespace) -> int:
         print(f"hflint: {kind} error:\n{exc}", file=sys.stderr)
         return EXIT_ERROR
 
-    options = ReportOptions(color=_use_color(args), show_suppressed=args.show_suppressed)
+    options = ReportOptions(
+        color=_use_color(args), show_suppressed=args.show_suppressed, path_prefix=_path_prefix(root)
+    )
     report = REPORTERS[args.format](result, options)
     try:
         if args.output:
@@ -82,7 +93,7 @@ def run_scan(args: argparse.Namespace) -> int:
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if args.format == "github" and summary:
             with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(github.summary_markdown(result))
+                fh.write(github.summary_markdown(result, path_prefix=options.path_prefix))
     except OSError as exc:
         print(f"hflint: cannot write report: {exc}", file=sys.stderr)
         return EXIT_ERROR
