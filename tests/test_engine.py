@@ -173,3 +173,18 @@ def test_rules_see_repo_relative_posix_paths(make_repo: MakeRepo) -> None:
     result = scan(root, ALL)
     assert ("HF201", "unet/config.json") not in _ids(result.findings)
     assert all(not f.path.startswith("/") for f in result.findings)
+
+
+def test_hostile_file_names(make_repo: MakeRepo) -> None:
+    from hflint.reporters import REPORTERS, ReportOptions
+
+    root = make_repo({"README.md": "# m\n", "new\nline\x1b[2J.json": "{,}"})
+    (root / "x.json").write_bytes(b"{}")
+    os.rename(root / "x.json", os.fsencode(root) + b"/\xff\xfe.json")  # noqa: PTH104 - a bytes name
+    result = scan(root, ALL)
+    assert ("HF001", "\\xff\\xfe.json") in _ids(result.findings)
+    for fmt, render in REPORTERS.items():
+        out = render(result, ReportOptions())
+        out.encode("utf-8")  # reportable, whatever the names
+        if fmt == "text":
+            assert "\x1b[2J" not in out and "new\\nline\\x1b[2J.json" in out

@@ -55,6 +55,14 @@ class RepoEvent:
     detail: str
 
 
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Repo:
     def __init__(
         self,
@@ -91,6 +99,12 @@ class Repo:
                 continue
             for entry in entries:
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                if not _is_utf8(entry.name):
+                    # os.scandir decodes bytes with surrogateescape; such a name cannot be
+                    # reported (JSON, SARIF URIs) or published (the Hub's paths are UTF-8).
+                    shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                    self.events.append(RepoEvent("unreadable", shown, "file name is not valid UTF-8"))
+                    continue
                 if entry.name == ".git" and rel_dir == "":
                     continue  # version-control metadata, not repository content
                 if matches(rel, self._exclude):

@@ -8,6 +8,15 @@ from hflint.engine import ScanResult
 from hflint.finding import Finding, Severity
 from hflint.reporters.common import summary_line
 
+# File names and messages come from the scanned repo: control characters (newlines, ANSI
+# escape sequences that could rewrite the terminal) are shown escaped, never emitted.
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
+
+
+def _safe(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
 
 
@@ -25,11 +34,11 @@ def _where(f: Finding) -> str:
 def _line(f: Finding, names: dict[str, str], color: bool) -> str:
     sev = _paint(f"{f.severity.label:<7}", _COLOURS[f.severity], color)
     rule = _paint(f"{f.rule_id} {names.get(f.rule_id, '')}".rstrip(), "1", color)
-    message = f.message
+    message = _safe(f.message)
     if f.pointer and f.pointer not in message:
-        message += f" [{f.pointer}]"
+        message += f" [{_safe(f.pointer)}]"
     if f.suppressed_by is not None:
-        message += f" (suppressed: {f.suppressed_by})"
+        message += f" (suppressed: {_safe(f.suppressed_by)})"
     return f"  {_where(f):<8} {sev} {rule}  {message}"
 
 
@@ -38,7 +47,7 @@ def render(result: ScanResult, *, color: bool = False, show_suppressed: bool = F
     shown = [f for f in result.findings if show_suppressed or f.suppressed_by is None]
     out: list[str] = []
     for path, group in groupby(shown, key=lambda f: f.path):
-        out.append(_paint(path or "(repository)", "1;4", color))
+        out.append(_paint(_safe(path) or "(repository)", "1;4", color))
         out.extend(_line(f, names, color) for f in group)
         out.append("")
     out.append(summary_line(result))
