@@ -8,10 +8,30 @@ import re
 import sys
 from pathlib import Path
 
-from hflint.cli import EXIT_CLEAN, EXIT_ERROR
+from hflint.exitcodes import CLEAN as EXIT_CLEAN
+from hflint.exitcodes import ERROR as EXIT_ERROR
 from hflint.rule import Rule
 from hflint.ruledoc import rule_markdown
 from hflint.rulepack import PackError, load_packs
+
+HELP = "list rules, show one rule's docs, or check rule packs"
+DESCRIPTION = "List rules, show a rule's documentation, or validate rule packs."
+EPILOG = """\
+examples:
+  hflint rules                 list every rule (id, name, severity, pack, status)
+  hflint rules HF306           the full documentation of one rule
+  hflint rules check org.yaml  validate rule packs (exit 2 on any problem)
+"""
+
+
+def configure(rules: argparse.ArgumentParser) -> None:
+    rules.add_argument(
+        "args", nargs="*", metavar="ID | check PACK...", help="rule ids to document, or 'check' followed by pack files"
+    )
+    rules.add_argument(
+        "--rules", action="append", default=[], metavar="PACK", help="also load this pack when listing; repeatable"
+    )
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
 
 def _status(rule: Rule) -> str:
@@ -34,7 +54,7 @@ def _check(paths: list[str]) -> int:
     return EXIT_CLEAN
 
 
-def run_rules(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     if args.args[:1] == ["check"]:
         return _check(args.args[1:])
     try:
