@@ -83,7 +83,7 @@ def test_clean_repo_exits_0_and_says_so(make_repo: MakeRepo, capsys: pytest.Capt
 
 def test_not_a_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", str(tmp_path / "nope")]) == 2
-    assert "not a directory" in capsys.readouterr().err
+    assert "no such file or directory" in capsys.readouterr().err
 
 
 def test_internal_error_is_exit_2_with_message(

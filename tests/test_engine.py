@@ -147,10 +147,12 @@ def test_per_path_ignore_marks_and_keeps_finding(make_repo: MakeRepo) -> None:
         fail_on=None,
     )
     result = scan(root, config)
-    marked = {f.path: f.suppressed_by for f in result.findings}
+    marked = {f.path: f.suppressed_by for f in result.findings if f.rule_id == "HF201"}
     assert marked == {"a.json": "vendored file", "b.json": None}
-    assert _ids(result.reported) == [("HF201", "b.json")]
-    assert result.unused_ignores == (1,)
+    unused = [f for f in result.reported if f.rule_id == "HF004"]
+    assert [f.pointer for f in unused] == ["per-path-ignores/1"]
+    assert "nothing.json (HF2) matches no finding" in unused[0].message
+    assert [f.rule_id for f in result.reported if f.rule_id != "HF004"] == ["HF201"]
 
 
 def test_inactive_rules_are_reported_not_run(make_repo: MakeRepo) -> None:

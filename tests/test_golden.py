@@ -10,11 +10,13 @@ Binary fixtures are written by ``tests/golden/make_fixtures.py`` (committed with
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from hflint.config import Config
+from hflint.baseline import BASELINE_NAME, load_baseline
+from hflint.config import Config, load_config
 from hflint.engine import scan
 from hflint.finding import Finding
 from hflint.rulepack import load_packs
@@ -42,9 +44,18 @@ def _render(f: Finding) -> str:
 
 
 def _scan_one(case: Path) -> list[str]:
+    """Scan with only the case's rule selected; a case's own .hflint.yaml (rules that
+    depend on config, such as HF004) may select more, and its baseline is applied."""
     rule_id = case.parent.parent.name
-    config = Config(select=(rule_id,), fail_on=None)
-    result = scan(case, config)
+    extra: tuple[str, ...] = ()
+    config = Config()
+    if (case / ".hflint.yaml").is_file():
+        config = load_config(case / ".hflint.yaml")
+        extra = config.selectors
+    config = dataclasses.replace(config, select=(rule_id, *extra), extend_select=(), fail_on=None)
+    baseline_file = case / BASELINE_NAME
+    baseline = load_baseline(baseline_file) if baseline_file.is_file() else None
+    result = scan(case, config, baseline=baseline)
     return [_render(f) for f in result.findings if f.rule_id == rule_id]
 
 

@@ -47,11 +47,25 @@ class Config:
         return self.select + self.extend_select
 
 
-def find_config(root: Path) -> Path | None:
+def find_config(root: Path, stop: Path | None = None) -> Path | None:
+    """The closest config at ``root`` or in its parents up to ``stop`` (as ruff does), so a
+    monorepo's config at the checkout root applies to each model folder below it."""
+    root = root.resolve()
+    folders = [root]
+    if stop is not None and root.is_relative_to(stop.resolve()):
+        folders += [p for p in root.parents if p.is_relative_to(stop.resolve())]
+    for folder in folders:
+        found = _config_in(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def _config_in(folder: Path) -> Path | None:
     for name in CONFIG_NAMES:
-        if (root / name).is_file():
-            return root / name
-    pyproject = root / "pyproject.toml"
+        if (folder / name).is_file():
+            return folder / name
+    pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
@@ -129,7 +143,9 @@ def _build(raw: dict[str, Any], path: Path, line_of: Any) -> Config:
                 raise ConfigError(
                     shown, f"per-path-ignores/{i}/expires: not a date", line_of(("per-path-ignores", i))
                 ) from None
-        ignores.append(PathIgnore(tuple(paths), tuple(entry["rules"]), entry["reason"], expires))
+        ignores.append(
+            PathIgnore(tuple(paths), tuple(entry["rules"]), entry["reason"], expires, line_of(("per-path-ignores", i)))
+        )
     for where, glob in globs:
         if (bad := check_glob(glob)) is not None:
             raise ConfigError(shown, f"{'/'.join(map(str, where))}: bad glob: {bad}", line_of(where))

@@ -22,6 +22,7 @@ class PathIgnore:
     rules: tuple[str, ...]
     reason: str
     expires: dt.date | None = None
+    line: int | None = None  # where the entry starts in its config file
 
 
 def _specificity(rule_id: str, selectors: Sequence[str]) -> int:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hflint import __version__
+from hflint.baseline import Baseline
 from hflint.config import Config, ConfigError
 from hflint.decide import is_selected, severity_for, suppression_for
-from hflint.finding import Finding, Severity
+from hflint.finding import Finding, Region, Severity
 from hflint.kinds import KINDS
 from hflint.kinds.base import Unanalysable
 from hflint.repo import Repo
@@ -24,6 +25,8 @@ from hflint.rule import Rule
 from hflint.rulepack import Pack, load_packs
 
 SCAN_ERROR_RULE = "HF001"
+UNUSED_SUPPRESSION_RULE = "HF004"
+EXPIRED_SUPPRESSION_RULE = "HF005"
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class ScanResult:
     inactive: tuple[Rule, ...]  # selected, but their check kind is not implemented yet
     files_scanned: int
     fail_on: Severity | None
-    unused_ignores: tuple[int, ...] = ()  # indexes into config.per_path_ignores
+    baselined: int = 0  # findings suppressed by the baseline (included in findings, marked)
     tool_version: str = __version__
 
     @property
@@ -61,24 +64,24 @@ def _check_selectors(rules: list[Rule], config: Config) -> None:
             raise ConfigError(config.source or "command line", f"{sel!r} matches no rule id")
 
 
-def scan(root: Path, config: Config, *, today: dt.date | None = None) -> ScanResult:
+def scan(root: Path, config: Config, *, baseline: Baseline | None = None, today: dt.date | None = None) -> ScanResult:
     rules = resolve_rules(load_packs(config.rules), config)
     by_id = {r.id: r for r in rules}
     enabled = [r for r in rules if is_selected(r.id, config.selectors, config.ignore)]
     repo = Repo(root, config.exclude)
     findings = _run(repo, [r for r in enabled if r.active], by_id[SCAN_ERROR_RULE])
     enabled_ids = {r.id for r in enabled}
+    decisions = _Decisions(repo.root, by_id, enabled_ids, today or dt.date.today())
+    findings = decisions.apply(findings, config, baseline)
     findings = [f for f in findings if f.rule_id in enabled_ids]  # e.g. HF001 when ignored
-    decided, used = _decide(findings, config, today or dt.date.today())
-    unused = tuple(i for i in range(len(config.per_path_ignores)) if i not in used)
     return ScanResult(
         root=repo.root,
-        findings=tuple(sorted(decided, key=Finding.sort_key)),
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
         rules=tuple(r for r in enabled if r.active),
         inactive=tuple(r for r in enabled if not r.active),
         files_scanned=len(repo.files),
         fail_on=config.fail_on,
-        unused_ignores=unused,
+        baselined=sum(1 for f in findings if f.suppressed_by and f.suppressed_by.startswith(BASELINE_PREFIX)),
     )
 
 
@@ -119,13 +122,73 @@ def _scan_errors(
     ]
 
 
-def _decide(findings: list[Finding], config: Config, today: dt.date) -> tuple[list[Finding], set[int]]:
-    used: set[int] = set()
-    out = []
-    for f in findings:
-        hit = suppression_for(f, config.per_path_ignores, today)
-        if hit is not None:
-            used.add(hit[0])
-            f = dataclasses.replace(f, suppressed_by=hit[1])
-        out.append(f)
-    return out, used
+BASELINE_PREFIX = "baseline: "
+
+
+class _Decisions:
+    """Config decisions after the checks: per-path ignores and baseline entries mark
+    findings as suppressed (kept, with the reason); entries that matched nothing are HF004,
+    expired ones are HF005 and no longer suppress anything."""
+
+    def __init__(self, root: Path, rules: dict[str, Rule], enabled: set[str], today: dt.date) -> None:
+        self.root = root
+        self.rules = rules
+        self.enabled = enabled
+        self.today = today
+
+    def _ran(self, selectors: Iterable[str]) -> bool:
+        """Whether a rule an entry names ran: with --select HF2, an HF4 entry is not unused."""
+        prefixes = ["" if s == "ALL" else s for s in selectors]
+        return any(r.startswith(p) for r in self.enabled for p in prefixes)
+
+    def _where(self, source: str | Path | None) -> str:
+        path = Path(source or "")
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(source or "")
+
+    def _note(self, rule_id: str, source: str | Path | None, line: int | None, what: str, detail: str) -> Finding:
+        return self.rules[rule_id].finding(
+            self._where(source), region=Region(line) if line else None, pointer=what, detail=detail
+        )
+
+    def apply(self, findings: list[Finding], config: Config, baseline: Baseline | None) -> list[Finding]:
+        out: list[Finding] = []
+        used: set[int] = set()
+        for f in findings:
+            hit = suppression_for(f, config.per_path_ignores, self.today)
+            if hit is not None:
+                used.add(hit[0])
+                f = dataclasses.replace(f, suppressed_by=hit[1])
+            out.append(f)
+        for index, entry in enumerate(config.per_path_ignores):
+            what = f"per-path-ignores/{index}"
+            label = f"per-path-ignores entry for {', '.join(entry.paths)} ({', '.join(entry.rules)})"
+            if entry.expires is not None and entry.expires < self.today:
+                detail = f"{label} expired on {entry.expires.isoformat()}; its findings are reported again"
+                out.append(self._note(EXPIRED_SUPPRESSION_RULE, config.source, entry.line, what, detail))
+            elif index not in used and self._ran(entry.rules):
+                detail = f"{label} matches no finding; remove it"
+                out.append(self._note(UNUSED_SUPPRESSION_RULE, config.source, entry.line, what, detail))
+        return self._baseline(out, baseline) if baseline is not None else out
+
+    def _baseline(self, findings: list[Finding], baseline: Baseline) -> list[Finding]:
+        live = {e.fingerprint: e for e in baseline.entries if e.expires is None or e.expires >= self.today}
+        matched: set[str] = set()
+        out = []
+        for f in findings:
+            entry = live.get(f.fingerprint) if f.suppressed_by is None else None
+            if entry is not None:
+                matched.add(entry.fingerprint)
+                f = dataclasses.replace(f, suppressed_by=BASELINE_PREFIX + entry.reason)
+            out.append(f)
+        for e in baseline.entries:
+            what = f"baseline/{e.fingerprint}"
+            if e.expires is not None and e.expires < self.today:
+                detail = f"baseline entry for {e.rule} in {e.path} expired on {e.expires.isoformat()}"
+                out.append(self._note(EXPIRED_SUPPRESSION_RULE, baseline.source, e.line, what, detail))
+            elif e.fingerprint not in matched and e.rule in self.enabled:
+                detail = f"baseline entry for {e.rule} in {e.path} matches no finding; run hflint baseline update"
+                out.append(self._note(UNUSED_SUPPRESSION_RULE, baseline.source, e.line, what, detail))
+        return out

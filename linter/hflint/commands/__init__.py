@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Protocol
 
-from hflint.commands import rules, scan
+from hflint.commands import baseline, rules, scan
 
 
 class Command(Protocol):
@@ -31,4 +31,5 @@ class Command(Protocol):
 COMMANDS: dict[str, Command] = {
     "scan": scan,
     "rules": rules,
+    "baseline": baseline,
 }

@@ -1,25 +1,25 @@
-"""``hflint scan``: config -> engine -> reporters -> exit code."""
+"""``hflint scan``: paths -> model folders -> config -> engine -> reporters -> exit code."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
-import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hflint.config import Config, ConfigError, find_config, load_config
-from hflint.exitcodes import CLEAN as EXIT_CLEAN
-from hflint.exitcodes import ERROR as EXIT_ERROR
-from hflint.exitcodes import FINDINGS as EXIT_FINDINGS
-from hflint.finding import Severity
-from hflint.rulepack import PackError
+from hflint.commands._options import add_config, add_selection, build_config
+from hflint.exitcodes import CLEAN, ERROR, FINDINGS
+
+if TYPE_CHECKING:
+    from hflint.baseline import Baseline
 
 FORMATS = ("text", "json", "sarif", "github")
-_SELECTOR = re.compile(r"^(ALL|[A-Z]{1,8}[0-9]{0,3})$")
-HELP = "scan a model repository folder"
-DESCRIPTION = "Scan a local model repository and report findings."
+HELP = "scan model repository folders"
+DESCRIPTION = (
+    "Scan model repository folders and report findings. A file argument (as pre-commit passes) "
+    "stands for the model folder it belongs to, so cross-file checks see the whole model."
+)
 EPILOG = """\
 examples:
   hflint scan                            scan the current folder
@@ -27,22 +27,15 @@ examples:
   hflint scan . --format sarif --output hflint.sarif
   hflint scan . --select HF3,HF4 --ignore HF404
   hflint scan ~/Downloads/some-model --isolated   # ignore the repo's own .hflint.yaml
+  hflint scan models/bert/config.json    # scans models/bert (its model folder)
 
 exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
             2 usage, config or rule-pack error (or an internal error)
 """
 
 
-def _selectors(text: str) -> list[str]:
-    items = [s.strip() for s in text.split(",") if s.strip()]
-    for item in items:
-        if not _SELECTOR.match(item):
-            raise argparse.ArgumentTypeError(f"{item!r} is not a rule id, id prefix or ALL")
-    return items
-
-
 def configure(scan: argparse.ArgumentParser) -> None:
-    scan.add_argument("path", nargs="?", default=".", help="repository folder (default: .)")
+    scan.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="folders or files (default: .)")
     out = scan.add_argument_group("output")
     out.add_argument(
         "--format",
@@ -56,7 +49,9 @@ def configure(scan: argparse.ArgumentParser) -> None:
     out.add_argument("--sarif-output", metavar="FILE", help="also write SARIF 2.1.0 to FILE")
     out.add_argument("--json-output", metavar="FILE", help="also write JSON to FILE")
     out.add_argument(
-        "--show-suppressed", action="store_true", help="include findings suppressed by per-path-ignores (text, SARIF)"
+        "--show-suppressed",
+        action="store_true",
+        help="include findings suppressed by per-path-ignores or the baseline (text, SARIF)",
     )
     out.add_argument(
         "--color",
@@ -64,69 +59,22 @@ def configure(scan: argparse.ArgumentParser) -> None:
         default="auto",
         help="colour text output (auto: only on a terminal, never when NO_COLOR is set)",
     )
-    sel = scan.add_argument_group("rule selection (CLI flags win over the config file)")
-    sel.add_argument(
-        "--select",
-        type=_selectors,
-        metavar="IDS",
-        help="comma-separated ids or prefixes to run instead of the config's (e.g. HF3,HF401)",
-    )
-    sel.add_argument(
-        "--extend-select", type=_selectors, metavar="IDS", default=[], help="ids or prefixes to run in addition"
-    )
-    sel.add_argument(
-        "--ignore",
-        type=_selectors,
-        metavar="IDS",
-        default=[],
-        help="ids or prefixes to skip (the longest matching prefix wins)",
-    )
-    sel.add_argument("--rules", action="append", default=[], metavar="PACK", help="extra rule pack (YAML); repeatable")
-    sel.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB", help="paths to leave out of the scan; repeatable"
-    )
-    gate = scan.add_argument_group("exit status and configuration")
+    add_selection(scan)
+    gate = scan.add_argument_group("exit status, configuration and baseline")
     gate.add_argument(
         "--fail-on",
         choices=("error", "warning", "note", "none"),
         help="lowest severity that makes the exit status 1 (default: error)",
     )
     gate.add_argument("--exit-zero", action="store_true", help="same as --fail-on none")
-    cfg = gate.add_mutually_exclusive_group()
-    cfg.add_argument(
-        "--config",
+    add_config(gate)
+    base = gate.add_mutually_exclusive_group()
+    base.add_argument(
+        "--baseline",
         metavar="FILE",
-        help="config file (default: .hflint.yaml or [tool.hflint] in pyproject.toml at PATH)",
+        help="report only findings not in this baseline (default: .hflint-baseline.json in the folder, if any)",
     )
-    cfg.add_argument(
-        "--isolated", action="store_true", help="ignore config files; use when scanning a repo you did not write"
-    )
-
-
-def _config(args: argparse.Namespace, root: Path) -> Config:
-    if args.isolated:
-        config = Config()
-    elif args.config:
-        config = load_config(Path(args.config))
-    else:
-        found = find_config(root)
-        config = load_config(found) if found else Config()
-    changes: dict[str, object] = {}
-    if args.select is not None:
-        changes["select"], changes["extend_select"] = tuple(args.select), ()
-    if args.extend_select:
-        changes["extend_select"] = (*changes.get("extend_select", config.extend_select), *args.extend_select)  # type: ignore[misc]
-    if args.ignore:
-        changes["ignore"] = (*config.ignore, *args.ignore)
-    if args.rules:
-        changes["rules"] = (*config.rules, *(Path(p) for p in args.rules))
-    if args.exclude:
-        changes["exclude"] = (*config.exclude, *args.exclude)
-    if args.exit_zero:
-        changes["fail_on"] = None
-    elif args.fail_on:
-        changes["fail_on"] = None if args.fail_on == "none" else Severity.parse(args.fail_on)
-    return dataclasses.replace(config, **changes)  # type: ignore[arg-type]
+    base.add_argument("--no-baseline", action="store_true", help="ignore any baseline file")
 
 
 def _use_color(args: argparse.Namespace) -> bool:
@@ -135,39 +83,49 @@ def _use_color(args: argparse.Namespace) -> bool:
     return not args.output and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _path_prefix(root: Path) -> str:
-    """The scanned folder relative to the working directory, when it is inside it."""
-    try:
-        rel = root.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return ""
-    return "" if rel == Path() else rel.as_posix() + "/"
-
-
 def _write(path: str, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
 
+def baseline_for(args: argparse.Namespace, root: Path) -> Baseline | None:
+    from hflint.baseline import BASELINE_NAME, load_baseline
+
+    if getattr(args, "no_baseline", False):
+        return None
+    if getattr(args, "baseline", None):
+        return load_baseline(Path(args.baseline))
+    default = root / BASELINE_NAME
+    return load_baseline(default) if default.is_file() else None
+
+
 def run(args: argparse.Namespace) -> int:
+    from hflint.config import ConfigError
     from hflint.engine import scan
+    from hflint.merge import merge
     from hflint.reporters import REPORTERS, ReportOptions, github
     from hflint.reporters.common import failing
+    from hflint.rulepack import PackError
+    from hflint.targets import expand
 
-    root = Path(args.path)
-    if not root.is_dir():
-        print(f"hflint: {args.path}: not a directory", file=sys.stderr)
-        return EXIT_ERROR
+    cwd = Path.cwd()
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"hflint: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return ERROR
+    results = []
     try:
-        config = _config(args, root)
-        result = scan(root, config)
+        for root in expand(args.paths, cwd):
+            config = build_config(args, root, cwd)
+            baseline = baseline_for(args, root)
+            results.append((root, scan(root, config, baseline=baseline)))
     except (ConfigError, PackError) as exc:
         kind = "config" if isinstance(exc, ConfigError) else "rule pack"
         print(f"hflint: {kind} error:\n{exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return ERROR
+    failed = any(failing(result) for _, result in results)
+    result = merge(results, cwd)
 
-    options = ReportOptions(
-        color=_use_color(args), show_suppressed=args.show_suppressed, path_prefix=_path_prefix(root)
-    )
+    options = ReportOptions(color=_use_color(args), show_suppressed=args.show_suppressed)
     report = REPORTERS[args.format](result, options)
     try:
         if args.output:
@@ -182,15 +140,8 @@ def run(args: argparse.Namespace) -> int:
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if args.format == "github" and summary:
             with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(github.summary_markdown(result, path_prefix=options.path_prefix))
+                fh.write(github.summary_markdown(result))
     except OSError as exc:
         print(f"hflint: cannot write report: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    for index in result.unused_ignores:
-        entry = config.per_path_ignores[index]
-        print(
-            f"hflint: warning: per-path-ignores entry {index} ({', '.join(entry.paths)}: "
-            f"{', '.join(entry.rules)}) matched no finding",
-            file=sys.stderr,
-        )
-    return EXIT_FINDINGS if failing(result) else EXIT_CLEAN
+        return ERROR
+    return FINDINGS if failed else CLEAN

@@ -1,4 +1,4 @@
-"""Kind ``engine``: what the engine itself finds while listing the repo (HF001-HF003).
+"""Kind ``engine``: what the engine itself finds (HF001-HF005).
 
 HF001 also receives every Unanalysable that other kinds report; that mapping lives in
 ``hflint.engine`` because it needs the results of all rules.
@@ -12,7 +12,7 @@ from hflint.kinds.base import Result, no_extra_validation
 from hflint.repo import Repo
 from hflint.rule import Rule
 
-EVENTS = ("scan-error", "lfs-pointer", "symlink-escape")
+EVENTS = ("scan-error", "lfs-pointer", "symlink-escape", "unused-suppression", "expired-suppression")
 _REPO_EVENT = {"scan-error": "unreadable", "lfs-pointer": "lfs-pointer", "symlink-escape": "symlink-escape"}
 
 PARAMS_SCHEMA = {
@@ -26,7 +26,9 @@ validate = no_extra_validation
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
-    wanted = _REPO_EVENT[rule.params["event"]]
+    # Suppression events come from the decision stage (hflint.engine._Decisions), after
+    # every check has run; there is nothing to list for them here.
+    wanted = _REPO_EVENT.get(rule.params["event"])
     for event in repo.events:
         if event.kind == wanted:
             yield rule.finding(event.path, detail=event.detail)

@@ -13,9 +13,6 @@ from hflint.reporters import github, json_, sarif, text
 class ReportOptions:
     color: bool = False
     show_suppressed: bool = False
-    # Prepended to paths in SARIF and GitHub output: both are read relative to the
-    # checkout, which is not the scanned folder when a subfolder is scanned.
-    path_prefix: str = ""
 
 
 Reporter = Callable[[ScanResult, ReportOptions], str]
@@ -23,8 +20,6 @@ Reporter = Callable[[ScanResult, ReportOptions], str]
 REPORTERS: dict[str, Reporter] = {
     "text": lambda result, opts: text.render(result, color=opts.color, show_suppressed=opts.show_suppressed),
     "json": lambda result, opts: json_.render(result),
-    "sarif": lambda result, opts: sarif.render(
-        result, include_suppressed=opts.show_suppressed, path_prefix=opts.path_prefix
-    ),
-    "github": lambda result, opts: github.render(result, path_prefix=opts.path_prefix),
+    "sarif": lambda result, opts: sarif.render(result, include_suppressed=opts.show_suppressed),
+    "github": lambda result, opts: github.render(result),
 }

@@ -27,8 +27,10 @@ def summary_line(result: ScanResult) -> str:
     else:
         head = "No findings"
     tail = f"{plural(result.files_scanned, 'file')} scanned, {plural(len(result.rules), 'rule')} run"
-    if suppressed:
-        tail += f", {suppressed} suppressed by config"
+    if suppressed - result.baselined:
+        tail += f", {suppressed - result.baselined} suppressed by config"
+    if result.baselined:
+        tail += f", {result.baselined} in the baseline"
     return f"{head} ({tail})."
 
 

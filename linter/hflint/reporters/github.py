@@ -21,11 +21,11 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(result: ScanResult, *, path_prefix: str = "") -> str:
+def render(result: ScanResult) -> str:
     names = {r.id: r.name for r in result.rules}
     lines = []
     for f in result.reported:
-        props = [f"file={_prop(path_prefix + f.path)}"]
+        props = [f"file={_prop(f.path)}"]
         if f.region:
             props.append(f"line={f.region.start_line}")
             if f.region.start_column:
@@ -41,7 +41,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def summary_markdown(result: ScanResult, *, path_prefix: str = "") -> str:
+def summary_markdown(result: ScanResult) -> str:
     """Annotations are capped (10 per level per step), so the full list goes here."""
     names = {r.id: r.name for r in result.rules}
     out = ["## hflint", "", summary_line(result), ""]
@@ -50,9 +50,7 @@ def summary_markdown(result: ScanResult, *, path_prefix: str = "") -> str:
         for f in result.reported:
             line = str(f.region.start_line) if f.region else ""
             rule = f"{f.rule_id} {names.get(f.rule_id, '')}".strip()
-            out.append(
-                f"| {f.severity.label} | {rule} | `{_cell(path_prefix + f.path)}` | {line} | {_cell(f.message)} |"
-            )
+            out.append(f"| {f.severity.label} | {rule} | `{_cell(f.path)}` | {line} | {_cell(f.message)} |")
     if result.inactive:
         out += ["", f"Not yet active: {', '.join(r.id for r in result.inactive)}"]
     return "\n".join(out) + "\n"

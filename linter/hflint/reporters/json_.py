@@ -42,6 +42,7 @@ def render(result: ScanResult) -> str:
             "rules_not_yet_active": [r.id for r in result.inactive],
             "counts": {s.label: c[s] for s in sorted(Severity, reverse=True)},
             "suppressed": sum(1 for f in result.findings if f.suppressed_by is not None),
+            "baselined": result.baselined,
             "fail_on": result.fail_on.label if result.fail_on else "none",
             "failed": failing(result),
         },

@@ -80,7 +80,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result(f: Finding, index: dict[str, int], prefix: str) -> dict[str, Any]:
+def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     region: dict[str, int] = {"startLine": 1}
     if f.region is not None:
         region = {"startLine": f.region.start_line}
@@ -97,7 +97,7 @@ def _result(f: Finding, index: dict[str, int], prefix: str) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": quote(prefix + (f.path or "."), safe="/"), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": quote(f.path or ".", safe="/"), "uriBaseId": "%SRCROOT%"},
                     "region": region,
                 }
             }
@@ -111,7 +111,7 @@ def _result(f: Finding, index: dict[str, int], prefix: str) -> dict[str, Any]:
     return result
 
 
-def render(result: ScanResult, *, include_suppressed: bool = False, path_prefix: str = "") -> str:
+def render(result: ScanResult, *, include_suppressed: bool = False) -> str:
     rules = list(result.rules)
     index = {r.id: i for i, r in enumerate(rules)}
     findings = [f for f in result.findings if include_suppressed or f.suppressed_by is None]
@@ -141,7 +141,7 @@ def render(result: ScanResult, *, include_suppressed: bool = False, path_prefix:
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "Root of the scanned model repository."}}},
                 "columnKind": "unicodeCodePoints",
                 "invocations": [invocation],
-                "results": [_result(f, index, path_prefix) for f in findings],
+                "results": [_result(f, index) for f in findings],
             }
         ],
     }

@@ -1,0 +1,48 @@
+"""Several scanned folders make one report, with paths relative to the working directory.
+
+Each folder is scanned on its own (its own config, baseline and repo-relative fingerprints);
+for output, paths are made relative to the working directory, which is what GitHub
+annotations, SARIF uploads and terminals resolve them against.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from hflint.engine import ScanResult
+from hflint.finding import Finding
+from hflint.rule import Rule
+
+
+def _prefix(root: Path, cwd: Path, single: bool) -> str:
+    root, cwd = root.resolve(), cwd.resolve()
+    if root.is_relative_to(cwd):
+        rel = root.relative_to(cwd).as_posix()
+        return "" if rel == "." else rel + "/"
+    return "" if single else root.as_posix() + "/"
+
+
+def _unique(rules: list[Rule]) -> tuple[Rule, ...]:
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        seen.setdefault(rule.id, rule)
+    return tuple(seen.values())
+
+
+def merge(results: Sequence[tuple[Path, ScanResult]], cwd: Path) -> ScanResult:
+    findings: list[Finding] = []
+    for root, result in results:
+        prefix = _prefix(root, cwd, len(results) == 1)
+        findings += [dataclasses.replace(f, path=prefix + f.path) for f in result.findings]
+    thresholds = [r.fail_on for _, r in results if r.fail_on is not None]
+    return ScanResult(
+        root=cwd.resolve() if len(results) != 1 else results[0][1].root,
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        rules=_unique([rule for _, r in results for rule in r.rules]),
+        inactive=_unique([rule for _, r in results for rule in r.inactive]),
+        files_scanned=sum(r.files_scanned for _, r in results),
+        fail_on=min(thresholds) if thresholds else None,  # the strictest folder's threshold
+        baselined=sum(r.baselined for _, r in results),
+    )

@@ -1,0 +1,57 @@
+"""Turn command-line paths into the model folders to scan.
+
+A folder is scanned as given. A file (pre-commit passes the staged files) stands for the
+model folder it belongs to, because most checks are cross-file: a shard needs its index, a
+tokenizer its config.json. The model folder is the outermost folder between the file and
+the working directory that holds a model marker (config.json, model_index.json, an index
+file...): outermost, so a diffusers file in unet/ brings in the whole pipeline folder.
+With no marker on the way, the working directory itself is scanned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+MARKERS = (
+    "config.json",
+    "model_index.json",  # diffusers pipelines
+    "adapter_config.json",  # PEFT adapters
+    "modules.json",  # sentence-transformers
+    "model.safetensors.index.json",
+    "pytorch_model.bin.index.json",
+    ".hflint.yaml",
+)
+
+
+def _is_model_folder(folder: Path) -> bool:
+    return any((folder / m).is_file() for m in MARKERS)
+
+
+def model_folder(file: Path, cwd: Path) -> Path:
+    folder = file.resolve().parent
+    if not folder.is_relative_to(cwd):
+        return folder
+    found = cwd
+    for candidate in [folder, *folder.parents]:
+        if not candidate.is_relative_to(cwd) or candidate == cwd:
+            break
+        if _is_model_folder(candidate):
+            found = candidate
+    return found
+
+
+def expand(paths: Iterable[str], cwd: Path) -> list[Path]:
+    """Folders to scan, deduplicated, outer folders absorbing the ones inside them."""
+    cwd = cwd.resolve()
+    folders: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        path = path if path.is_absolute() else cwd / path
+        folders.add(path.resolve() if path.is_dir() else model_folder(path, cwd))
+    ordered = sorted(folders, key=lambda p: (len(p.parts), str(p)))
+    kept: list[Path] = []
+    for folder in ordered:
+        if not any(folder.is_relative_to(k) for k in kept):
+            kept.append(folder)
+    return sorted(kept)
