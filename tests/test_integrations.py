@@ -27,8 +27,13 @@ def _bin(name: str) -> str:
 
 
 def test_action_yml_matches_the_github_actions_schema() -> None:
-    proc = subprocess.run([_bin("check-jsonschema"), "--builtin-schema", "vendor.github-actions", "action.yml"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [_bin("check-jsonschema"), "--builtin-schema", "vendor.github-actions", "action.yml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -69,13 +74,24 @@ def _run_action(venv: Path, workspace: Path, tmp: Path, **given: str) -> tuple[i
         output_file.write_text("", encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
         env |= {k: _expand(str(v), inputs) for k, v in step.get("env", {}).items()}
-        env |= {"PATH": f"{venv / 'bin'}:{env['PATH']}", "GITHUB_OUTPUT": str(output_file),
-                "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"), "RUNNER_TEMP": str(tmp), "PIP_NO_INPUT": "1"}
+        env |= {
+            "PATH": f"{venv / 'bin'}:{env['PATH']}",
+            "GITHUB_OUTPUT": str(output_file),
+            "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
+            "RUNNER_TEMP": str(tmp),
+            "PIP_NO_INPUT": "1",
+        }
         script = tmp / f"{step['id']}.sh"
         script.write_text(step["run"], encoding="utf-8")
         # What the runner runs for `shell: bash`.
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workspace,
-                              env=env, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            cwd=workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         log += proc.stdout + proc.stderr
         outputs |= dict(line.split("=", 1) for line in output_file.read_text(encoding="utf-8").splitlines() if line)
         code = proc.returncode
@@ -99,7 +115,9 @@ def test_action_steps_run_as_on_a_runner(action_venv: Path, tmp_path: Path) -> N
     sarif_path = workspace / outputs["sarif-file"]
     log_json = json.loads(sarif_path.read_text(encoding="utf-8"))
     assert log_json["runs"][0]["results"]
-    assert "| error | HF202 config-schema | `model/config.json` |" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "| error | HF202 config-schema | `model/config.json` |" in (tmp_path / "summary.md").read_text(
+        encoding="utf-8"
+    )
     code, outputs, log = _run_action(action_venv, workspace, tmp_path, path="model", **{"fail-on": "none"})
     assert (code, outputs["exit-code"]) == (0, "0"), log
     code, outputs, log = _run_action(action_venv, workspace, tmp_path, path="model", config="missing.yaml")
@@ -108,6 +126,7 @@ def test_action_steps_run_as_on_a_runner(action_venv: Path, tmp_path: Path) -> N
 
 
 # -- pre-commit ---------------------------------------------------------------------------
+
 
 def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, timeout=60)
@@ -127,10 +146,21 @@ def model_git_repo(tmp_path: Path) -> Path:
 
 
 def _try_repo(repo: Path, hook: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"PRE_COMMIT_COLOR": "never", "GIT_AUTHOR_NAME": "t", "GIT_COMMITTER_NAME": "t",
-                        "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
-    return subprocess.run([_bin("pre-commit"), "try-repo", str(ROOT), hook, *args], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=900)
+    env = os.environ | {
+        "PRE_COMMIT_COLOR": "never",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+    return subprocess.run(
+        [_bin("pre-commit"), "try-repo", str(ROOT), hook, *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def test_pre_commit_hooks_with_real_pre_commit(model_git_repo: Path) -> None:

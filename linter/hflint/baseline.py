@@ -24,6 +24,10 @@ from hflint.jsonfile import locate, pointer
 BASELINE_NAME = ".hflint-baseline.json"
 
 
+class BaselineError(ConfigError):
+    """A broken baseline file: exit 2 with file and line, like a broken config."""
+
+
 @dataclass(frozen=True)
 class Entry:
     fingerprint: str
@@ -66,19 +70,19 @@ def load_baseline(path: Path) -> Baseline:
         text = path.read_text(encoding="utf-8")
         raw = json.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(shown, f"cannot read baseline: {exc}") from None
+        raise BaselineError(shown, f"cannot read baseline: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(shown, f"baseline is not valid JSON: {exc.msg}", exc.lineno) from None
+        raise BaselineError(shown, f"baseline is not valid JSON: {exc.msg}", exc.lineno) from None
     for error in _validator().iter_errors(raw):
         where = locate(text, pointer(*error.absolute_path))
         label = "/".join(map(str, error.absolute_path)) or "(top level)"
-        raise ConfigError(shown, f"{label}: {error.message}", where[0] if where else None)
+        raise BaselineError(shown, f"{label}: {error.message}", where[0] if where else None)
     entries = []
     for i, item in enumerate(raw["entries"]):
         try:
             expires = dt.date.fromisoformat(item["expires"]) if "expires" in item else None
         except ValueError:
-            raise ConfigError(shown, f"entries/{i}/expires: not a date") from None
+            raise BaselineError(shown, f"entries/{i}/expires: not a date") from None
         where = locate(text, pointer("entries", i))
         entries.append(
             Entry(

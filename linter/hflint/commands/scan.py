@@ -119,7 +119,11 @@ def run(args: argparse.Namespace) -> int:
             baseline = baseline_for(args, root)
             results.append((root, scan(root, config, baseline=baseline)))
     except (ConfigError, PackError) as exc:
-        kind = "config" if isinstance(exc, ConfigError) else "rule pack"
+        from hflint.baseline import BaselineError
+
+        kind = (
+            "baseline" if isinstance(exc, BaselineError) else "config" if isinstance(exc, ConfigError) else "rule pack"
+        )
         print(f"hflint: {kind} error:\n{exc}", file=sys.stderr)
         return ERROR
     failed = any(failing(result) for _, result in results)

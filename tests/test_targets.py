@@ -1,0 +1,70 @@
+"""Paths on the command line -> model folders (what the pre-commit hook relies on)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import MakeRepo
+from hflint.cli import main
+from hflint.targets import expand
+
+
+@pytest.fixture
+def monorepo(make_repo: MakeRepo) -> Path:
+    return make_repo(
+        {
+            "README.md": "# org models\n",
+            "models/bert/config.json": "{,}",
+            "models/bert/README.md": "# bert\n",
+            "models/sd/model_index.json": "{}",
+            "models/sd/unet/config.json": "{}",
+            "models/sd/unet/diffusion_pytorch_model.safetensors": b"",
+            "tools/script.py": "print(1)\n",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("paths", "expected"),
+    [
+        (["models/bert/config.json"], ["models/bert"]),
+        (["models/bert/README.md", "models/bert/config.json"], ["models/bert"]),
+        (["models/sd/unet/diffusion_pytorch_model.safetensors"], ["models/sd"]),  # outermost model folder
+        (["models/sd/unet/config.json", "models/bert/config.json"], ["models/bert", "models/sd"]),
+        (["tools/script.py"], ["."]),  # no model folder on the way: the whole repo
+        (["models/bert", "models/bert/config.json"], ["models/bert"]),
+        ([".", "models/bert/config.json"], ["."]),  # an outer folder absorbs inner ones
+        (["models/sd/unet"], ["models/sd/unet"]),  # a folder is scanned as given
+    ],
+)
+def test_expand(monorepo: Path, paths: list[str], expected: list[str]) -> None:
+    got = [p.relative_to(monorepo).as_posix() or "." for p in expand(paths, monorepo)]
+    assert [g if g != "" else "." for g in got] == expected
+
+
+def test_file_arguments_scan_their_model_folders(
+    monorepo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(monorepo)
+    code = main(["scan", "models/bert/config.json", "models/sd/unet/config.json", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    paths = sorted({(f["rule_id"], f["path"]) for f in doc["findings"]})
+    assert ("HF201", "models/bert/config.json") in paths
+    assert ("HF101", "models/sd/README.md") in paths  # the whole pipeline folder was scanned
+    assert not any(p.startswith("tools/") for _, p in paths)
+    assert code == 1
+
+
+def test_monorepo_config_at_the_root_applies_to_model_folders(
+    monorepo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (monorepo / ".hflint.yaml").write_text("ignore: [HF101]\n", encoding="utf-8")
+    monkeypatch.chdir(monorepo)
+    main(["scan", "models/sd", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert not any(f["rule_id"] == "HF101" for f in doc["findings"])
+    main(["scan", "models/sd", "--format", "json", "--isolated"])
+    assert any(f["rule_id"] == "HF101" for f in json.loads(capsys.readouterr().out)["findings"])
