@@ -10,7 +10,12 @@ import pytest
 from conftest import MakeRepo
 from hflint.cli import main
 
-BROKEN = {"README.md": "# m\n", "config.json": '{"architectures": "Bert"}', "a.json": "{,}"}
+BROKEN = {
+    "README.md": "# m\n",
+    "config.json": '{"architectures": "Bert"}',
+    "a.json": "{,}",
+    ".hflint.yaml": "select: [HF0, HF201, HF202, HF203]\n",  # the rules these tests exercise
+}
 
 
 def _scan(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]

@@ -65,7 +65,13 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 
 def test_exit_codes_follow_fail_on(make_repo: MakeRepo) -> None:
-    warn_only = make_repo({"README.md": "# m\n", "m.safetensors": "version https://git-lfs.github.com/spec/v1\n"})
+    warn_only = make_repo(
+        {
+            "README.md": "# m\n",
+            "m.safetensors": "version https://git-lfs.github.com/spec/v1\n",
+            ".hflint.yaml": "select: [HF0, HF2]\n",
+        }
+    )
     assert main(["scan", str(warn_only)]) == 0  # HF002 is a warning; default fail-on is error
     assert main(["scan", str(warn_only), "--fail-on", "warning"]) == 1
     assert main(["scan", str(warn_only), "--fail-on", "note"]) == 1
@@ -77,7 +83,7 @@ def test_exit_codes_follow_fail_on(make_repo: MakeRepo) -> None:
 
 def test_clean_repo_exits_0_and_says_so(make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo({"README.md": "# m\n", "config.json": '{"model_type": "bert", "architectures": ["BertModel"]}'})
-    assert main(["scan", str(root)]) == 0
+    assert main(["scan", str(root), "--select", "HF0,HF2"]) == 0
     assert "No findings" in capsys.readouterr().out
 
 
@@ -123,7 +129,7 @@ def test_github_format_writes_step_summary(
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     root = make_repo({"README.md": "# m\n", "config.json": "{,}"})
-    assert main(["scan", str(root), "--format", "github"]) == 1
+    assert main(["scan", str(root), "--format", "github", "--select", "HF2"]) == 1
     assert capsys.readouterr().out.startswith("::error file=config.json,line=1,col=2,title=HF201 invalid-json::")
     assert "| error | HF201 invalid-json | `config.json` | 1 |" in summary.read_text(encoding="utf-8")
 
@@ -169,12 +175,12 @@ def test_sarif_and_github_paths_are_relative_to_the_working_directory(
 ) -> None:
     root = make_repo({"models/bert/config.json": "{,}", "models/bert/README.md": "# m\n"})
     monkeypatch.chdir(root)
-    assert main(["scan", "models/bert", "--format", "github"]) == 1
+    assert main(["scan", "models/bert", "--format", "github", "--select", "HF2"]) == 1
     assert "::error file=models/bert/config.json,line=1" in capsys.readouterr().out
-    assert main(["scan", "models/bert", "--format", "sarif"]) == 1
+    assert main(["scan", "models/bert", "--format", "sarif", "--select", "HF2"]) == 1
     log = json.loads(capsys.readouterr().out)
     uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "models/bert/config.json"
     monkeypatch.chdir(root / "models" / "bert")
-    assert main(["scan", ".", "--format", "github"]) == 1
+    assert main(["scan", ".", "--format", "github", "--select", "HF2"]) == 1
     assert "::error file=config.json,line=1" in capsys.readouterr().out

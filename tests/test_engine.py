@@ -3,6 +3,7 @@ from listing, one parse per file, and a crashing kind that does not stop the sca
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,8 @@ from hflint.engine import scan
 from hflint.finding import Finding
 from hflint.repo import Repo
 
-ALL = Config(fail_on=None)
+# The engine's behaviour is shown with the engine and JSON rules; other packs have their own tests.
+ALL = Config(select=("HF0", "HF201", "HF202", "HF203"), fail_on=None)
 
 
 def _ids(findings: tuple[Finding, ...] | list[Finding]) -> list[tuple[str, str]]:
@@ -115,7 +117,7 @@ def test_parse_error_is_not_repeated_as_hf001(make_repo: MakeRepo) -> None:
 
 def test_parse_error_shows_as_hf001_when_hf201_is_off(make_repo: MakeRepo) -> None:
     root = make_repo({"README.md": "# m\n", "config.json": "{,}"})
-    result = scan(root, Config(ignore=("HF201",), fail_on=None))
+    result = scan(root, dataclasses.replace(ALL, ignore=("HF201",)))
     assert _ids(result.findings) == [("HF001", "config.json")]  # never a silent pass
 
 
@@ -132,19 +134,19 @@ def test_each_file_is_parsed_once(make_repo: MakeRepo, monkeypatch: pytest.Monke
 
 def test_exclude_and_dot_git(make_repo: MakeRepo) -> None:
     root = make_repo({"README.md": "# m\n", "legacy/a.json": "{,}", ".git/config.json": "{,}", "b.json": "{,}"})
-    result = scan(root, Config(exclude=("legacy/",), fail_on=None))
+    result = scan(root, dataclasses.replace(ALL, exclude=("legacy/",)))
     assert _ids(result.findings) == [("HF201", "b.json")]
     assert result.files_scanned == 2
 
 
 def test_per_path_ignore_marks_and_keeps_finding(make_repo: MakeRepo) -> None:
     root = make_repo({"README.md": "# m\n", "a.json": "{,}", "b.json": "{,}"})
-    config = Config(
+    config = dataclasses.replace(
+        ALL,
         per_path_ignores=(
             PathIgnore(("a.json",), ("HF2",), "vendored file"),
             PathIgnore(("nothing.json",), ("HF2",), "stale"),
         ),
-        fail_on=None,
     )
     result = scan(root, config)
     marked = {f.path: f.suppressed_by for f in result.findings if f.rule_id == "HF201"}

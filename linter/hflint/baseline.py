@@ -9,17 +9,16 @@ reviews see stable diffs; it is validated on load (a broken baseline is exit 2).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hflint import _paths
 from hflint.config import ConfigError
 from hflint.finding import Finding
 from hflint.jsonfile import locate, pointer
+from hflint.schemas import schema_errors
 
 BASELINE_NAME = ".hflint-baseline.json"
 
@@ -56,14 +55,6 @@ class Baseline:
     entries: tuple[Entry, ...]
 
 
-@functools.cache
-def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads((_paths.schemas_dir() / "baseline.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
-
-
 def load_baseline(path: Path) -> Baseline:
     shown = str(path)
     try:
@@ -73,7 +64,7 @@ def load_baseline(path: Path) -> Baseline:
         raise BaselineError(shown, f"cannot read baseline: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(shown, f"baseline is not valid JSON: {exc.msg}", exc.lineno) from None
-    for error in _validator().iter_errors(raw):
+    for error in schema_errors("baseline.schema.json", raw):
         where = locate(text, pointer(*error.absolute_path))
         label = "/".join(map(str, error.absolute_path)) or "(top level)"
         raise BaselineError(shown, f"{label}: {error.message}", where[0] if where else None)

@@ -8,17 +8,15 @@ A config inside a repo you did not write can switch rules off, so ``--isolated``
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hflint import _paths
 from hflint.decide import PathIgnore
 from hflint.finding import Severity
 from hflint.globs import check_glob
+from hflint.schemas import schema_errors
 from hflint.yamlfile import YamlError, load_yaml
 
 CONFIG_NAMES = (".hflint.yaml", ".hflint.yml")
@@ -93,7 +91,7 @@ def load_config(path: Path) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(shown, "the config must be a mapping of keys to values", 1)
     raw = _plain(raw)
-    for error in sorted(_validator().iter_errors(raw), key=lambda e: list(map(str, e.path))):
+    for error in schema_errors("config.schema.json", raw):
         where = "/".join(map(str, error.path)) or "(top level)"
         raise ConfigError(shown, f"{where}: {error.message}", line_of(tuple(error.path)))
     return _build(raw, path, line_of)
@@ -118,14 +116,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-@functools.cache
-def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads((_paths.schemas_dir() / "config.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
 
 
 def _build(raw: dict[str, Any], path: Path, line_of: Any) -> Config:

@@ -9,8 +9,6 @@ warn-and-skip of bad policies is exactly what this avoids.
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from hflint import _paths
 from hflint.finding import Severity
 from hflint.globs import check_glob
 from hflint.rule import Docs, Rule, template_fields
+from hflint.schemas import schema_errors
 from hflint.yamlfile import YamlDoc, YamlError, load_yaml
 
 BUILTIN_PREFIX = "HF"
@@ -56,14 +55,6 @@ class Pack:
 
 def builtin_pack_paths() -> list[Path]:
     return sorted(_paths.rules_dir().glob("*.yaml"))
-
-
-@functools.cache
-def _pack_validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads((_paths.schemas_dir() / "rulepack.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
 
 
 def load_packs(extra: Iterable[Path] = (), *, builtin: bool = True) -> list[Pack]:
@@ -114,7 +105,7 @@ def load_pack(path: Path, *, builtin: bool = False) -> tuple[Pack | None, list[P
 
 def _schema_problems(shown: str, doc: YamlDoc) -> list[PackProblem]:
     problems = []
-    for error in sorted(_pack_validator().iter_errors(doc.value), key=lambda e: list(map(str, e.path))):
+    for error in schema_errors("rulepack.schema.json", doc.value):
         path = tuple(error.path)
         rule_id = None
         if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):

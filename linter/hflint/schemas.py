@@ -1,0 +1,23 @@
+"""Validators for the JSON Schemas hflint ships for its own files (packs, config, baseline)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from hflint import _paths
+
+
+@functools.cache
+def shipped_validator(name: str) -> Any:
+    """A Draft 2020-12 validator for ``rules/schemas/<name>``, built once per process."""
+    from jsonschema import Draft202012Validator  # lazy: jsonschema costs ~100 ms to import
+
+    schema = json.loads((_paths.schemas_dir() / name).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def schema_errors(name: str, instance: Any) -> list[Any]:
+    """Every violation of ``rules/schemas/<name>``, in document order (stable messages)."""
+    return sorted(shipped_validator(name).iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
