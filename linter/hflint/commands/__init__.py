@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Protocol
 
-from hflint.commands import baseline, rules, scan
+from hflint.commands import baseline, review, rules, scan
 
 
 class Command(Protocol):
@@ -32,4 +32,5 @@ COMMANDS: dict[str, Command] = {
     "scan": scan,
     "rules": rules,
     "baseline": baseline,
+    "review": review,
 }

@@ -7,10 +7,13 @@ scan summary as "not yet active" (never as passing). Any other name is a pack er
 
 from __future__ import annotations
 
-from hflint.kinds import engine_events, file_presence, json_parse, json_schema
+from hflint.kinds import code_references, code_review, engine_events, file_presence, json_parse, json_schema, python_ast
 from hflint.kinds.base import CheckKind
 
 KINDS: dict[str, CheckKind] = {
+    "code-references": code_references,
+    "code-review": code_review,
+    "python-ast": python_ast,
     "engine": engine_events,
     "file-presence": file_presence,
     "json-parse": json_parse,
@@ -32,9 +35,6 @@ PLANNED: dict[str, str] = {
     "shard-index": "shard index checks (issue #3)",
     "pickle-scan": "static pickle analysis with fickling (issue #4)",
     "weights-format": "pickle weights without safetensors (issue #4)",
-    "code-review": "custom code review records (issue #6)",
-    "python-ast": "static analysis of custom code (issue #6)",
-    "code-references": "code-loading config keys and remote code (issue #6)",
 }
 
 # Kinds that look at the repo as a whole and take no `files:` globs.

@@ -1,0 +1,157 @@
+"""The custom-code policy lists, loaded from ``rules/data`` (policy is data, reviewed apart).
+
+python-dangerous.yaml: calls HF503 reports, with their conditions; code-loading.yaml:
+config keys and library names that decide whether loaders import code (HF505).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hflint import _paths
+
+DEFAULT_CALLS = "hflint:data/python-dangerous.yaml"
+DEFAULT_LOADING = "hflint:data/code-loading.yaml"
+
+
+def resolve(ref: str, pack_dir: Path) -> Path:
+    if ref.startswith("hflint:"):
+        return _paths.rules_dir() / ref.removeprefix("hflint:")
+    return pack_dir / ref
+
+
+def below(name: str, prefix: str) -> bool:
+    """``name`` is ``prefix`` or a dotted member of it (``subprocess.run`` below ``subprocess``)."""
+    return name == prefix or name.startswith(prefix + ".")
+
+
+@dataclass(frozen=True)
+class CallRule:
+    prefix: str
+    reason: str
+    unless_literal: bool = False
+    unless_keyword: dict[str, Any] = field(default_factory=dict)
+    if_keyword: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CallPolicy:
+    calls: tuple[CallRule, ...]
+    sinks: tuple[str, ...]
+    decoders: tuple[str, ...]
+    file_writes: tuple[str, ...]
+    pathlib_writes: frozenset[str]
+    outside_paths: tuple[str, ...]
+
+    def rule_for(self, name: str) -> CallRule | None:
+        """The most specific entry covering ``name`` (longest prefix)."""
+        best: CallRule | None = None
+        for rule in self.calls:
+            if below(name, rule.prefix) and (best is None or len(rule.prefix) > len(best.prefix)):
+                best = rule
+        return best
+
+    def is_sink(self, name: str) -> bool:
+        return any(below(name, s) for s in self.sinks)
+
+    def is_decoder(self, name: str) -> bool:
+        return any(below(name, d) for d in self.decoders)
+
+    def is_outside(self, name: str) -> bool:
+        return any(below(name, o) for o in self.outside_paths)
+
+
+@dataclass(frozen=True)
+class NameList:
+    names: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class LoadingPolicy:
+    auto_map_files: frozenset[str]
+    attention_keys: NameList
+    trust_keys: NameList
+    mlx_keys: NameList
+    peft_parent_libraries: NameList
+    sentence_transformers_prefixes: NameList
+    custom_generate: NameList
+
+
+def _read(path: Path) -> dict[str, Any]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path.name}: expected a mapping")
+    return doc
+
+
+def _strings(doc: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
+    value = doc.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"{path.name}: '{key}' must be a list of names")
+    return tuple(value)
+
+
+@functools.cache
+def load_calls(path: Path) -> CallPolicy:
+    doc = _read(path)
+    calls: list[CallRule] = []
+    for i, entry in enumerate(doc.get("calls") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
+            raise ValueError(f"{path.name}: calls[{i}] needs 'names' and a 'reason'")
+        for name in _strings(entry, "names", path):
+            calls.append(
+                CallRule(
+                    name,
+                    entry["reason"],
+                    bool(entry.get("unless-literal", False)),
+                    dict(entry.get("unless-keyword") or {}),
+                    dict(entry.get("if-keyword") or {}),
+                )
+            )
+    return CallPolicy(
+        calls=tuple(calls),
+        sinks=_strings(doc, "sinks", path),
+        decoders=_strings(doc, "decoders", path),
+        file_writes=_strings(doc, "file-writes", path),
+        pathlib_writes=frozenset(_strings(doc, "pathlib-writes", path)),
+        outside_paths=_strings(doc, "outside-paths", path),
+    )
+
+
+def _name_list(doc: dict[str, Any], key: str, path: Path) -> NameList:
+    entry = doc.get(key)
+    if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
+        raise ValueError(f"{path.name}: '{key}' needs 'names' and a 'reason'")
+    return NameList(_strings(entry, "names", path), entry["reason"])
+
+
+@functools.cache
+def load_loading(path: Path) -> LoadingPolicy:
+    doc = _read(path)
+    return LoadingPolicy(
+        auto_map_files=frozenset(_strings(doc, "auto-map-files", path)),
+        attention_keys=_name_list(doc, "attention-keys", path),
+        trust_keys=_name_list(doc, "trust-keys", path),
+        mlx_keys=_name_list(doc, "mlx-keys", path),
+        peft_parent_libraries=_name_list(doc, "peft-parent-libraries", path),
+        sentence_transformers_prefixes=_name_list(doc, "sentence-transformers-prefixes", path),
+        custom_generate=_name_list(doc, "custom-generate", path),
+    )
+
+
+def validate_ref(ref: str, pack_dir: Path, loader: Any) -> list[str]:
+    """Problems loading a policy file, for a kind's ``validate``."""
+    path = resolve(ref, pack_dir)
+    if not path.is_file():
+        return [f"no policy file at {path}"]
+    try:
+        loader(path)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        return [f"{path.name}: {exc}".splitlines()[0]]
+    return []

@@ -1,0 +1,128 @@
+"""Kind ``python-ast``: static analysis of custom Python code (HF503), ``ast`` only.
+
+The file is parsed, never imported or run (hflint.customcode.pysource). Reported: calls on
+the dangerous list (rules/data/python-dangerous.yaml, import aliases resolved), decoded data
+fed to exec/eval, writes outside the working directory, patches of imported modules, and
+obfuscation (long lines, encoded blobs, bidi controls). A file that does not parse is a
+finding with its line: Python would not import it, and hflint cannot vouch for it.
+
+Inline suppression: ``# hflint: ignore[HF503] reason`` on the finding's line marks the
+finding suppressed (still reported with --show-suppressed and in SARIF). The reason is
+mandatory; a suppression without one, or one that matches no finding, is itself a finding.
+The comment is part of the file's bytes, so HF501/HF502 make a human approve it; the
+review rules themselves cannot be suppressed inline.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from hflint.customcode import calls, obfuscation, policy, pysource
+from hflint.finding import Finding, Region
+from hflint.kinds.base import Result, each_file
+from hflint.repo import Repo
+from hflint.rule import Rule
+
+PARAMS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "policy": {"type": "string", "minLength": 1},
+        "max-bytes": {"type": "integer", "minimum": 1},
+        "max-line-length": {"type": "integer", "minimum": 80},
+        "min-blob-length": {"type": "integer", "minimum": 16},
+        "min-blob-entropy": {"type": "number", "minimum": 0, "maximum": 8},
+        "max-findings": {"type": "integer", "minimum": 1},
+    },
+    "additionalProperties": False,
+}
+FIELDS = frozenset({"detail"})
+# Real remote-code modules are well under 1 MB (modeling files run to ~300 KB).
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+# The review rules are file-level and must be cleared by a review record, not by a comment
+# inside the code being reviewed.
+NOT_INLINE = frozenset({"HF501", "HF502", "HF504", "HF505"})
+
+
+def _policy(rule: Rule) -> policy.CallPolicy:
+    return policy.load_calls(policy.resolve(rule.params.get("policy", policy.DEFAULT_CALLS), rule.source.parent))
+
+
+def validate(rule: Rule) -> list[str]:
+    ref = rule.params.get("policy", policy.DEFAULT_CALLS)
+    return [f"params.policy: {p}" for p in policy.validate_ref(ref, rule.source.parent, policy.load_calls)]
+
+
+def _hits(rule: Rule, src: pysource.Source) -> list[calls.Hit]:
+    out: list[calls.Hit] = []
+    if src.tree is not None:
+        out += calls.Analysis(src.tree, _policy(rule)).hits()
+    out += obfuscation.hits(
+        src.lines,
+        src.tree,
+        max_line_length=rule.params.get("max-line-length", 1000),
+        min_blob=rule.params.get("min-blob-length", 200),
+        min_entropy=rule.params.get("min-blob-entropy", 3.5),
+    )
+    return sorted(set(out), key=lambda h: (h.line, h.offset, h.detail))
+
+
+def _suppress(rule: Rule, path: str, src: pysource.Source, found: list[Finding]) -> Iterator[Finding]:
+    by_line: dict[int, pysource.Suppression] = {}
+    for s in src.suppressions:
+        blocked = sorted(NOT_INLINE & set(s.ids))
+        region = Region(s.line, s.column)
+        if blocked:
+            yield rule.finding(
+                path,
+                region=region,
+                detail=f"{', '.join(blocked)} cannot be suppressed inline: "
+                "review records (hflint review approve) or .hflint.yaml decide those",
+            )
+        if rule.id not in s.ids:
+            continue
+        if not s.reason:
+            yield rule.finding(
+                path,
+                region=region,
+                detail=f"suppression without a reason: write why the code is "
+                f"safe after the bracket, e.g. '# hflint: ignore[{rule.id}] reads only bundled files'",
+            )
+        else:
+            by_line[s.line] = s
+    used: set[int] = set()
+    for f in found:
+        hit = by_line.get(f.region.start_line) if f.region else None
+        if hit is not None:
+            used.add(hit.line)
+            f = dataclasses.replace(f, suppressed_by=f"inline: {hit.reason}")
+        yield f
+    for line, s in sorted(by_line.items()):
+        if line not in used:
+            yield rule.finding(
+                path,
+                region=Region(s.line, s.column),
+                detail=f"unused suppression: no {rule.id} finding on this line; remove the comment",
+            )
+
+
+def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    limit: int = rule.params.get("max-bytes", DEFAULT_MAX_BYTES)
+    cap: int = rule.params.get("max-findings", 200)
+
+    def check_file(path: str) -> Iterator[Result]:
+        src = repo.cached(path, "python-source", lambda: pysource.parse(repo.read_bytes(path, limit)))
+        found: list[Finding] = []
+        if src.problem is not None:
+            p = src.problem
+            region = Region(p.line, p.column) if p.line else None
+            found.append(rule.finding(path, region=region, detail=f"cannot be analysed: {p.reason}"))
+        for hit in _hits(rule, src):
+            region = Region(hit.line, src.column(hit.line, hit.offset))
+            found.append(rule.finding(path, region=region, detail=hit.detail))
+        results = list(_suppress(rule, path, src, found))
+        yield from results[:cap]
+        if len(results) > cap:
+            yield rule.finding(path, detail=f"{len(results) - cap} more findings in this file not shown")
+
+    yield from each_file(rule, repo, check_file)

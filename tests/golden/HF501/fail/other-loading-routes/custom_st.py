@@ -1,0 +1,5 @@
+import torch
+
+
+class Embedder(torch.nn.Module):
+    pass

@@ -1,0 +1,5 @@
+import mlx.nn as nn
+
+
+class Model(nn.Module):
+    pass
