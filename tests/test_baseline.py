@@ -117,3 +117,21 @@ def test_broken_baseline_is_exit_2(
     root = make_repo({**BROKEN, ".hflint-baseline.json": text})
     assert main(["scan", str(root)]) == 2
     assert expected in capsys.readouterr().err
+
+
+def test_isolated_ignores_the_repos_own_baseline_and_review_records(
+    make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A downloaded repo can ship a baseline and review records that hide its own problems."""
+    root = make_repo({**BROKEN, "modeling_x.py": "import os\nos.system('echo hi')\n"})
+    (root / ".hflint.yaml").write_text("select: [HF0, HF201, HF202, HF203, HF501, HF503]\n", encoding="utf-8")
+    assert main(["review", "approve", str(root / "modeling_x.py"), "--repo", str(root), "--by", "attacker"]) == 0
+    assert main(["baseline", "write", str(root), "--reason", "trust me"]) == 0
+    capsys.readouterr()
+    code, doc = _scan(root, capsys)
+    assert (code, _reported(doc)) == (0, [])
+    code, doc = _scan(root, capsys, "--isolated")
+    reported = set(_reported(doc))
+    assert code == 1
+    assert {("HF201", "a.json"), ("HF202", "config.json"), ("HF501", "modeling_x.py")} <= reported
+    assert ("HF503", "modeling_x.py") in reported

@@ -17,7 +17,7 @@ from hflint.decide import PathIgnore
 from hflint.finding import Severity
 from hflint.globs import check_glob
 from hflint.schemas import schema_errors
-from hflint.yamlfile import YamlError, load_yaml
+from hflint.yamlfile import YamlError, load_yaml, plain
 
 CONFIG_NAMES = (".hflint.yaml", ".hflint.yml")
 
@@ -39,6 +39,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     per_path_ignores: tuple[PathIgnore, ...] = ()
     fail_on: Severity | None = Severity.ERROR
+    # --isolated: the repo's own config, baseline and review records are not trusted.
+    isolated: bool = False
 
     @property
     def selectors(self) -> tuple[str, ...]:
@@ -90,7 +92,7 @@ def load_config(path: Path) -> Config:
         raw, line_of = ({} if doc.value is None else doc.value), doc.line_of
     if not isinstance(raw, dict):
         raise ConfigError(shown, "the config must be a mapping of keys to values", 1)
-    raw = _plain(raw)
+    raw = plain(raw)
     for error in schema_errors("config.schema.json", raw):
         where = "/".join(map(str, error.path)) or "(top level)"
         raise ConfigError(shown, f"{where}: {error.message}", line_of(tuple(error.path)))
@@ -105,17 +107,6 @@ def _from_toml(shown: str, text: str) -> tuple[Any, Any]:
     lines = text.splitlines()
     header = next((i + 1 for i, ln in enumerate(lines) if ln.strip() == "[tool.hflint]"), None)
     return data.get("tool", {}).get("hflint", {}), lambda _path: header
-
-
-def _plain(value: Any) -> Any:
-    """Dates (YAML/TOML) become ISO strings so one JSON Schema checks both formats."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _build(raw: dict[str, Any], path: Path, line_of: Any) -> Config:

@@ -68,7 +68,7 @@ def scan(root: Path, config: Config, *, baseline: Baseline | None = None, today:
     rules = resolve_rules(load_packs(config.rules), config)
     by_id = {r.id: r for r in rules}
     enabled = [r for r in rules if is_selected(r.id, config.selectors, config.ignore)]
-    repo = Repo(root, config.exclude)
+    repo = Repo(root, config.exclude, trust_records=not config.isolated)
     findings = _run(repo, [r for r in enabled if r.active], by_id[SCAN_ERROR_RULE])
     enabled_ids = {r.id for r in enabled}
     decisions = _Decisions(repo.root, by_id, enabled_ids, today or dt.date.today())

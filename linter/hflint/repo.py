@@ -70,8 +70,12 @@ class Repo:
         exclude: Iterable[str] = (),
         *,
         max_files: int = DEFAULT_MAX_FILES,
+        trust_records: bool = True,
     ) -> None:
         self.root = root.resolve()
+        # Whether records the repo keeps about itself (code reviews) may be believed; False
+        # under --isolated, when the repo was written by someone else.
+        self.trust_records = trust_records
         self._exclude = tuple(exclude)
         self._sizes: dict[str, int] = {}
         self._lfs: set[str] = set()

@@ -36,6 +36,20 @@ class YamlDoc:
         return None
 
 
+def plain(value: Any) -> Any:
+    """Dates become ISO strings (an unquoted 2026-05-01 is a YAML date), so a JSON Schema
+    can check YAML and TOML values alike."""
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def load_yaml(text: str, *, max_nodes: int = 200_000) -> YamlDoc:
     import yaml  # lazy: keeps `hflint --version` fast
 

@@ -60,7 +60,7 @@ def add_config(group: argparse._ArgumentGroup) -> None:
 
 def build_config(args: argparse.Namespace, root: Path, cwd: Path) -> Config:
     if args.isolated:
-        config = Config()
+        config = Config(isolated=True)
     elif args.config:
         config = load_config(Path(args.config))
     else:

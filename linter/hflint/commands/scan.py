@@ -92,6 +92,8 @@ def baseline_for(args: argparse.Namespace, root: Path) -> Baseline | None:
 
     if getattr(args, "no_baseline", False):
         return None
+    if getattr(args, "isolated", False) and not getattr(args, "baseline", None):
+        return None  # a downloaded repo's own baseline could hide anything
     if getattr(args, "baseline", None):
         return load_baseline(Path(args.baseline))
     default = root / BASELINE_NAME

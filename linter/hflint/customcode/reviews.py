@@ -17,7 +17,6 @@ every record untrusted (HF501 at the review file, with its line) rather than bei
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import json
@@ -27,7 +26,7 @@ from typing import Any
 
 from hflint import _paths
 from hflint.repo import CannotAnalyse, Repo
-from hflint.yamlfile import YamlError, load_yaml
+from hflint.yamlfile import YamlError, load_yaml, plain
 
 REVIEW_FILE = ".hflint-review.yaml"
 MAX_REVIEW_BYTES = 4 * 1024 * 1024
@@ -72,23 +71,13 @@ def _validator() -> Any:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()  # an unquoted 2026-05-01 is a YAML date
-    return value
-
-
 def parse(text: str) -> dict[str, Record]:
     """The records by path; ReviewFileError (with the line) for any problem."""
     try:
         doc = load_yaml(text, max_nodes=500_000)
     except YamlError as exc:
         raise ReviewFileError(exc.message, exc.line) from None
-    raw = _plain(doc.value)
+    raw = plain(doc.value)
     for error in sorted(_validator().iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
         where = "/".join(map(str, error.absolute_path)) or "(top level)"
         message = error.message if len(error.message) < 200 else error.message[:197] + "..."
@@ -110,8 +99,9 @@ def dump(records: Mapping[str, Record]) -> str:
 
 
 def load(repo: Repo, name: str = REVIEW_FILE) -> dict[str, Record]:
-    """Records from the repo's review file ({} when there is none)."""
-    if not repo.exists(name):
+    """Records from the repo's review file ({} when there is none, or under --isolated:
+    a downloaded repo could ship records approving its own code)."""
+    if not repo.trust_records or not repo.exists(name):
         return {}
     try:
         data = repo.read_bytes(name, MAX_REVIEW_BYTES)
