@@ -91,6 +91,9 @@ def test_config_packs_are_relative_to_the_config(make_repo: MakeRepo, capsys: py
             "policy/schemas/acme-config.schema.json": (examples / "schemas/acme-config.schema.json").read_text(
                 encoding="utf-8"
             ),
+            "policy/schemas/acme-card.schema.json": (examples / "schemas/acme-card.schema.json").read_text(
+                encoding="utf-8"
+            ),
         }
     )
     _, doc = _scan_json(root, capsys=capsys)

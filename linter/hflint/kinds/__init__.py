@@ -7,30 +7,47 @@ scan summary as "not yet active" (never as passing). Any other name is a pack er
 
 from __future__ import annotations
 
-from hflint.kinds import code_references, code_review, engine_events, file_presence, json_parse, json_schema, python_ast
+from hflint.kinds import (
+    card_license,
+    card_metadata,
+    card_sections,
+    chat_template,
+    code_references,
+    code_review,
+    engine_events,
+    file_presence,
+    json_parse,
+    json_schema,
+    license_text,
+    python_ast,
+    text_pattern,
+    tokenizer_config,
+    tokenizer_consistency,
+    tokenizer_json,
+)
 from hflint.kinds.base import CheckKind
 
 KINDS: dict[str, CheckKind] = {
+    "card-license": card_license,
+    "card-metadata": card_metadata,
+    "card-sections": card_sections,
+    "chat-template": chat_template,
     "code-references": code_references,
     "code-review": code_review,
-    "python-ast": python_ast,
     "engine": engine_events,
     "file-presence": file_presence,
     "json-parse": json_parse,
     "json-schema": json_schema,
+    "license-text": license_text,
+    "python-ast": python_ast,
+    "text-pattern": text_pattern,
+    "tokenizer-config": tokenizer_config,
+    "tokenizer-consistency": tokenizer_consistency,
+    "tokenizer-json": tokenizer_json,
 }
 
 # kind name -> what will implement it (shown by `hflint rules` for inactive rules)
 PLANNED: dict[str, str] = {
-    "card-metadata": "model card front matter checks (issue #5)",
-    "card-license": "license checks (issue #5)",
-    "license-text": "LICENSE text recognition (issue #5)",
-    "card-sections": "model card section checks (issue #5)",
-    "text-pattern": "placeholder text checks (issue #5)",
-    "tokenizer-json": "tokenizer.json structure checks (issue #5)",
-    "tokenizer-config": "tokenizer_config.json checks (issue #5)",
-    "tokenizer-consistency": "special token and vocab size checks (issue #5)",
-    "chat-template": "sandboxed chat template checks (issue #5)",
     "safetensors-header": "safetensors header checks (issue #3)",
     "shard-index": "shard index checks (issue #3)",
     "pickle-scan": "static pickle analysis with fickling (issue #4)",

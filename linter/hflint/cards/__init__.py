@@ -1,0 +1,1 @@
+"""Model and dataset cards (README.md): front matter, repo type, headings, license data."""

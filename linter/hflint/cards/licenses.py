@@ -1,0 +1,128 @@
+"""License ids the Hub accepts, suggestions for near misses, and license text recognition.
+
+The data is ``rules/data/licenses.yaml`` (each part cites its source); a rule may point at
+its own file with the ``licenses`` param.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hflint.repo import Repo
+from hflint.yamlfile import load_yaml
+
+DEFAULT_DATA = "hflint:data/licenses.yaml"
+MAX_LICENSE_BYTES = 1024 * 1024  # license texts are tens of KB; a bigger file is read in part
+# SPDX suffixes the Hub ids drop: GPL-3.0-only / GPL-3.0-or-later / GPL-3.0+ -> gpl-3.0.
+_SUFFIX = re.compile(r"(-only|-or-later|\+)$")
+_EXPRESSION = re.compile(r"\s+(?:or|and|with)\s+|\s*/\s*|\s*,\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TextPattern:
+    id: str
+    all: tuple[re.Pattern[str], ...]
+    none: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class LicenseData:
+    hub_ids: frozenset[str]
+    ordered_ids: tuple[str, ...]
+    family_ids: frozenset[str]
+    aliases: dict[str, str]
+    texts: tuple[TextPattern, ...]
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    """A phrase matched with any whitespace (line breaks, indentation) between its words."""
+    return re.compile(r"\s+".join(map(re.escape, text.split())), re.IGNORECASE)
+
+
+class LicenseDataError(ValueError):
+    pass
+
+
+@functools.cache
+def load_license_data(path: Path) -> LicenseData:
+    try:
+        raw: Any = load_yaml(path.read_text(encoding="utf-8")).value
+        ids = [str(i) for i in raw["hub-ids"]]
+        texts = tuple(
+            TextPattern(
+                str(t["id"]),
+                tuple(_phrase(p) for p in t["all"]),
+                tuple(_phrase(p) for p in t.get("none", ())),
+            )
+            for t in raw.get("texts", ())
+        )
+        return LicenseData(
+            frozenset(ids),
+            tuple(ids),
+            frozenset(str(i) for i in raw.get("family-ids", ())),
+            {str(k).lower(): str(v) for k, v in raw.get("aliases", {}).items()},
+            texts,
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LicenseDataError(f"{path.name}: {exc}") from None
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9.+]", "", text.lower())
+
+
+def suggest_one(value: str, data: LicenseData) -> str | None:
+    low = value.strip().lower()
+    folded = _SUFFIX.sub("", re.sub(r"[\s_]+", "-", low))
+    for candidate in (low, folded):
+        if candidate in data.hub_ids:
+            return candidate
+        if candidate in data.aliases:
+            return data.aliases[candidate]
+    compact = {_compact(i): i for i in data.ordered_ids}
+    if _compact(folded) in compact:
+        return compact[_compact(folded)]
+    close = difflib.get_close_matches(folded, data.ordered_ids, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def suggest(value: str, data: LicenseData) -> str | None:
+    """The Hub id (or YAML list of ids, for an SPDX expression) closest to ``value``."""
+    parts = [p for p in _EXPRESSION.split(value.strip().strip("()")) if p]
+    if len(parts) > 1:
+        found = [suggest_one(p.strip("() "), data) for p in parts]
+        if all(found):
+            return "[" + ", ".join(dict.fromkeys(f for f in found if f)) + "]"
+        return None
+    return suggest_one(value, data)
+
+
+def recognise(text: str, data: LicenseData) -> list[tuple[str, int]]:
+    """License ids whose text appears in ``text``, each with the offset of its first phrase."""
+    found: list[tuple[str, int]] = []
+    for pattern in data.texts:
+        hits = [p.search(text) for p in pattern.all]
+        if not all(hits) or any(p.search(text) for p in pattern.none):
+            continue
+        found.append((pattern.id, min(h.start() for h in hits if h)))
+    return found
+
+
+def agrees(recognised: str, declared: str, data: LicenseData) -> bool:
+    if recognised == declared:
+        return True
+    if declared in data.family_ids:
+        family = declared.rstrip("+")
+        return recognised.startswith(family) or (family == "openrail" and "openrail" in recognised)
+    return False
+
+
+def read_license(repo: Repo, path: str) -> str:
+    """The start of a license file as text (bounded; undecodable bytes replaced)."""
+    with repo.open(path) as fh:
+        return fh.read(MAX_LICENSE_BYTES).decode("utf-8", errors="replace")

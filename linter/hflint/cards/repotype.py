@@ -1,0 +1,66 @@
+"""Is a card a model card or a dataset card?
+
+A rule's ``repo-type`` param says so (``model`` or ``dataset``); ``auto`` (the default)
+decides from the repository: a dataset card has dataset-only metadata keys
+(huggingface_hub ``DatasetCardData``, hub-docs ``datasetcard.md``) or the dataset template's
+title, and the repository has no model files. Sources: hf-conventions.md sections 1.2, 1.7.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hflint.cards.frontmatter import Card
+from hflint.globs import matches
+from hflint.repo import Repo
+
+REPO_TYPES = ("auto", "model", "dataset")
+DATASET_KEYS = frozenset(
+    {
+        "annotations_creators",
+        "language_creators",
+        "multilinguality",
+        "size_categories",
+        "source_datasets",
+        "task_categories",
+        "task_ids",
+        "paperswithcode_id",
+        "pretty_name",
+        "train-eval-index",
+        "config_names",
+        "configs",
+        "dataset_info",
+        "language_details",
+    }
+)
+MODEL_FILES = (
+    "config.json",
+    "adapter_config.json",
+    "model_index.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "*.safetensors",
+    "*.bin",
+    "*.pt",
+    "*.pth",
+    "*.ckpt",
+    "*.gguf",
+    "*.onnx",
+    "*.h5",
+    "*.msgpack",
+)
+DATA_FILES = ("*.parquet", "*.arrow", "*.csv", "*.tsv", "*.jsonl", "*.jsonl.gz", "*.json.gz", "*.tar", "*.zip")
+_DATASET_TITLE = re.compile(r"^#\s+Dataset Card for\b", re.MULTILINE)
+
+
+def card_type(repo: Repo, card: Card, param: str = "auto") -> str:
+    if param != "auto":
+        return param
+    if any(matches(f, MODEL_FILES) for f in repo.files):
+        return "model"
+    metadata = card.metadata or {}
+    if DATASET_KEYS & metadata.keys() or _DATASET_TITLE.search(card.body):
+        return "dataset"
+    if any(matches(f, DATA_FILES) for f in repo.files):
+        return "dataset"
+    return "model"

@@ -1,0 +1,168 @@
+"""Kind ``card-license``: the ``license:`` metadata of README.md (HF103, HF104, HF105).
+
+``check`` picks the check:
+
+* ``missing`` (HF103): no ``license:`` (or an empty one). The detail says whether a LICENSE
+  file exists, and which license its text is when it is recognised.
+* ``unknown`` (HF104): each ``license:`` value (each entry of a list) that is not a Hub id
+  (exact, lowercase), with the nearest id as a suggestion.
+* ``other`` (HF105): ``license: other`` without ``license_name`` and ``license_link``, and a
+  relative ``license_link`` naming a file the repository does not have.
+
+Sources: hf-conventions.md section 1.4 (hub-docs repositories-licenses.md, modelcard.md;
+huggingface_hub#4218).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from hflint import _paths
+from hflint.cards.frontmatter import Card, load_card
+from hflint.cards.licenses import (
+    DEFAULT_DATA,
+    LicenseData,
+    LicenseDataError,
+    load_license_data,
+    read_license,
+    recognise,
+    suggest,
+)
+from hflint.finding import Region
+from hflint.jsonfile import pointer
+from hflint.kinds.base import Result, Unanalysable, each_file
+from hflint.repo import Repo
+from hflint.rule import Rule
+
+PARAMS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "check": {"enum": ["missing", "unknown", "other"]},
+        "licenses": {"type": "string", "minLength": 1},
+    },
+    "required": ["check"],
+    "additionalProperties": False,
+}
+FIELDS = frozenset({"detail", "pointer"})
+LICENSE_FILES = (
+    "LICENSE",
+    "LICENSE.md",
+    "LICENSE.txt",
+    "LICENCE",
+    "LICENCE.md",
+    "LICENCE.txt",
+    "license",
+    "license.md",
+    "license.txt",
+)
+
+
+def data_path(rule: Rule) -> Path:
+    ref: str = rule.params.get("licenses", DEFAULT_DATA)
+    if ref.startswith("hflint:"):
+        return _paths.rules_dir() / ref.removeprefix("hflint:")
+    return rule.source.parent / ref
+
+
+def validate(rule: Rule) -> list[str]:
+    try:
+        load_license_data(data_path(rule))
+    except LicenseDataError as exc:
+        return [f"params.licenses: {exc}"]
+    return []
+
+
+def declared(card: Card) -> list[tuple[str, tuple[str | int, ...]]]:
+    """Each license string of the card with its metadata path."""
+    value: Any = (card.metadata or {}).get("license")
+    if isinstance(value, str):
+        return [(value, ("license",))] if value.strip() else []
+    if isinstance(value, list):
+        return [(v, ("license", i)) for i, v in enumerate(value) if isinstance(v, str) and v.strip()]
+    return []
+
+
+def readable_card(repo: Repo, path: str) -> Card | Unanalysable:
+    card = load_card(repo, path)
+    if card.metadata is None:
+        reason = card.problems[0].message if card.problems else "front matter cannot be read"
+        return Unanalysable(path, f"front matter cannot be read: {reason}", "card-metadata")
+    return card
+
+
+def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    data = load_license_data(data_path(rule))
+    which: str = rule.params["check"]
+
+    def check_file(path: str) -> Iterator[Result]:
+        card = readable_card(repo, path)
+        if isinstance(card, Unanalysable):
+            yield card
+            return
+        if which == "missing":
+            yield from _missing(rule, repo, path, card, data)
+        elif which == "unknown":
+            yield from _unknown(rule, path, card, data)
+        else:
+            yield from _other(rule, repo, path, card)
+
+    yield from each_file(rule, repo, check_file)
+
+
+def _missing(rule: Rule, repo: Repo, path: str, card: Card, data: LicenseData) -> Iterator[Result]:
+    metadata = card.metadata or {}
+    if "license" in metadata and (declared(card) or metadata["license"] not in (None, "", [])):
+        return  # a value of the wrong type is HF102's to report
+    files = [f for f in LICENSE_FILES if repo.exists(f)]
+    if not files:
+        detail = "no `license:` in the front matter and no LICENSE file"
+    else:
+        found = recognise(read_license(repo, files[0]), data)
+        hint = f"; its text is {found[0][0]}, so add `license: {found[0][0]}`" if found else ""
+        detail = f"no `license:` in the front matter ({files[0]} exists, but the Hub does not read it{hint})"
+    line = card.line_of(("license",)) if "license" in metadata else 1
+    yield rule.finding(path, region=Region(line), detail=detail)
+
+
+def _unknown(rule: Rule, path: str, card: Card, data: LicenseData) -> Iterator[Result]:
+    for value, where in declared(card):
+        if value in data.hub_ids:
+            continue
+        near = suggest(value, data)
+        if near is None:
+            hint = "see https://huggingface.co/docs/hub/repositories-licenses, or use `other`"
+        elif near.startswith("["):
+            hint = f"the Hub does not accept license expressions; list the ids instead: license: {near}"
+        else:
+            hint = f"did you mean '{near}'?"
+        detail = f"'{value}' is not one of the Hub's license ids; {hint}"
+        yield rule.finding(path, region=Region(card.line_of(where)), pointer=pointer(*where), detail=detail)
+
+
+def _is_relative(link: str) -> bool:
+    return "://" not in link and not link.startswith(("mailto:", "#", "//"))
+
+
+def _other(rule: Rule, repo: Repo, path: str, card: Card) -> Iterator[Result]:
+    metadata = card.metadata or {}
+    ids = [v for v, _w in declared(card)]
+    link = metadata.get("license_link")
+    if "other" in ids:
+        missing = [k for k in ("license_name", "license_link") if not metadata.get(k)]
+        if missing:
+            what = " and ".join(missing) + (" are" if len(missing) > 1 else " is")
+            line = card.line_of(("license",))
+            yield rule.finding(
+                path, region=Region(line), pointer="/license", detail=f"license is 'other' but {what} missing"
+            )
+    if isinstance(link, str) and link.strip() and _is_relative(link.strip()):
+        target = link.strip().split("#")[0].removeprefix("./").lstrip("/")
+        base = path.rpartition("/")[0]
+        rel = f"{base}/{target}" if base else target
+        if target and not repo.exists(rel):
+            detail = f"license_link '{link}' names a file the repository does not have"
+            yield rule.finding(
+                path, region=Region(card.line_of(("license_link",))), pointer="/license_link", detail=detail
+            )

@@ -1,0 +1,114 @@
+"""Kind ``text-pattern``: text that must not be left in a file (HF108, org packs).
+
+``patterns`` is a list of ``{regex, label}`` (Python regular expressions, multi-line mode:
+``^``/``$`` match at line ends), or a data file with such a list under ``patterns:``
+(``hflint:data/...`` for shipped lists, else relative to the pack). Each match is a finding
+at its line and column; ``max-findings`` caps the findings per file.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hflint import _paths
+from hflint.finding import Region
+from hflint.kinds.base import Result, each_file
+from hflint.repo import Repo
+from hflint.rule import Rule
+from hflint.yamlfile import YamlError, load_yaml
+
+_PATTERN = {
+    "type": "object",
+    "properties": {
+        "regex": {"type": "string", "minLength": 1},
+        "label": {"type": "string"},
+        "source": {"type": "string"},
+    },
+    "required": ["regex"],
+    "additionalProperties": False,
+}
+PARAMS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "patterns": {
+            "anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": _PATTERN, "minItems": 1}]
+        },
+        "max-findings": {"type": "integer", "minimum": 1},
+    },
+    "required": ["patterns"],
+    "additionalProperties": False,
+}
+FIELDS = frozenset({"detail"})
+_SHOWN = 60
+
+
+@dataclass(frozen=True)
+class Pattern:
+    regex: re.Pattern[str]
+    label: str
+
+
+def _compile(items: Any) -> tuple[Pattern, ...]:
+    if not isinstance(items, list) or not items:
+        raise ValueError("patterns must be a non-empty list")
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("regex"), str):
+            raise ValueError("each pattern needs a 'regex' string")
+        try:
+            regex = re.compile(item["regex"], re.MULTILINE)
+        except re.error as exc:
+            raise ValueError(f"bad regex {item['regex']!r}: {exc}") from None
+        out.append(Pattern(regex, str(item.get("label") or item["regex"])))
+    return tuple(out)
+
+
+@functools.cache
+def _from_file(path: Path) -> tuple[Pattern, ...]:
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8")).value
+    except (OSError, YamlError) as exc:
+        raise ValueError(f"cannot read {path.name}: {exc}") from None
+    return _compile(raw.get("patterns") if isinstance(raw, dict) else None)
+
+
+def patterns(rule: Rule) -> tuple[Pattern, ...]:
+    ref = rule.params["patterns"]
+    if isinstance(ref, list):
+        return _compile(ref)
+    if ref.startswith("hflint:"):
+        return _from_file(_paths.rules_dir() / ref.removeprefix("hflint:"))
+    return _from_file(rule.source.parent / ref)
+
+
+def validate(rule: Rule) -> list[str]:
+    try:
+        patterns(rule)
+    except ValueError as exc:
+        return [f"params.patterns: {exc}"]
+    return []
+
+
+def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    compiled = patterns(rule)
+    limit: int = rule.params.get("max-findings", 50)
+
+    def check_file(path: str) -> Iterator[Result]:
+        text = repo.text(path).removeprefix("\ufeff")
+        hits = sorted((m.start(), m.group(0), p.label) for p in compiled for m in p.regex.finditer(text))
+        for start, matched, label in hits[:limit]:
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            matched = matched.strip()
+            shown = matched if len(matched) <= _SHOWN else matched[: _SHOWN - 3] + "..."
+            detail = label if matched in label else f"{label}: {shown!r}"
+            yield rule.finding(path, region=Region(line, column), detail=detail)
+        if len(hits) > limit:
+            yield rule.finding(path, detail=f"{len(hits) - limit} more matches not shown")
+
+    yield from each_file(rule, repo, check_file)

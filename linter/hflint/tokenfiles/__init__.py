@@ -1,0 +1,1 @@
+"""Tokenizer files: tokenizer.json structure, vocabularies and special tokens (HF204-HF207)."""
