@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # jsonschema imports rfc3987_syntax when it is installed (jsonschema[format-nongpl],
+    # pulled in by e.g. Jupyter); it compiles a grammar at import and costs ~0.9 s, a
+    # pre-commit run's whole budget, and serves only the "iri" formats, which hflint's
+    # schemas do not use. The CLI process is ours, so it opts out; library users are unaffected.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -209,7 +209,11 @@ class Repo:
         if size > limit:
             raise CannotAnalyse(f"file is {size} bytes, over the {limit}-byte limit for this check")
         with self.open(rel) as fh:
-            data = fh.read(limit + 1)
+            # Ask for the listed size (+1 to notice growth), not the limit: read(n) allocates
+            # n bytes up front, which would be the whole limit for every small file.
+            data = fh.read(size + 1)
+            if len(data) > size:  # grew since listing: read on, still bounded by the limit
+                data += fh.read(limit + 1 - len(data))
         if len(data) > limit:
             raise CannotAnalyse(f"file grew past the {limit}-byte limit while being read")
         return data
