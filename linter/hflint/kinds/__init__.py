@@ -20,6 +20,8 @@ from hflint.kinds import (
     json_schema,
     license_text,
     python_ast,
+    safetensors_header,
+    shard_index,
     text_pattern,
     tokenizer_config,
     tokenizer_consistency,
@@ -40,6 +42,8 @@ KINDS: dict[str, CheckKind] = {
     "json-schema": json_schema,
     "license-text": license_text,
     "python-ast": python_ast,
+    "safetensors-header": safetensors_header,
+    "shard-index": shard_index,
     "text-pattern": text_pattern,
     "tokenizer-config": tokenizer_config,
     "tokenizer-consistency": tokenizer_consistency,
@@ -48,8 +52,6 @@ KINDS: dict[str, CheckKind] = {
 
 # kind name -> what will implement it (shown by `hflint rules` for inactive rules)
 PLANNED: dict[str, str] = {
-    "safetensors-header": "safetensors header checks (issue #3)",
-    "shard-index": "shard index checks (issue #3)",
     "pickle-scan": "static pickle analysis with fickling (issue #4)",
     "weights-format": "pickle weights without safetensors (issue #4)",
 }

@@ -1,0 +1,183 @@
+"""Kind ``shard-index``: sharded checkpoints whose index and shards disagree (HF301-HF305,
+HF307) and weight files no loader reads as intended (HF302).
+
+``params.check`` picks the check; every check reads the index once and each shard's header
+(or pickle opcodes) once, through the repo cache. Findings about tensors sit on the index at
+``/weight_map/<tensor>``, the entry a user edits. Shards whose names cannot be read are
+reported as unanalysable (HF001), never guessed at; LFS pointers count as present and are
+not read (HF002 reports them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from hflint.jsonfile import pointer
+from hflint.kinds.base import Result, Unanalysable, each_file, no_extra_validation
+from hflint.repo import Repo
+from hflint.rule import Rule
+from hflint.weights import layout
+from hflint.weights.readers import Contents, Unknown, shard_contents
+from hflint.weights.shards import MISSING, Index, load_index
+
+CHECKS = ("missing-shard", "orphan-shard", "tensor-missing", "tensor-unindexed",
+          "total-size", "duplicate-tensor")
+PARAMS_SCHEMA = {
+    "type": "object",
+    "properties": {"check": {"enum": list(CHECKS)}},
+    "required": ["check"],
+    "additionalProperties": False,
+}
+FIELDS = frozenset({"detail", "tensor", "shard"})
+validate = no_extra_validation
+
+IndexCheck = Callable[[Rule, Repo, Index], Iterator[Result]]
+
+
+def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    which = rule.params["check"]
+    if which == "orphan-shard":
+        yield from _orphan_shard(rule, repo)
+        return
+    run = _CHECKS[which]
+
+    def check_file(path: str) -> Iterator[Result]:
+        yield from run(rule, repo, load_index(repo, path))
+
+    yield from each_file(rule, repo, check_file, covered_by="json-parse")
+
+
+def _contents(repo: Repo, shards: list[str]) -> Iterator[tuple[str, Contents] | Unanalysable]:
+    """Readable contents of the index's shards that exist; missing ones are HF301's."""
+    for shard in shards:
+        if not repo.exists(shard):
+            continue
+        try:
+            contents = shard_contents(repo, shard)
+        except Unknown as exc:
+            yield Unanalysable(shard, exc.reason, exc.covered_by)
+            continue
+        if contents is not None:
+            yield shard, contents
+
+
+def _missing_shard(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
+    if index.broken:
+        yield rule.finding(index.path, pointer="/weight_map", detail=f"the index {index.broken}")
+        return
+    first: dict[str, tuple[str, str, int]] = {}  # shard value -> (tensor, problem, count)
+    for entry in sorted(index.entries, key=lambda e: e.tensor):
+        problem = entry.problem
+        if problem is None and entry.resolved is not None and not repo.exists(entry.resolved):
+            problem = "is missing"
+        if problem is not None:
+            tensor, why, count = first.get(str(entry.shard), (entry.tensor, problem, 0))
+            first[str(entry.shard)] = (tensor, why, count + 1)
+    for shard, (tensor, why, count) in first.items():
+        others = f" and {count - 1} more" if count > 1 else ""
+        yield rule.finding(index.path, pointer=_ptr(tensor), shard=shard, tensor=tensor,
+                           detail=f"shard {shard} {why} (it holds {tensor}{others})")
+
+
+def _tensor_missing(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
+    by_shard: dict[str, list[str]] = {}
+    for tensor, shard in index.mapping().items():
+        by_shard.setdefault(shard, []).append(tensor)
+    for item in _contents(repo, index.shards()):
+        if isinstance(item, Unanalysable):
+            yield item
+            continue
+        shard, contents = item
+        for tensor in sorted(set(by_shard.get(shard, ())) - contents.names):
+            yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor, shard=shard)
+
+
+def _tensor_unindexed(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
+    mapping = index.mapping()
+    for item in _contents(repo, index.shards()):
+        if isinstance(item, Unanalysable):
+            yield item
+            continue
+        shard, contents = item
+        for tensor in sorted(contents.names):
+            target = mapping.get(tensor)
+            if target == shard:
+                continue
+            why = "is not in weight_map" if target is None else f"is mapped to {target} instead"
+            yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor, shard=shard,
+                               detail=why)
+
+
+def _total_size(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
+    meta = index.metadata
+    if meta is MISSING or not isinstance(meta, dict):
+        why = "is absent: the index has no metadata object (transformers reads index['metadata'])"
+        yield rule.finding(index.path, pointer="/metadata", detail=why)
+        return
+    declared = meta.get("total_size", MISSING)
+    if type(declared) is not int or declared < 0:
+        shown = "absent" if declared is MISSING else f"{declared!r}, not a byte count"
+        yield rule.finding(index.path, pointer="/metadata/total_size", detail=f"is {shown}")
+        return
+    shards = index.shards()
+    if (index.broken or any(e.problem for e in index.entries)
+            or not all(repo.exists(s) and not repo.is_lfs_pointer(s) for s in shards)):
+        return  # HF301 reports unusable or missing shards, HF002 LFS pointers: no sum to compare
+    total, file_total = 0, 0
+    for item in _contents(repo, shards):
+        if isinstance(item, Unanalysable):
+            yield item
+            return
+        shard, contents = item
+        if contents.nbytes is None:
+            why = f"tensor sizes cannot be read statically: {contents.nbytes_unknown}"
+            yield Unanalysable(shard, why)
+            return
+        total += contents.nbytes
+        file_total += repo.size(shard)
+    if declared == total:
+        return
+    detail = f"is {declared} but the shards' tensors hold {total} bytes"
+    if declared == file_total:
+        detail += " (it is the sum of shard file sizes, an old mlx-examples convention)"
+    yield rule.finding(index.path, pointer="/metadata/total_size", detail=detail)
+
+
+def _duplicate_tensor(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
+    for tensor in sorted(set(index.duplicates)):
+        yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor,
+                           detail="is listed more than once in weight_map (the last entry wins)")
+    holders: dict[str, list[str]] = {}
+    for item in _contents(repo, index.shards()):
+        if isinstance(item, Unanalysable):
+            yield item
+            continue
+        shard, contents = item
+        for tensor in contents.names:
+            holders.setdefault(tensor, []).append(shard)
+    for tensor, shards in sorted(holders.items()):
+        if len(shards) > 1:
+            yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor,
+                               detail=f"is stored in {len(shards)} shards: {', '.join(shards)}")
+
+
+def _ptr(tensor: str) -> str:
+    return pointer("weight_map", tensor)
+
+
+def _orphan_shard(rule: Rule, repo: Repo) -> Iterator[Result]:
+    indexes = repo.select(rule.files, rule.exclude)
+    for item in layout.issues(repo, indexes, rule.exclude):
+        if isinstance(item, layout.Blocked):
+            yield Unanalysable(item.path, item.reason, item.covered_by)
+        else:
+            yield rule.finding(item.path, detail=item.detail)
+
+
+_CHECKS: dict[str, IndexCheck] = {
+    "missing-shard": _missing_shard,
+    "tensor-missing": _tensor_missing,
+    "tensor-unindexed": _tensor_unindexed,
+    "total-size": _total_size,
+    "duplicate-tensor": _duplicate_tensor,
+}
