@@ -19,6 +19,7 @@ from hflint.kinds import (
     json_parse,
     json_schema,
     license_text,
+    pickle_scan,
     python_ast,
     safetensors_header,
     shard_index,
@@ -26,6 +27,7 @@ from hflint.kinds import (
     tokenizer_config,
     tokenizer_consistency,
     tokenizer_json,
+    weights_format,
 )
 from hflint.kinds.base import CheckKind
 
@@ -41,6 +43,7 @@ KINDS: dict[str, CheckKind] = {
     "json-parse": json_parse,
     "json-schema": json_schema,
     "license-text": license_text,
+    "pickle-scan": pickle_scan,
     "python-ast": python_ast,
     "safetensors-header": safetensors_header,
     "shard-index": shard_index,
@@ -48,12 +51,11 @@ KINDS: dict[str, CheckKind] = {
     "tokenizer-config": tokenizer_config,
     "tokenizer-consistency": tokenizer_consistency,
     "tokenizer-json": tokenizer_json,
+    "weights-format": weights_format,
 }
 
 # kind name -> what will implement it (shown by `hflint rules` for inactive rules)
 PLANNED: dict[str, str] = {
-    "pickle-scan": "static pickle analysis with fickling (issue #4)",
-    "weights-format": "pickle weights without safetensors (issue #4)",
 }
 
 # Kinds that look at the repo as a whole and take no `files:` globs.

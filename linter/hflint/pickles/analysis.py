@@ -1,0 +1,35 @@
+"""Analyse one repository file for pickle content: the entry point the check kinds share."""
+
+from __future__ import annotations
+
+import os
+
+from hflint.pickles import sniff as fmt
+from hflint.pickles.containers import Analyser
+from hflint.pickles.readers import Budget, Limits, Unreadable, Window
+from hflint.pickles.report import FileReport, Problem
+from hflint.repo import Repo
+
+
+def analyse(repo: Repo, rel: str, limits: Limits) -> FileReport:
+    """What ``rel`` holds; reads its first bytes and, for pickle-capable content, its pickles."""
+    report = FileReport()
+    budget = Budget(limits)
+    with repo.open(rel) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        win = Window(fh, 0, size, budget)
+        head = win.read(fmt.HEAD)
+        kind = fmt.sniff(head)
+        analyser = Analyser(report, budget)
+        if kind is None and not (fmt.maybe_headerless_pickle(head) and analyser.probe(head)):
+            report.format = None
+            return report
+        report.format = kind or fmt.PICKLE
+        if kind is not None and kind not in fmt.PICKLE_CAPABLE:
+            return report
+        win.seek(0)
+        try:
+            analyser.source(win, "", 0, kind, head)
+        except Unreadable as exc:  # a LimitHit on nesting, raised before dispatch
+            report.problems.append(Problem("/", exc.reason))
+    return report

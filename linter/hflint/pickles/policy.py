@@ -1,0 +1,104 @@
+"""The dangerous and safe pickle globals, loaded from ``rules/data`` (policy is data).
+
+Matching is on the full dotted name (module + "." + name) after Python 2 name mapping:
+* dangerous entries are dotted prefixes: ``os`` covers ``os.system`` and ``os.path.join``;
+  ``builtins.eval`` covers ``builtins.eval`` only (and attributes of it);
+* a name that walks attributes (``name`` with dots, protocol 4 ``find_class``) is also
+  checked from each of its own components, so ``torch.serialization.os.system`` is
+  ``os.system`` reached through a re-export; a dunder component (``__globals__``,
+  ``__builtins__``) reaches interpreter internals and is dangerous by itself;
+* safe entries are exact dotted names, or ``prefix.*`` for a namespace.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from hflint import _paths
+
+DANGEROUS = "dangerous"
+SAFE = "safe"
+UNLISTED = "unlisted"
+
+
+@dataclass(frozen=True)
+class Policy:
+    dangerous: dict[str, str]  # dotted prefix -> reason / advisory
+    safe: frozenset[str]
+    safe_prefixes: tuple[str, ...]
+
+    def classify(self, module: str, name: str) -> tuple[str, str]:
+        """(verdict, reason) for one import."""
+        dotted = f"{module}.{name}" if name else module
+        reason = self._dangerous(dotted)
+        if reason is None and "." in name:
+            parts = name.split(".")
+            for i in range(len(parts)):
+                if parts[i].startswith("__") and parts[i].endswith("__"):
+                    reason = f"attribute walk through {parts[i]} reaches interpreter internals"
+                    break
+                reason = self._dangerous(".".join(parts[i:]))
+                if reason is not None:
+                    break
+        if reason is not None:
+            return DANGEROUS, reason
+        if dotted in self.safe or dotted.startswith(self.safe_prefixes):
+            return SAFE, ""
+        return UNLISTED, ""
+
+    def _dangerous(self, dotted: str) -> str | None:
+        parts = dotted.split(".")
+        for i in range(len(parts), 0, -1):
+            reason = self.dangerous.get(".".join(parts[:i]))
+            if reason is not None:
+                return reason
+        return None
+
+
+def resolve(ref: str, pack_dir: Path) -> Path:
+    if ref.startswith("hflint:"):
+        return _paths.rules_dir() / ref.removeprefix("hflint:")
+    return pack_dir / ref
+
+
+@functools.cache
+def load(dangerous_path: Path, safe_path: Path) -> Policy:
+    dangerous: dict[str, str] = {}
+    for entry in _entries(dangerous_path, "dangerous"):
+        for prefix in entry.names:
+            dangerous[prefix] = entry.reason
+    safe: set[str] = set()
+    prefixes: list[str] = []
+    for entry in _entries(safe_path, "safe"):
+        for name in entry.names:
+            if name.endswith(".*"):
+                prefixes.append(name[:-1])
+            else:
+                safe.add(name)
+    return Policy(dangerous, frozenset(safe), tuple(prefixes))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    names: list[str]
+    reason: str
+
+
+def _entries(path: Path, key: str) -> list[_Entry]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
+        raise ValueError(f"{path.name}: expected a mapping with a '{key}' list")
+    out = []
+    for i, entry in enumerate(doc[key]):
+        entry = entry if isinstance(entry, dict) else {}
+        names, reason = entry.get("names"), entry.get("reason")
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+            raise ValueError(f"{path.name}: {key}[{i}] needs a non-empty 'names' list of strings")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"{path.name}: {key}[{i}] needs a 'reason'")
+        out.append(_Entry(names, reason))
+    return out

@@ -1,0 +1,55 @@
+"""fickling's reading of one pickle stream, mapped by meaning; fickling types stay here.
+
+fickling decompiles a pickle into Python AST with its symbolic interpreter (never
+unpickling). hflint keeps only the imports that AST performs (``from m import n``) and
+classifies them with its own lists; fickling's severity labels and messages are not used
+(model-codebases.md section 6). Any exception or interpreter limit is a reason for HF403:
+fickling's own ``Pickled.ast`` would swallow those and return an empty AST (fail open), so
+the interpreter is driven directly.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+
+from hflint.pickles.readers import LimitHit, Unreadable
+
+
+class Unsupported(Exception):
+    """fickling has no model of an opcode (0.1.12: BYTEARRAY8, NEXT_BUFFER, READONLY_BUFFER).
+
+    That is a gap in the second opinion, not in the file: hflint's own walk decoded the
+    stream completely before fickling was asked, so the caller keeps its own result.
+    """
+
+
+def imports(data: bytes, max_opcodes: int) -> set[tuple[str, str]]:
+    """(module, name) pairs the stream imports, as fickling sees them."""
+    # fickling ships no type information; its objects never leave this function.
+    from fickling.exception import ResourceExhaustionError  # type: ignore[import-untyped]
+    from fickling.fickle import Interpreter, InterpreterLimits, Pickled  # type: ignore[import-untyped]
+
+    sink = io.StringIO()
+    # fickling prints warnings to stdout/stderr; keep them out of hflint's output.
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        try:
+            pickled = Pickled.load(data)
+            limits = InterpreterLimits(max_opcodes=max_opcodes, max_memo_size=1_000_000)
+            module = Interpreter(pickled, limits=limits).to_ast()
+        except ResourceExhaustionError as exc:
+            raise LimitHit(f"fickling's {exc.resource_type} limit of {exc.limit} reached") from None
+        except NotImplementedError as exc:
+            raise Unsupported(str(exc)) from None
+        except RecursionError:
+            raise LimitHit("fickling ran out of recursion depth") from None
+        except Exception as exc:  # any failure to interpret is a reason to fail closed
+            raise Unreadable(f"fickling cannot interpret the stream ({type(exc).__name__})") from None
+    found: set[tuple[str, str]] = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.ImportFrom):
+            found.update((node.module or "", alias.name) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update((alias.name, "") for alias in node.names)
+    return found

@@ -1,0 +1,180 @@
+"""Sequences of pickle streams as loaders read them: raw files, legacy torch, joblib.
+
+* raw pickle: ``pickle.load`` reads one stream; anything after STOP that is not another
+  complete stream is HF403 ("opcodes after STOP" hide payloads from scanners that stop early).
+* legacy ``torch.save(..., _use_new_zipfile_serialization=False)``: magic number, protocol
+  version, sys_info, the object, storage keys - five pickles - then raw storage bytes that
+  are never unpickled (torch/serialization.py ``_legacy_load``); the walk stops there.
+* joblib: each NumpyArrayWrapper BUILD is followed by the array bytes inline, or by a
+  nested pickle for object arrays (joblib/numpy_pickle.py ``read_array``).
+* torch's pre-1.0 tar format: ``storages``/``tensors`` members interleave small pickles
+  and raw data (``_legacy_load`` tar branch).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from typing import Any
+
+from hflint.pickles import opcodes, second_opinion
+from hflint.pickles.buffered import Buffered
+from hflint.pickles.readers import Limits, Unreadable
+from hflint.pickles.report import FileReport, Hit, Problem, pointer
+from hflint.pickles.values import OPAQUE, GlobalRef, Import, Obj, Stream
+
+LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # torch/serialization.py MAGIC_NUMBER
+JOBLIB_WRAPPERS = {"joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper"}
+TORCH_ELEMENT_SIZE = {  # torch._utils._element_size for the legacy storage classes
+    "DoubleStorage": 8, "FloatStorage": 4, "HalfStorage": 2, "BFloat16Storage": 2, "LongStorage": 8,
+    "IntStorage": 4, "ShortStorage": 2, "CharStorage": 1, "ByteStorage": 1, "BoolStorage": 1,
+    "ComplexFloatStorage": 8, "ComplexDoubleStorage": 16, "QInt8Storage": 1, "QUInt8Storage": 1,
+    "QInt32Storage": 4, "QUInt4x2Storage": 1, "QUInt2x4Storage": 1,
+}
+_DESCR = re.compile(r"^[<>|=]?([a-zA-Z])(\d*)$")
+
+
+class StreamRunner:
+    """Walks streams from one source and records them in the file's report."""
+
+    def __init__(self, report: FileReport, limits: Limits, chain: str) -> None:
+        self.report, self.limits, self.chain = report, limits, chain
+        self.inline = 0  # joblib arrays seen (their bytes sit inside the stream)
+
+    def one(self, r: Buffered) -> Stream:
+        self.report.streams += 1
+        if self.report.streams > self.limits.max_streams:
+            raise Unreadable(f"more than {self.limits.max_streams} pickle streams")
+        r.start_tee(self.limits.fickling_max_bytes)
+        start, inline_before = r.tell(), self.inline
+        walker = opcodes.Walker(r, self.limits)
+        walker.after_build = self._joblib
+        try:
+            stream = walker.walk()
+        except Unreadable as exc:
+            r.stop_tee()
+            # What was decoded before the break still counts: pickle.load runs a payload
+            # before it reaches a broken opcode (GHSA-9gvj-pp9x-gcfr).
+            self._record(walker.out)
+            raise Unreadable(exc.reason, exc.offset if exc.offset is not None else start) from None
+        data = r.stop_tee()
+        self._record(stream)
+        # joblib inlines raw array bytes in the stream, which no pickle decoder (fickling's
+        # included) can step over; hflint's own walk above skips them by the wrapper's size.
+        if data is not None and self.inline == inline_before:
+            self._second_opinion(stream, data)
+        return stream
+
+    def _record(self, stream: Stream) -> None:
+        for imp in stream.imports:
+            self.report.hits.append(Hit(self.chain, pointer(self.chain, imp.offset, imp.index), imp, "opcodes"))
+            if imp.module == "torch" or imp.module.startswith("torch."):
+                self.report.tensors = self.report.tensors or "Storage" in imp.name or "_rebuild" in imp.name
+        for reason, offset in stream.problems:
+            self.report.problems.append(Problem(pointer(self.chain, offset), reason))
+
+    def _second_opinion(self, stream: Stream, data: bytes) -> None:
+        try:
+            seen = second_opinion.imports(data, self.limits.fickling_max_opcodes)
+        except second_opinion.Unsupported:
+            return
+        except Unreadable as exc:
+            self.report.problems.append(Problem(pointer(self.chain, stream.start), exc.reason))
+            return
+        ours = {(i.module, i.name) for i in stream.imports}
+        ours |= {tuple(i.raw.rsplit(".", 1)) for i in stream.imports if i.raw}  # type: ignore[misc]
+        for module, name in sorted(seen - ours):
+            if module.startswith("_malformed_"):
+                continue  # fickling's placeholder for a computed name; HF403 already says so
+            imp = Import(module, name, stream.start, 0, "fickling")
+            self.report.hits.append(Hit(self.chain, pointer(self.chain, stream.start), imp, "fickling"))
+
+    # -- joblib -------------------------------------------------------------------------
+    def _joblib(self, obj: Obj, r: Buffered) -> None:
+        cls = obj.cls
+        if not isinstance(cls, GlobalRef) or f"{cls.module}.{cls.name}" not in JOBLIB_WRAPPERS:
+            return
+        self.report.kinds.add("joblib")
+        self.inline += 1
+        state = obj.state if isinstance(obj.state, dict) else {}
+        shape, dtype = state.get("shape"), state.get("dtype")
+        descr = dtype.args[0] if isinstance(dtype, Obj) and isinstance(dtype.args, tuple) and dtype.args else None
+        m = _DESCR.match(descr) if isinstance(descr, str) else None
+        if not isinstance(shape, tuple) or not all(isinstance(n, int) and n >= 0 for n in shape) or m is None:
+            raise Unreadable("joblib array wrapper whose shape or dtype cannot be read statically", r.tell())
+        if m.group(1) == "O":  # object array: a nested pickle stream follows inline
+            self.one(r)
+            return
+        if state.get("numpy_array_alignment_bytes") is not None:
+            pad = r.read(1)
+            if len(pad) != 1 or r.skip(pad[0]) != pad[0]:
+                raise Unreadable("joblib array padding is truncated", r.tell())
+        size = int(m.group(2) or 0) * (4 if m.group(1) == "U" else 1)
+        if size == 0 and m.group(1) not in ("b", "B", "?"):
+            raise Unreadable(f"joblib array dtype {descr!r} has no item size", r.tell())
+        count = 1
+        for n in shape:
+            count *= n
+        nbytes = count * max(size, 1)
+        if r.skip(nbytes) != nbytes:
+            raise Unreadable("joblib array data is truncated", r.tell())
+
+
+def raw_sequence(runner: StreamRunner, r: Buffered) -> None:
+    """A file or member that starts with a pickle: one stream, or legacy torch's five."""
+    first = runner.one(r)
+    if first.result == LEGACY_MAGIC and not first.imports:
+        runner.report.kinds.add("torch-legacy")
+        for _ in range(4):  # protocol version, sys_info, the object, storage keys
+            runner.one(r)
+        runner.report.tensors = True
+        return  # raw storage bytes follow; torch reads them without unpickling
+    while not r.at_eof():
+        at = r.tell()
+        try:
+            runner.one(r)
+        except Unreadable as exc:
+            raise Unreadable(f"data after STOP that is not a complete pickle ({exc.reason})", at) from None
+
+
+def tar_storages(runner: StreamRunner, r: Buffered) -> None:
+    """torch's legacy tar ``storages`` member: count, then (key, location, type) + raw data."""
+    count = _int_result(runner.one(r), "storage count")
+    for _ in range(count):
+        args = runner.one(r).result
+        kind = args[2] if isinstance(args, tuple) and len(args) == 3 else None
+        size = TORCH_ELEMENT_SIZE.get(kind.name) if isinstance(kind, GlobalRef) else None
+        if size is None:
+            raise Unreadable("legacy tar storage record with an unknown storage type", r.tell())
+        head = r.read(8)
+        if len(head) != 8:
+            raise Unreadable("legacy tar storage data is truncated", r.tell())
+        nbytes = struct.unpack("<q", head)[0] * size
+        if nbytes < 0 or r.skip(nbytes) != nbytes:
+            raise Unreadable("legacy tar storage data is truncated", r.tell())
+    runner.one(r)  # storage views
+    if not r.at_eof():
+        raise Unreadable("data after the last storage record", r.tell())
+
+
+def tar_tensors(runner: StreamRunner, r: Buffered) -> None:
+    """torch's legacy tar ``tensors`` member: count, then (key, storage id, type) + geometry."""
+    count = _int_result(runner.one(r), "tensor count")
+    for _ in range(count):
+        runner.one(r)
+        head = r.read(8)
+        if len(head) != 8:
+            raise Unreadable("legacy tar tensor record is truncated", r.tell())
+        ndim = struct.unpack("<i", head[:4])[0]
+        need = 16 * ndim + 8
+        if ndim < 0 or r.skip(need) != need:
+            raise Unreadable("legacy tar tensor record is truncated", r.tell())
+    if not r.at_eof():
+        raise Unreadable("data after the last tensor record", r.tell())
+
+
+def _int_result(stream: Stream, what: str) -> int:
+    value: Any = stream.result
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value is OPAQUE:
+        raise Unreadable(f"legacy tar {what} is not a count")
+    return value

@@ -1,0 +1,59 @@
+"""The symbolic values of the opcode walk and what it reports for one stream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+MARK = _Marker("MARK")
+OPAQUE = _Marker("OPAQUE")
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalRef:
+    module: str
+    name: str
+
+
+@dataclass(slots=True)
+class Obj:
+    """The result of calling/instantiating ``cls``: kept for joblib and legacy torch."""
+
+    cls: Any
+    args: Any
+    state: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    module: str
+    name: str
+    offset: int  # byte offset of the opcode in the stream
+    index: int  # opcode number in the stream
+    opcode: str
+    raw: str | None = None  # the name as written, when Python 2 name mapping changed it
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.module}.{self.name}" if self.name else self.module
+
+
+@dataclass
+class Stream:
+    imports: list[Import] = field(default_factory=list)
+    problems: list[tuple[str, int]] = field(default_factory=list)  # (reason, offset)
+    protocol: int = 0
+    start: int = 0
+    end: int = 0  # offset just after STOP
+    opcodes: int = 0
+    result: Any = None  # the symbolic value STOP returns
+    persistent_ids: int = 0

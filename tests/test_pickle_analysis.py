@@ -1,0 +1,197 @@
+"""Unit tests of hflint.pickles: the opcode walk, bounds, containers, policy, isolation."""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from hflint.pickles import analysis, opcodes, policy
+from hflint.pickles.buffered import Buffered
+from hflint.pickles.readers import BytesReader, LimitHit, Limits, Unreadable
+from hflint.repo import Repo
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "fixtures" / "pickles"
+
+
+class Boom:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, ("echo hflint-test",))
+
+
+def _walk(data: bytes, limits: Limits | None = None) -> opcodes.Stream:
+    return opcodes.walk(Buffered(BytesReader(data)), limits or Limits())
+
+
+def _report(tmp_path: Path, name: str, data: bytes, limits: Limits | None = None) -> analysis.FileReport:
+    (tmp_path / name).write_bytes(data)
+    return analysis.analyse(Repo(tmp_path), name, limits or Limits())
+
+
+@pytest.mark.parametrize("protocol", range(6))
+def test_walk_finds_the_import_in_every_protocol(protocol: int) -> None:
+    data = pickle.dumps({"x": [1, 2.5, "s", b"b" * 5000], "boom": Boom()}, protocol=protocol)
+    stream = _walk(data)
+    assert stream.end == len(data)
+    # protocols 0-2 pickle bytes through _codecs.encode; os.system pickles as posix/nt.system
+    assert {i.dotted for i in stream.imports} - {"_codecs.encode"} == {f"{os.system.__module__}.system"}
+
+
+def test_python2_names_are_mapped() -> None:
+    stream = _walk(b"\x80\x02c__builtin__\neval\n.")
+    (imp,) = stream.imports
+    assert (imp.dotted, imp.raw) == ("builtins.eval", "__builtin__.eval")
+
+
+def test_large_arguments_are_skipped_not_kept() -> None:
+    data = pickle.dumps(b"\x00" * (5 << 20), protocol=4)
+    assert _walk(data).result is opcodes.OPAQUE
+
+
+def test_opcode_bound_is_a_limit_hit() -> None:
+    with pytest.raises(LimitHit):
+        _walk(pickle.dumps(list(range(1000)), protocol=2), Limits(max_opcodes=50))
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x80\x02]q\x00", "truncated"),
+        (b"\x80\x02\xff", "invalid opcode"),
+        (b"\x80\x02h\x05.", "memo key 5"),
+        (b"\x80\x09N.", "unsupported pickle protocol"),
+        (b"\x80\x02s.", "stack underflow"),
+    ],
+)
+def test_broken_streams_are_unreadable(data: bytes, reason: str) -> None:
+    with pytest.raises(Unreadable, match=reason):
+        _walk(data)
+
+
+def test_zip_bomb_ratio_is_bounded(tmp_path: Path) -> None:
+    rep = _report(tmp_path, "m.pt", (CORPUS / "malicious/zip_bomb_member.pt").read_bytes())
+    assert any("compression ratio" in p.reason for p in rep.problems)
+
+
+def test_read_limit_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    data = pickle.dumps([b"x" * 100_000 for _ in range(20)], protocol=4)
+    rep = _report(tmp_path, "big.pkl", data, Limits(max_read_bytes=200_000))
+    assert any("read limit" in p.reason for p in rep.problems)
+
+
+def test_nesting_depth_is_bounded(tmp_path: Path) -> None:
+    data = pickle.dumps({"a": 1}, protocol=2)
+    for _ in range(6):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("inner.zip" if data[:2] == b"PK" else "inner.pkl", data)
+        data = buf.getvalue()
+    rep = _report(tmp_path, "deep.zip", data, Limits(max_depth=3))
+    assert any("nested deeper" in p.reason for p in rep.problems)
+
+
+def test_legacy_checkpoint_stops_before_storage_data(tmp_path: Path) -> None:
+    # five pickles, then 64 MiB of (sparse) storage bytes that must never be read
+    legacy = (CORPUS / "benign/legacy/pytorch_model.bin").read_bytes()
+    path = tmp_path / "pytorch_model.bin"
+    with open(path, "wb") as fh:
+        fh.write(legacy)
+        fh.truncate(len(legacy) + (64 << 20))
+    rep = analysis.analyse(Repo(tmp_path), "pytorch_model.bin", Limits(max_read_bytes=1 << 20))
+    assert rep.kinds == {"torch-legacy"} and rep.problems == [] and rep.streams == 5
+
+
+def test_headerless_text_is_not_a_pickle(tmp_path: Path) -> None:
+    rep = _report(tmp_path, "README.md", b"cool model\nthis is\n# Usage\n")
+    assert rep.format is None and not rep.has_pickle
+
+
+def test_protocol0_pickle_without_header_is_found(tmp_path: Path) -> None:
+    rep = _report(tmp_path, "notes.txt", b"cos\nsystem\n(S'echo hi'\ntR.")
+    assert rep.format == "pickle" and [h.imp.dotted for h in rep.hits] == ["os.system"]
+
+
+def _policy() -> policy.Policy:
+    data = ROOT / "rules" / "data"
+    return policy.load(data / "pickle-dangerous.yaml", data / "pickle-safe.yaml")
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "verdict"),
+    [
+        ("posix", "system", policy.DANGEROUS),
+        ("torch", "serialization.os.system", policy.DANGEROUS),
+        ("collections", "OrderedDict.__init__.__globals__", policy.DANGEROUS),
+        ("torch._utils", "_rebuild_tensor_v2", policy.SAFE),
+        ("numpy._core.multiarray", "_reconstruct", policy.SAFE),
+        ("numpy.dtypes", "Float32DType", policy.SAFE),
+        ("collections", "OrderedDict", policy.SAFE),
+        ("transformers.training_args", "TrainingArguments", policy.UNLISTED),
+        ("torch._utils", "_rebuild_tensor_v2x", policy.UNLISTED),
+    ],
+)
+def test_policy_classifies_by_dotted_name(module: str, name: str, verdict: str) -> None:
+    assert _policy().classify(module, name)[0] == verdict
+
+
+def test_every_policy_entry_has_a_reason() -> None:
+    pol = _policy()
+    assert all(reason.strip() for reason in pol.dangerous.values())
+    assert "torch._utils._rebuild_tensor_v2" in pol.safe
+
+
+def test_policy_without_reason_is_rejected(tmp_path: Path) -> None:
+    bad = tmp_path / "d.yaml"
+    bad.write_text("dangerous:\n  - names: [os]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="reason"):
+        policy.load(bad, ROOT / "rules" / "data" / "pickle-safe.yaml")
+
+
+def test_pickle_check_runs_without_torch_or_numpy(tmp_path: Path) -> None:
+    # torch (and numpy) must not be runtime dependencies: block their import entirely.
+    (tmp_path / "m.pt").write_bytes((CORPUS / "malicious/torch_zip_any_folder.pt").read_bytes())
+    (tmp_path / "arrays.pkl").write_bytes((CORPUS / "benign/numpy_p4.pkl").read_bytes())
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.modules["torch"] = None
+        sys.modules["numpy"] = None
+        sys.path.insert(0, {str(ROOT / "linter")!r})
+        from pathlib import Path
+        from hflint.config import Config
+        from hflint.engine import scan
+        result = scan(Path({str(tmp_path)!r}), Config(select=("HF4", "HF001"), fail_on=None))
+        print(sorted((f.rule_id, f.path) for f in result.findings))
+        assert "torch" not in [m for m, v in sys.modules.items() if v is not None]
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "('HF401', 'm.pt')" in out.stdout and "arrays.pkl" not in out.stdout.replace("HF404", "")
+
+
+def test_no_unpickling_ever(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pickle.load called")
+
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(pickle, "loads", refuse)
+    monkeypatch.setattr(pickle, "Unpickler", refuse)
+    for sample in ("malicious/os_system_p2.pkl", "benign/checkpoint.pt", "benign/arrays.joblib"):
+        _report(tmp_path, Path(sample).name, (CORPUS / sample).read_bytes())
+
+
+def test_struct_of_legacy_tar(tmp_path: Path) -> None:
+    rep = _report(tmp_path, "ckpt.tar", (CORPUS / "malicious/legacy_tar_payload.tar").read_bytes())
+    assert rep.kinds == {"torch-tar"} and rep.problems == []
+    assert {h.imp.dotted for h in rep.hits} >= {"os.system", "torch.FloatStorage"}
+    assert struct.calcsize("<q") == 8
