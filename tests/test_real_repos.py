@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import os
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -101,7 +100,7 @@ def _zip_as_safetensors(root: Path) -> None:
 
 def _symlink_out(root: Path) -> None:
     (root / "config.json").unlink()
-    os.symlink("/etc/passwd", root / "config.json")
+    (root / "config.json").symlink_to("/etc/passwd")
 
 
 def _set(rel: str, key: str, value: object) -> Callable[[Path], None]:
