@@ -136,7 +136,7 @@ def _git(repo: Path, *args: str) -> None:
 def model_git_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "project"
     (repo / "models" / "bert").mkdir(parents=True)
-    (repo / "models" / "bert" / "README.md").write_text("# bert\n", encoding="utf-8")
+    (repo / "models" / "bert" / "README.md").write_text("---\nlicense: mit\n---\n# bert\n", encoding="utf-8")
     (repo / "models" / "bert" / "config.json").write_text(GOOD_CONFIG, encoding="utf-8")
     (repo / "notes.txt").write_text("not a model\n", encoding="utf-8")
     _git(repo, "init", "-q")

@@ -34,15 +34,28 @@ def monorepo(make_repo: MakeRepo) -> Path:
         (["models/bert/README.md", "models/bert/config.json"], ["models/bert"]),
         (["models/sd/unet/diffusion_pytorch_model.safetensors"], ["models/sd"]),  # outermost model folder
         (["models/sd/unet/config.json", "models/bert/config.json"], ["models/bert", "models/sd"]),
-        (["tools/script.py"], ["."]),  # no model folder on the way: the whole repo
+        (["tools/script.py"], []),  # in no model folder: nothing to scan
+        (["tools/script.py", "models/bert/README.md"], ["models/bert"]),
         (["models/bert", "models/bert/config.json"], ["models/bert"]),
         ([".", "models/bert/config.json"], ["."]),  # an outer folder absorbs inner ones
         (["models/sd/unet"], ["models/sd/unet"]),  # a folder is scanned as given
     ],
 )
 def test_expand(monorepo: Path, paths: list[str], expected: list[str]) -> None:
-    got = [p.relative_to(monorepo).as_posix() or "." for p in expand(paths, monorepo)]
-    assert [g if g != "" else "." for g in got] == expected
+    got = [p.relative_to(monorepo).as_posix() for p in expand(paths, monorepo)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"config.json": "{}", "README.md": "# m\n", "tools/x.py": ""},
+        {"README.md": "# m\n", "model.gguf": "", "tools/x.py": ""},  # weights alone make a model
+    ],
+)
+def test_a_repo_that_is_a_model_is_scanned_whole(make_repo: MakeRepo, files: dict[str, str]) -> None:
+    root = make_repo(dict(files))
+    assert expand(["tools/x.py"], root) == [root.resolve()]
 
 
 def test_file_arguments_scan_their_model_folders(

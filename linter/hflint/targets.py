@@ -4,8 +4,9 @@ A folder is scanned as given. A file (pre-commit passes the staged files) stands
 model folder it belongs to, because most checks are cross-file: a shard needs its index, a
 tokenizer its config.json. The model folder is the outermost folder between the file and
 the working directory that holds a model marker (config.json, model_index.json, an index
-file...): outermost, so a diffusers file in unet/ brings in the whole pipeline folder.
-With no marker on the way, the working directory itself is scanned.
+file, a weight file...): outermost, so a diffusers file in unet/ brings in the whole
+pipeline folder. A file in no model folder (a script in a monorepo's tools/) belongs to no
+model and is not scanned; when the working directory is itself a model, it is that folder.
 """
 
 from __future__ import annotations
@@ -22,17 +23,27 @@ MARKERS = (
     "pytorch_model.bin.index.json",
     ".hflint.yaml",
 )
+# A folder holding weights is a model even without a config (GGUF or bare safetensors repos).
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".pkl", ".onnx", ".h5", ".msgpack")
 
 
 def _is_model_folder(folder: Path) -> bool:
-    return any((folder / m).is_file() for m in MARKERS)
+    if any((folder / m).is_file() for m in MARKERS):
+        return True
+    try:
+        return any(p.suffix in WEIGHT_SUFFIXES and p.is_file() for p in folder.iterdir())
+    except OSError:
+        return False
 
 
-def model_folder(file: Path, cwd: Path) -> Path:
+def model_folder(file: Path, cwd: Path) -> Path | None:
+    """The outermost model folder holding ``file`` below ``cwd`` (None: no model)."""
     folder = file.resolve().parent
     if not folder.is_relative_to(cwd):
         return folder
-    found = cwd
+    found = cwd if _is_model_folder(cwd) else None
+    if found is not None:
+        return found
     for candidate in [folder, *folder.parents]:
         if not candidate.is_relative_to(cwd) or candidate == cwd:
             break
@@ -48,7 +59,9 @@ def expand(paths: Iterable[str], cwd: Path) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         path = path if path.is_absolute() else cwd / path
-        folders.add(path.resolve() if path.is_dir() else model_folder(path, cwd))
+        folder = path.resolve() if path.is_dir() else model_folder(path, cwd)
+        if folder is not None:
+            folders.add(folder)
     ordered = sorted(folders, key=lambda p: (len(p.parts), str(p)))
     kept: list[Path] = []
     for folder in ordered:
