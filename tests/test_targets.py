@@ -37,7 +37,9 @@ def monorepo(make_repo: MakeRepo) -> Path:
         (["tools/script.py"], []),  # in no model folder: nothing to scan
         (["tools/script.py", "models/bert/README.md"], ["models/bert"]),
         (["models/bert", "models/bert/config.json"], ["models/bert"]),
-        ([".", "models/bert/config.json"], ["."]),  # an outer folder absorbs inner ones
+        ([".", "models/bert/config.json"], ["models/bert", "models/sd"]),  # "." is a monorepo: its models
+        (["models"], ["models/bert", "models/sd"]),
+        (["tools"], ["tools"]),  # no model below: scanned as given
         (["models/sd/unet"], ["models/sd/unet"]),  # a folder is scanned as given
     ],
 )
@@ -76,6 +78,7 @@ def test_monorepo_config_at_the_root_applies_to_model_folders(
 ) -> None:
     (monorepo / ".hflint.yaml").write_text("ignore: [HF101]\n", encoding="utf-8")
     monkeypatch.chdir(monorepo)
+    assert expand(["models/bert/config.json"], monorepo) == [monorepo / "models" / "bert"]  # a config is no model
     main(["scan", "models/sd", "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
     assert not any(f["rule_id"] == "HF101" for f in doc["findings"])

@@ -7,10 +7,15 @@ the working directory that holds a model marker (config.json, model_index.json, 
 file, a weight file...): outermost, so a diffusers file in unet/ brings in the whole
 pipeline folder. A file in no model folder (a script in a monorepo's tools/) belongs to no
 model and is not scanned; when the working directory is itself a model, it is that folder.
+
+A folder argument that is not itself a model but holds models (a monorepo's root) stands for
+the outermost model folders below it, so ``hflint scan .`` does not report the monorepo's
+root as a model without a card. A folder with no model below it is scanned as given.
 """
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,7 +26,6 @@ MARKERS = (
     "modules.json",  # sentence-transformers
     "model.safetensors.index.json",
     "pytorch_model.bin.index.json",
-    ".hflint.yaml",
 )
 # A folder holding weights is a model even without a config (GGUF or bare safetensors repos).
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".pkl", ".onnx", ".h5", ".msgpack")
@@ -52,6 +56,37 @@ def model_folder(file: Path, cwd: Path) -> Path | None:
     return found
 
 
+MAX_DISCOVERY_DEPTH = 6
+MAX_DISCOVERY_DIRS = 20_000
+
+
+def models_below(folder: Path) -> list[Path]:
+    """The outermost model folders under ``folder`` (bounded walk; links not followed)."""
+    found: list[Path] = []
+    queue = collections.deque([(folder, 0)])
+    seen = 0
+    while queue and seen < MAX_DISCOVERY_DIRS:
+        current, depth = queue.popleft()
+        seen += 1
+        if current != folder and _is_model_folder(current):
+            found.append(current)
+            continue
+        if depth >= MAX_DISCOVERY_DEPTH:
+            continue
+        try:
+            children = sorted(p for p in current.iterdir() if p.is_dir() and not p.is_symlink())
+        except OSError:
+            continue
+        queue += [(c, depth + 1) for c in children if c.name != ".git"]
+    return found
+
+
+def _folders_for(folder: Path) -> list[Path]:
+    if _is_model_folder(folder):
+        return [folder]
+    return models_below(folder) or [folder]
+
+
 def expand(paths: Iterable[str], cwd: Path) -> list[Path]:
     """Folders to scan, deduplicated, outer folders absorbing the ones inside them."""
     cwd = cwd.resolve()
@@ -59,8 +94,9 @@ def expand(paths: Iterable[str], cwd: Path) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         path = path if path.is_absolute() else cwd / path
-        folder = path.resolve() if path.is_dir() else model_folder(path, cwd)
-        if folder is not None:
+        if path.is_dir():
+            folders.update(_folders_for(path.resolve()))
+        elif (folder := model_folder(path, cwd)) is not None:
             folders.add(folder)
     ordered = sorted(folders, key=lambda p: (len(p.parts), str(p)))
     kept: list[Path] = []
