@@ -99,7 +99,42 @@ def _run(repo: Repo, rules: list[Rule], scan_error: Rule) -> list[Finding]:
         except Exception as exc:  # a bug in a kind becomes HF001; the scan goes on
             reason = f"internal error in check kind {rule.kind}: {type(exc).__name__}: {exc}"
             problems.append((rule, Unanalysable(repo.current or "", reason)))
-    return findings + _scan_errors(findings, problems, rules, scan_error)
+    return _with_json_lines(repo, findings) + _scan_errors(findings, problems, rules, scan_error)
+
+
+_LOCATE_MAX_BYTES = 8 * 1024 * 1024  # locating is a walk of the text; bounded per file
+_LOCATE_MAX_PER_FILE = 200
+
+
+def _with_json_lines(repo: Repo, findings: list[Finding]) -> list[Finding]:
+    """A finding on a JSON file that names a JSON pointer but no line gets the line of that
+    pointer, whichever kind made it (shard indexes, tokenizer files...), so every reporter
+    can point at the source."""
+    from hflint.jsonfile import locate
+    from hflint.repo import CannotAnalyse
+
+    done: dict[str, int] = defaultdict(int)
+    out = []
+    for f in findings:
+        ptr = f.pointer
+        if (
+            f.region is None
+            and ptr is not None
+            and ptr.startswith("/")
+            and f.path.endswith(".json")
+            and repo.exists(f.path)
+            and repo.size(f.path) <= _LOCATE_MAX_BYTES
+            and done[f.path] < _LOCATE_MAX_PER_FILE
+        ):
+            done[f.path] += 1
+            try:
+                where = locate(repo.text(f.path), ptr)
+            except CannotAnalyse:
+                where = None
+            if where is not None:
+                f = dataclasses.replace(f, region=Region(*where))
+        out.append(f)
+    return out
 
 
 def _scan_errors(
