@@ -209,3 +209,18 @@ def test_scan_with_broken_pack_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
     repo.mkdir()
     assert main(["scan", str(repo), "--isolated", "--rules", str(bad)]) == 2
     assert "unknown check kind 'magic'" in capsys.readouterr().err
+
+
+def test_shipped_schemas_are_valid() -> None:
+    """json-schema and card-metadata trust shipped schemas at start-up; this is why they may."""
+    import json
+
+    from jsonschema import validators
+
+    from hflint import _paths
+
+    schemas = sorted((_paths.rules_dir() / "schemas").glob("*.json"))
+    assert schemas
+    for path in schemas:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        validators.validator_for(schema).check_schema(schema)

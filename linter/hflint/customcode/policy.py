@@ -84,7 +84,8 @@ class LoadingPolicy:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a safe loader; the C one when built
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     if not isinstance(doc, dict):
         raise ValueError(f"{path.name}: expected a mapping")
     return doc

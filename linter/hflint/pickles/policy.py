@@ -89,7 +89,8 @@ class _Entry:
 
 
 def _entries(path: Path, key: str) -> list[_Entry]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a safe loader; the C one when built
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
         raise ValueError(f"{path.name}: expected a mapping with a '{key}' list")
     out = []
