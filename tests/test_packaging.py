@@ -20,8 +20,13 @@ def _tool(name: str) -> list[str]:
 
 
 def test_pre_commit_manifest_is_valid() -> None:
-    proc = subprocess.run([*_tool("pre-commit"), "validate-manifest", ".pre-commit-hooks.yaml"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [*_tool("pre-commit"), "validate-manifest", ".pre-commit-hooks.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -32,8 +37,13 @@ def test_rule_docs_are_generated_from_the_packs() -> None:
 
 
 def test_ruff_clean() -> None:
-    proc = subprocess.run([*_tool("ruff"), "check", "linter", "tests", "benchmarks"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*_tool("ruff"), "check", "linter", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -45,8 +55,12 @@ def test_mypy_strict_clean() -> None:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     return next(out.glob("hflint-*.whl"))
 
 
@@ -64,8 +78,9 @@ def test_installed_wheel_finds_its_packs(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
     py = venv / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True, capture_output=True, timeout=300
+    )
     code = "import hflint._paths as p; print(p.rules_dir())"
     where = subprocess.run([str(py), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert where.stdout.strip().endswith("hflint/_rules")
@@ -75,3 +90,17 @@ def test_installed_wheel_finds_its_packs(wheel: Path, tmp_path: Path) -> None:
     demo = shutil.copytree(ROOT / "examples" / "demo-model", tmp_path / "demo")
     scan = subprocess.run([str(hflint), "scan", str(demo)], capture_output=True, text=True, timeout=120)
     assert scan.returncode == 1 and "HF202" in scan.stdout, scan.stdout + scan.stderr
+
+
+def test_readme_shows_the_demo_output_as_it_is(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's sample output is the real output of its first command (HF107 notes left out)."""
+    from hflint.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("The first command prints", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    assert main(["scan", "examples/demo-model", "--color", "never"]) == 1
+    actual = "\n".join(line for line in capsys.readouterr().out.splitlines() if "HF107" not in line)
+    assert shown.strip() == actual.strip()
