@@ -2,6 +2,8 @@
 
 ``schema`` is a path relative to the pack file, or ``hflint:<path>`` for a schema shipped in
 hflint's own ``rules/`` folder, so an organisation pack can reuse or replace the built-ins.
+``schemas`` instead maps file globs to schemas (the first match wins), so one rule can cover
+a family of files (HF202: config.json, adapter_config.json, modules.json...).
 Each violation is a finding with its JSON pointer and source line. Schemas never fetch
 remote ``$ref``s (jsonschema's referencing raises instead of downloading).
 """
@@ -16,6 +18,7 @@ from typing import Any
 
 from hflint import _paths
 from hflint.finding import Region
+from hflint.globs import check_glob, matches
 from hflint.jsonfile import locate, pointer
 from hflint.kinds.base import Result, each_file
 from hflint.repo import CannotAnalyse, Repo
@@ -25,20 +28,43 @@ PARAMS_SCHEMA = {
     "type": "object",
     "properties": {
         "schema": {"type": "string", "minLength": 1},
+        "schemas": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "files": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+                    "schema": {"type": "string", "minLength": 1},
+                },
+                "required": ["files", "schema"],
+                "additionalProperties": False,
+            },
+        },
         "max-errors": {"type": "integer", "minimum": 1},
     },
-    "required": ["schema"],
+    "oneOf": [{"required": ["schema"]}, {"required": ["schemas"]}],
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail", "pointer"})
 _DETAIL_MAX = 240
 
 
-def schema_path(rule: Rule) -> Path:
-    ref: str = rule.params["schema"]
+def resolve(rule: Rule, ref: str) -> Path:
     if ref.startswith("hflint:"):
         return _paths.rules_dir() / ref.removeprefix("hflint:")
     return rule.source.parent / ref
+
+
+def schema_path(rule: Rule) -> Path:
+    return resolve(rule, rule.params["schema"])
+
+
+def _entries(rule: Rule) -> list[tuple[tuple[str, ...], str]]:
+    """(file globs, schema ref) pairs; a single ``schema`` applies to all the rule's files."""
+    if "schemas" in rule.params:
+        return [(tuple(e["files"]), e["schema"]) for e in rule.params["schemas"]]
+    return [(rule.files, rule.params["schema"])]
 
 
 @functools.cache
@@ -55,16 +81,20 @@ def _validator(path: Path) -> Any:
 
 
 def validate(rule: Rule) -> list[str]:
-    path = schema_path(rule)
-    if not path.is_file():
-        return [f"params.schema: no schema file at {path}"]
-    try:
-        _validator(path)
-    except (OSError, ValueError) as exc:
-        return [f"params.schema: {path.name} is not valid JSON: {exc}"]
-    except Exception as exc:  # jsonschema.SchemaError and friends stay inside this kind
-        return [f"params.schema: {path.name} is not a valid JSON Schema: {_first_line(exc)}"]
-    return []
+    problems = []
+    for globs, ref in _entries(rule):
+        problems += [f"params.schemas: bad glob: {bad}" for g in globs if (bad := check_glob(g)) is not None]
+        path = resolve(rule, ref)
+        if not path.is_file():
+            problems.append(f"params.schema: no schema file at {path}")
+            continue
+        try:
+            _validator(path)
+        except (OSError, ValueError) as exc:
+            problems.append(f"params.schema: {path.name} is not valid JSON: {exc}")
+        except Exception as exc:  # jsonschema.SchemaError and friends stay inside this kind
+            problems.append(f"params.schema: {path.name} is not a valid JSON Schema: {_first_line(exc)}")
+    return problems
 
 
 def _first_line(exc: Exception) -> str:
@@ -93,10 +123,13 @@ def _detail(error: Any) -> str:
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
-    validator = _validator(schema_path(rule))
+    entries = [(globs, _validator(resolve(rule, ref))) for globs, ref in _entries(rule)]
     limit: int = rule.params.get("max-errors", 50)
 
     def check_file(path: str) -> Iterator[Result]:
+        validator = next((v for globs, v in entries if matches(path, globs)), None)
+        if validator is None:
+            return  # the rule's files reach wider than its schemas: nothing applies here
         doc = repo.json(path)
         try:
             errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
