@@ -152,8 +152,9 @@ def _deserialise(doc: object, n: int, size: int, problems: list[Problem]) -> Hea
             info, found = _tensor(value, name)
             if info is not None:
                 tensors[name] = info
-        problems += found
-        fatal |= any(p.source == "parser" for p in found)
+        if found:  # empty for every valid tensor: skip the generator (hot loop)
+            problems += found
+            fatal = fatal or any(p.source == "parser" for p in found)
     if fatal:
         return Header(n, size, None, metadata, tuple(problems))
     problems += _validate(tensors, n, size)
