@@ -34,8 +34,8 @@ def monorepo(make_repo: MakeRepo) -> Path:
         (["models/bert/README.md", "models/bert/config.json"], ["models/bert"]),
         (["models/sd/unet/diffusion_pytorch_model.safetensors"], ["models/sd"]),  # outermost model folder
         (["models/sd/unet/config.json", "models/bert/config.json"], ["models/bert", "models/sd"]),
-        (["tools/script.py"], []),  # in no model folder: nothing to scan
-        (["tools/script.py", "models/bert/README.md"], ["models/bert"]),
+        (["tools/script.py"], ["tools"]),  # in no model folder: its own folder
+        (["tools/script.py", "models/bert/README.md"], ["models/bert", "tools"]),
         (["models/bert", "models/bert/config.json"], ["models/bert"]),
         ([".", "models/bert/config.json"], ["models/bert", "models/sd"]),  # "." is a monorepo: its models
         (["models"], ["models/bert", "models/sd"]),
@@ -46,6 +46,22 @@ def monorepo(make_repo: MakeRepo) -> Path:
 def test_expand(monorepo: Path, paths: list[str], expected: list[str]) -> None:
     got = [p.relative_to(monorepo).as_posix() for p in expand(paths, monorepo)]
     assert got == expected
+
+
+def test_pre_commit_skips_files_outside_models(monorepo: Path) -> None:
+    assert expand(["tools/script.py"], monorepo, skip_outside=True) == []
+    got = expand(["tools/script.py", "models/bert/README.md"], monorepo, skip_outside=True)
+    assert got == [monorepo / "models" / "bert"]
+
+
+def test_a_named_file_outside_any_model_is_still_scanned(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo({"downloads/suspicious.json": b"\x80\x02cos\nsystem\nq\x00."})
+    monkeypatch.chdir(root)
+    assert main(["scan", "downloads/suspicious.json", "--select", "HF4", "--format", "json"]) == 1
+    found = {f["rule_id"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert {"HF401", "HF405"} <= found
 
 
 @pytest.mark.parametrize(

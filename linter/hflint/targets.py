@@ -5,8 +5,9 @@ model folder it belongs to, because most checks are cross-file: a shard needs it
 tokenizer its config.json. The model folder is the outermost folder between the file and
 the working directory that holds a model marker (config.json, model_index.json, an index
 file, a weight file...): outermost, so a diffusers file in unet/ brings in the whole
-pipeline folder. A file in no model folder (a script in a monorepo's tools/) belongs to no
-model and is not scanned; when the working directory is itself a model, it is that folder.
+pipeline folder. A file in no model folder is scanned in its own folder, except for the
+pre-commit hook (``skip_outside``): a staged script in a monorepo's tools/ belongs to no
+model and has nothing to check. When the working directory is itself a model, it is that folder.
 
 A folder argument that is not itself a model but holds models (a monorepo's root) stands for
 the outermost model folders below it, so ``hflint scan .`` does not report the monorepo's
@@ -87,7 +88,7 @@ def _folders_for(folder: Path) -> list[Path]:
     return models_below(folder) or [folder]
 
 
-def expand(paths: Iterable[str], cwd: Path) -> list[Path]:
+def expand(paths: Iterable[str], cwd: Path, *, skip_outside: bool = False) -> list[Path]:
     """Folders to scan, deduplicated, outer folders absorbing the ones inside them."""
     cwd = cwd.resolve()
     folders: set[Path] = set()
@@ -98,6 +99,8 @@ def expand(paths: Iterable[str], cwd: Path) -> list[Path]:
             folders.update(_folders_for(path.resolve()))
         elif (folder := model_folder(path, cwd)) is not None:
             folders.add(folder)
+        elif not skip_outside:
+            folders.add(path.resolve().parent)
     ordered = sorted(folders, key=lambda p: (len(p.parts), str(p)))
     kept: list[Path] = []
     for folder in ordered:

@@ -59,6 +59,11 @@ def configure(scan: argparse.ArgumentParser) -> None:
         default="auto",
         help="colour text output (auto: only on a terminal, never when NO_COLOR is set)",
     )
+    scan.add_argument(
+        "--pre-commit",
+        action="store_true",
+        help="for the pre-commit hook: staged files outside any model folder are skipped, not scanned",
+    )
     add_selection(scan)
     gate = scan.add_argument_group("exit status, configuration and baseline")
     gate.add_argument(
@@ -116,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         return ERROR
     results = []
     try:
-        for root in expand(args.paths, cwd):
+        for root in expand(args.paths, cwd, skip_outside=args.pre_commit):
             config = build_config(args, root, cwd)
             baseline = baseline_for(args, root)
             results.append((root, scan(root, config, baseline=baseline)))
