@@ -20,7 +20,3 @@ def rules_dir() -> Path:
 
 def schemas_dir() -> Path:
     return rules_dir() / "schemas"
-
-
-def data_dir() -> Path:
-    return rules_dir() / "data"

@@ -56,10 +56,6 @@ def resolve(rule: Rule, ref: str) -> Path:
     return rule.source.parent / ref
 
 
-def schema_path(rule: Rule) -> Path:
-    return resolve(rule, rule.params["schema"])
-
-
 def _entries(rule: Rule) -> list[tuple[tuple[str, ...], str]]:
     """(file globs, schema ref) pairs; a single ``schema`` applies to all the rule's files."""
     if "schemas" in rule.params:
