@@ -243,3 +243,19 @@ def test_sarif_output_flags_write_files(
     assert "Found" in capsys.readouterr().out
     assert json.loads(sarif_file.read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert json.loads(json_file.read_text(encoding="utf-8"))["schema_version"] == 1
+
+
+def test_inline_suppressions_are_in_source_in_sarif(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "modeling_x.py": "import os\n"
+            "os.system('nvidia-smi')  # hflint: ignore[HF503] prints the GPU table for users\n",
+        }
+    )
+    result = scan(root, Config(select=("HF503",), fail_on=None))
+    assert [f.suppression_kind for f in result.findings] == ["inline"]
+    assert "1 suppressed inline" in REPORTERS["text"](result, ReportOptions())
+    log = json.loads(sarif.render(result, include_suppressed=True))
+    [suppression] = log["runs"][0]["results"][0]["suppressions"]
+    assert suppression == {"kind": "inSource", "justification": "inline: prints the GPU table for users"}
+    assert json.loads(sarif.render(result))["runs"][0]["results"] == []

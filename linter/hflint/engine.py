@@ -17,7 +17,7 @@ from hflint import __version__
 from hflint.baseline import Baseline
 from hflint.config import Config, ConfigError
 from hflint.decide import is_selected, severity_for, suppression_for
-from hflint.finding import Finding, Region, Severity
+from hflint.finding import BASELINE_PREFIX, Finding, Region, Severity
 from hflint.kinds import KINDS
 from hflint.kinds.base import Unanalysable
 from hflint.repo import Repo
@@ -81,7 +81,7 @@ def scan(root: Path, config: Config, *, baseline: Baseline | None = None, today:
         inactive=tuple(r for r in enabled if not r.active),
         files_scanned=len(repo.files),
         fail_on=config.fail_on,
-        baselined=sum(1 for f in findings if f.suppressed_by and f.suppressed_by.startswith(BASELINE_PREFIX)),
+        baselined=sum(1 for f in findings if f.suppression_kind == "baseline"),
     )
 
 
@@ -155,9 +155,6 @@ def _scan_errors(
         scan_error.finding(path, detail=f"{reason} (rules: {', '.join(sorted(set(ids)))})")
         for (path, reason), ids in grouped.items()
     ]
-
-
-BASELINE_PREFIX = "baseline: "
 
 
 class _Decisions:

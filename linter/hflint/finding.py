@@ -31,6 +31,12 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected error, warning or note)") from None
 
 
+# How a suppressed finding was suppressed, recorded as the prefix of its reason (the reason
+# is what users read; the prefix lets reporters tell GitHub "inSource" from "external").
+BASELINE_PREFIX = "baseline: "
+INLINE_PREFIX = "inline: "
+
+
 @dataclass(frozen=True, slots=True)
 class Region:
     """A 1-based line/column span in a text file."""
@@ -50,6 +56,15 @@ class Finding:
     region: Region | None = None  # only for text files
     pointer: str | None = None  # JSON pointer, tensor name, archive member, ...
     suppressed_by: str | None = None  # the reason given in config, when suppressed
+
+    @property
+    def suppression_kind(self) -> str | None:
+        """None, or how it was suppressed: "baseline", "inline" (a source comment) or "config"."""
+        if self.suppressed_by is None:
+            return None
+        if self.suppressed_by.startswith(BASELINE_PREFIX):
+            return "baseline"
+        return "inline" if self.suppressed_by.startswith(INLINE_PREFIX) else "config"
 
     @property
     def fingerprint(self) -> str:

@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from hflint.customcode import calls, obfuscation, policy, pysource
-from hflint.finding import Finding, Region
+from hflint.finding import INLINE_PREFIX, Finding, Region
 from hflint.kinds.base import Result, each_file
 from hflint.repo import Repo
 from hflint.rule import Rule
@@ -95,7 +95,7 @@ def _suppress(rule: Rule, path: str, src: pysource.Source, found: list[Finding])
         hit = by_line.get(f.region.start_line) if f.region else None
         if hit is not None:
             used.add(hit.line)
-            f = dataclasses.replace(f, suppressed_by=f"inline: {hit.reason}")
+            f = dataclasses.replace(f, suppressed_by=INLINE_PREFIX + hit.reason)
         yield f
     for line, s in sorted(by_line.items()):
         if line not in used:

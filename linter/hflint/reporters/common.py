@@ -20,17 +20,20 @@ def summary_line(result: ScanResult) -> str:
     c = counts(result)
     total = sum(c.values())
     files = len({f.path for f in result.reported})
-    suppressed = len(result.findings) - total
     if total:
         parts = [plural(c[s], s.label) for s in sorted(Severity, reverse=True) if c[s]]
         head = f"Found {plural(total, 'finding')} ({', '.join(parts)}) in {plural(files, 'file')}"
     else:
         head = "No findings"
     tail = f"{plural(result.files_scanned, 'file')} scanned, {plural(len(result.rules), 'rule')} run"
-    if suppressed - result.baselined:
-        tail += f", {suppressed - result.baselined} suppressed by config"
-    if result.baselined:
-        tail += f", {result.baselined} in the baseline"
+    kinds = Counter(f.suppression_kind for f in result.findings if f.suppressed_by is not None)
+    for kind, label in (
+        ("config", "suppressed by config"),
+        ("inline", "suppressed inline"),
+        ("baseline", "in the baseline"),
+    ):
+        if kinds[kind]:
+            tail += f", {kinds[kind]} {label}"
     return f"{head} ({tail})."
 
 

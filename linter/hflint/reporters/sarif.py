@@ -107,7 +107,8 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     if f.pointer:
         result["properties"] = {"pointer": f.pointer}
     if f.suppressed_by is not None:
-        result["suppressions"] = [{"kind": "external", "justification": f.suppressed_by}]
+        kind = "inSource" if f.suppression_kind == "inline" else "external"
+        result["suppressions"] = [{"kind": kind, "justification": f.suppressed_by}]
     return result
 
 
