@@ -20,12 +20,11 @@ import struct
 from pathlib import Path
 
 import pytest
+import safetensors  # a core dependency: the reference parser the parity is measured against
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hflint.weights.safetensors_format import DTYPE_BITS, read_header
-
-safetensors = pytest.importorskip("safetensors")
 
 SPEC_ONLY = {"leading-ws", "odd-padding", "dup-tensor", "dup-meta-key", "array-form", "dtype-map"}
 PARSER_MUTATIONS = [
@@ -158,8 +157,12 @@ def crafted(draw: st.DrawFn) -> tuple[bytes, bool]:
     return struct.pack("<Q", n) + raw + data, spec
 
 
-@settings(max_examples=600, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=600,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(case=crafted())
 def test_hflint_flags_exactly_what_safe_open_rejects_plus_spec_cases(case: tuple[bytes, bool], tmp_path: Path) -> None:
     blob, spec = case
@@ -188,16 +191,22 @@ EDGES = [
     ('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":1e-400}}', 4, False),
     ('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":NaN}}', 4, False),
     ('{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}}', 4, False),
-    ('{"a":{"dtype":"F32","shape":[0],"data_offsets":[0,4]},'
-     '"b":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}}', 4, False),
-    ('{"b":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},'
-     '"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}', 0, False),
+    (
+        '{"a":{"dtype":"F32","shape":[0],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}}',
+        4,
+        False,
+    ),
+    (
+        '{"b":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}',
+        0,
+        False,
+    ),
     ('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,18446744073709551615]}}', 4, False),
     ('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,18446744073709551616]}}', 4, False),
     ('{"\\u005f_metadata__":{"k":"v"}}', 0, False),
     ('{"__metadata__":{},"__metadata__":{}}', 0, False),
-    ('{}\x0c', 0, False),
-    ('\ufeff{}', 0, False),
+    ("{}\x0c", 0, False),
+    ("\ufeff{}", 0, False),
     ("", 0, False),
     ("[]", 0, False),
 ]
