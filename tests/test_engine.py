@@ -17,7 +17,7 @@ from hflint import repo as repo_mod
 from hflint.config import Config
 from hflint.decide import PathIgnore
 from hflint.engine import scan
-from hflint.finding import Finding
+from hflint.finding import Finding, Region
 from hflint.repo import Repo
 
 # The engine's behaviour is shown with the engine and JSON rules; other packs have their own tests.
@@ -192,3 +192,18 @@ def test_hostile_file_names(make_repo: MakeRepo) -> None:
         out.encode("utf-8")  # reportable, whatever the names
         if fmt == "text":
             assert "\x1b[2J" not in out and "new\\nline\\x1b[2J.json" in out
+
+
+def test_findings_on_json_files_get_the_line_of_their_pointer(make_repo: MakeRepo) -> None:
+    from conftest import ROOT
+
+    root = make_repo({"config.json": '{\n  "model_type": "bert",\n  "torch_dtype": "float32"\n}\n'})
+    config = Config(select=("ACME003",), rules=(ROOT / "examples" / "org-pack.yaml",), fail_on=None)
+    [finding] = scan(root, config).findings
+    assert (finding.pointer, finding.region) == ("/", Region(1, 1))  # the document itself
+    index = (
+        '{\n  "metadata": {"total_size": 8},\n  "weight_map": {\n    "a": "model-00002-of-00002.safetensors"\n  }\n}\n'
+    )
+    root = make_repo({"model.safetensors.index.json": index})
+    [missing] = scan(root, Config(select=("HF301",), fail_on=None)).findings
+    assert (missing.pointer, missing.region) == ("/weight_map/a", Region(4, 5))  # added by the engine

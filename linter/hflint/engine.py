@@ -18,9 +18,10 @@ from hflint.baseline import Baseline
 from hflint.config import Config, ConfigError
 from hflint.decide import is_selected, severity_for, suppression_for
 from hflint.finding import BASELINE_PREFIX, Finding, Region, Severity
+from hflint.jsonfile import locate
 from hflint.kinds import KINDS
 from hflint.kinds.base import Unanalysable
-from hflint.repo import Repo
+from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 from hflint.rulepack import Pack, load_packs
 
@@ -110,9 +111,6 @@ def _with_json_lines(repo: Repo, findings: list[Finding]) -> list[Finding]:
     """A finding on a JSON file that names a JSON pointer but no line gets the line of that
     pointer, whichever kind made it (shard indexes, tokenizer files...), so every reporter
     can point at the source."""
-    from hflint.jsonfile import locate
-    from hflint.repo import CannotAnalyse
-
     done: dict[str, int] = defaultdict(int)
     out = []
     for f in findings:
@@ -128,7 +126,9 @@ def _with_json_lines(repo: Repo, findings: list[Finding]) -> list[Finding]:
         ):
             done[f.path] += 1
             try:
-                where = locate(repo.text(f.path), ptr)
+                text = repo.text(f.path)
+                # "/" is how kinds name the whole document (the RFC 6901 root is "").
+                where = locate(text, ptr) or (locate(text, "") if ptr == "/" else None)
             except CannotAnalyse:
                 where = None
             if where is not None:

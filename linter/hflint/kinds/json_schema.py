@@ -4,7 +4,7 @@
 hflint's own ``rules/`` folder, so an organisation pack can reuse or replace the built-ins.
 ``schemas`` instead maps file globs to schemas (the first match wins), so one rule can cover
 a family of files (HF202: config.json, adapter_config.json, modules.json...).
-Each violation is a finding with its JSON pointer and source line. Schemas never fetch
+Each violation is a finding with its JSON pointer (the engine adds the source line). Schemas never fetch
 remote ``$ref``s (jsonschema's referencing raises instead of downloading).
 """
 
@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from hflint import _paths
-from hflint.finding import Region
 from hflint.globs import check_glob, matches
-from hflint.jsonfile import locate, pointer
+from hflint.jsonfile import pointer
 from hflint.kinds.base import Result, each_file
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
@@ -132,10 +131,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         except RecursionError:
             raise CannotAnalyse("nesting is too deep to validate") from None
         for error in errors[:limit]:
-            ptr = pointer(*error.absolute_path)
-            where = locate(repo.text(path), ptr)
-            region = Region(*where) if where else None
-            yield rule.finding(path, region=region, pointer=ptr or "/", detail=_detail(error))
+            # The engine adds the source line of the pointer (engine._with_json_lines).
+            yield rule.finding(path, pointer=pointer(*error.absolute_path) or "/", detail=_detail(error))
         if len(errors) > limit:
             yield rule.finding(path, detail=f"{len(errors) - limit} more schema errors not shown")
 
