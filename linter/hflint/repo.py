@@ -55,7 +55,8 @@ class RepoEvent:
     detail: str
 
 
-def _is_utf8(name: str) -> bool:
+def is_utf8(name: str) -> bool:
+    """Whether a str (from os or a JSON \\u escape) holds no lone surrogate."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -103,7 +104,7 @@ class Repo:
                 continue
             for entry in entries:
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                if not _is_utf8(entry.name):
+                if not is_utf8(entry.name):
                     # os.scandir decodes bytes with surrogateescape; such a name cannot be
                     # reported (JSON, SARIF URIs) or published (the Hub's paths are UTF-8).
                     shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -9,6 +9,7 @@ warn-and-skip of bad policies is exactly what this avoids.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,17 +177,25 @@ def _rule_problems(rule: Rule, builtin: bool) -> list[str]:
                 problems.append(
                     f"message: kind {rule.kind!r} provides no {{{name}}} (it provides: {', '.join(sorted(allowed))})"
                 )
-    problems += _params_problems(rule, kind.PARAMS_SCHEMA)
+    problems += _params_problems(rule)
     if not problems:
         problems += kind.validate(rule)
     return problems
 
 
-def _params_problems(rule: Rule, schema: Any) -> list[str]:
+@functools.cache
+def _params_validator(kind: str) -> Any:
+    """One validator per kind, not one per rule: building one is the costly part."""
     from jsonschema import Draft202012Validator
 
+    from hflint.kinds import KINDS
+
+    return Draft202012Validator(KINDS[kind].PARAMS_SCHEMA)
+
+
+def _params_problems(rule: Rule) -> list[str]:
     out = []
-    for error in Draft202012Validator(schema).iter_errors(rule.params):
+    for error in _params_validator(rule.kind).iter_errors(rule.params):
         where = "/".join(map(str, error.path))
         out.append(f"params{'/' + where if where else ''}: {error.message}")
     return out

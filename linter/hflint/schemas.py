@@ -11,11 +11,11 @@ from hflint import _paths
 
 @functools.cache
 def shipped_validator(name: str) -> Any:
-    """A Draft 2020-12 validator for ``rules/schemas/<name>``, built once per process."""
+    """A Draft 2020-12 validator (formats checked) for ``rules/schemas/<name>``, built once."""
     from jsonschema import Draft202012Validator  # lazy: jsonschema costs ~100 ms to import
 
     schema = json.loads((_paths.schemas_dir() / name).read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def schema_errors(name: str, instance: Any) -> list[Any]:

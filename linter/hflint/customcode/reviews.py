@@ -17,15 +17,12 @@ every record untrusted (HF501 at the review file, with its line) rather than bei
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from hflint import _paths
 from hflint.repo import CannotAnalyse, Repo
+from hflint.schemas import schema_errors
 from hflint.yamlfile import YamlError, load_yaml, plain
 
 REVIEW_FILE = ".hflint-review.yaml"
@@ -63,14 +60,6 @@ class Record:
         return out
 
 
-@functools.cache
-def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads((_paths.schemas_dir() / "code-review.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
 def parse(text: str) -> dict[str, Record]:
     """The records by path; ReviewFileError (with the line) for any problem."""
     try:
@@ -78,7 +67,7 @@ def parse(text: str) -> dict[str, Record]:
     except YamlError as exc:
         raise ReviewFileError(exc.message, exc.line) from None
     raw = plain(doc.value)
-    for error in sorted(_validator().iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
+    for error in schema_errors("code-review.schema.json", raw):
         where = "/".join(map(str, error.absolute_path)) or "(top level)"
         message = error.message if len(error.message) < 200 else error.message[:197] + "..."
         raise ReviewFileError(f"{where}: {message}", doc.line_of(tuple(error.absolute_path)))

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import TypeGuard
 
+from hflint.repo import is_utf8
+
 U64_MAX = 2**64 - 1
 MAX_DEPTH = 127  # 127 nested arrays/objects parse, 128 fail
 _F64_LIMIT = 2**1023  # above this, check whether float() overflows as serde's f64 does
@@ -98,33 +100,32 @@ def _scan_values(doc: object, *, check_strings: bool, skip: tuple[str, ...]) -> 
     stack: list[tuple[object, int]] = [(doc, 1)]
     while stack:
         value, depth = stack.pop()
-        if (depth == 2 and skip and not check_strings and isinstance(value, Obj)
-                and len(value) == len(skip) and tuple(k for k, _ in value) == skip):
+        if (
+            depth == 2
+            and skip
+            and not check_strings
+            and isinstance(value, Obj)
+            and len(value) == len(skip)
+            and tuple(k for k, _ in value) == skip
+        ):
             continue
         if isinstance(value, str):
-            if check_strings and not utf8_ok(value):
+            if check_strings and not is_utf8(value):
                 return "lone surrogate in a \\u escape"
-        elif value is OUT_OF_RANGE or (type(value) is int and abs(value) > _F64_LIMIT
-                                       and _parse_int(str(value)) is OUT_OF_RANGE):
+        elif value is OUT_OF_RANGE or (
+            type(value) is int and abs(value) > _F64_LIMIT and _parse_int(str(value)) is OUT_OF_RANGE
+        ):
             return "number out of range"
         elif isinstance(value, list):
             if depth > MAX_DEPTH:
                 return "recursion limit exceeded"
             if isinstance(value, Obj):
-                if not all(utf8_ok(key) for key, _ in value):
+                if not all(is_utf8(key) for key, _ in value):
                     return "lone surrogate in a \\u escape"
                 stack.extend((item, depth + 1) for _, item in value)
             else:
                 stack.extend((item, depth + 1) for item in value)
     return None
-
-
-def utf8_ok(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def usize_list(value: object) -> TypeGuard[list[int]]:
