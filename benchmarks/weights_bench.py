@@ -39,18 +39,21 @@ FLOOR = r"""
 import json, pickletools, struct, sys, zipfile, io
 from pathlib import Path
 root = Path(sys.argv[1])
+def once():
+    for index in root.glob("*.index.json"):
+        json.loads(index.read_text())
+    for shard in sorted(root.glob("*.safetensors")):
+        with open(shard, "rb") as fh:
+            (n,) = struct.unpack("<Q", fh.read(8))
+            json.loads(fh.read(n))
+    for shard in sorted(root.glob("*.bin")):
+        with zipfile.ZipFile(shard) as zf:
+            name = next(n for n in zf.namelist() if n.endswith("/data.pkl"))
+            for _ in pickletools.genops(io.BytesIO(zf.read(name))):
+                pass
+once()  # measured on its second pass, like the in-process hflint rows
 _start()
-for index in root.glob("*.index.json"):
-    json.loads(index.read_text())
-for shard in sorted(root.glob("*.safetensors")):
-    with open(shard, "rb") as fh:
-        (n,) = struct.unpack("<Q", fh.read(8))
-        json.loads(fh.read(n))
-for shard in sorted(root.glob("*.bin")):
-    with zipfile.ZipFile(shard) as zf:
-        name = next(n for n in zf.namelist() if n.endswith("/data.pkl"))
-        for _ in pickletools.genops(io.BytesIO(zf.read(name))):
-            pass
+once()
 _stop()
 """
 
@@ -130,13 +133,13 @@ def build(folder: Path, scale: int) -> dict[str, int]:
     return sizes
 
 
-def measure(argv: list[str], linter: Path) -> dict[str, float]:
+def measure(argv: list[str], linter: Path, python: str) -> dict[str, float]:
     """Wall time, peak RSS, bytes read (whole process and measured section), exit code."""
     rfd, wfd = os.pipe()
     env = {**os.environ, "BENCH_FD": str(wfd), "PYTHONPATH": str(linter)}
     code = REPORT + argv[1]
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, *argv[2:]], env=env, pass_fds=(wfd,),
+    proc = subprocess.Popen([python, "-c", code, *argv[2:]], env=env, pass_fds=(wfd,),
                             stdout=subprocess.DEVNULL)
     status = proc.wait()
     seconds = time.perf_counter() - start
@@ -146,7 +149,8 @@ def measure(argv: list[str], linter: Path) -> dict[str, float]:
     return {**report, "wall": seconds, "exit": status}
 
 
-# Cold: the CLI as a user runs it, interpreter start-up and rule-pack loading included.
+# Cold: the CLI as a user runs it (what the `hflint` console script does), interpreter
+# start-up and rule-pack loading included; every rule, then the weights rules alone.
 HFLINT_CLI = """
 from hflint.cli import main
 _start()
@@ -154,6 +158,7 @@ code = main(['scan', '--isolated', '--fail-on', 'none', sys.argv[1]])
 _stop()
 raise SystemExit(code)
 """
+HFLINT_CLI_HF3 = HFLINT_CLI.replace("'scan',", "'scan', '--select', 'HF3',")
 # Warm: the weights rules (HF3xx) alone, in a second scan of the same folder (a new Repo,
 # so every header is read again; imports and pack loading were done by the first scan).
 HFLINT_SCAN = """
@@ -171,13 +176,13 @@ assert not result.findings, result.findings
 # the engine's per-scan rule-pack loading (YAML parse and JSON Schema validation).
 HF3_CHECKS = """
 from pathlib import Path
-from hflint.kinds import KINDS
+from hflint.kinds import load_kind
 from hflint.repo import Repo
 from hflint.rulepack import load_packs
 rules = [r for p in load_packs() for r in p.rules if r.id.startswith("HF3")]
 def once():
     repo = Repo(Path(sys.argv[1]))
-    return [item for rule in rules for item in KINDS[rule.kind].check(rule, repo)]
+    return [item for rule in rules for item in load_kind(rule.kind).check(rule, repo)]
 once()
 _start()
 out = once()
@@ -192,7 +197,14 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the layout in /tmp")
     parser.add_argument("--linter", type=Path, default=ROOT / "linter",
                         help="the hflint source tree to measure (default: this checkout)")
+    parser.add_argument("--python", default=sys.executable,
+                        help="interpreter for the measured processes, e.g. a clean venv's (default: this one); "
+                        "it needs hflint's dependencies, and PYTHONPATH points it at --linter")
     args = parser.parse_args()
+    # An installed hflint has bytecode (pip compiles it); a source tree under
+    # PYTHONDONTWRITEBYTECODE would be recompiled by every process, which is not what users run.
+    subprocess.run([args.python, "-m", "compileall", "-q", str(args.linter)], check=True,
+                   stdout=subprocess.DEVNULL)
     work = Path(tempfile.mkdtemp(prefix="hflint-weights-bench-", dir="/tmp"))
     try:
         t0 = time.perf_counter()
@@ -202,21 +214,31 @@ def main() -> int:
               f"{min(sizes.values()) / 1e9:.2f}-{max(sizes.values()) / 1e9:.2f} GB, "
               f"{len(tensors())} tensors; disk used "
               f"{sum(p.stat().st_blocks * 512 for p in work.rglob('*') if p.is_file()) / 1e6:.1f} MB")
-        print(f"{'layout':<10}{'program':<13}{'process s':>10}{'measured s':>11}{'(min)':>8}"
-              f"{'peak RSS MB':>12}{'read (proc)':>12}{'read (meas.)':>13}{'exit':>5}")
+        print(f"python: {args.python}")
+        print(f"{'layout':<10}{'program':<16}{'process s':>10}{'x floor':>8}{'measured s':>11}{'(min)':>8}"
+              f"{'x floor':>8}{'peak RSS MB':>12}{'read (proc)':>12}{'read (meas.)':>13}{'exit':>5}")
+        programs = (("floor", FLOOR), ("hflint cli", HFLINT_CLI), ("hflint cli HF3", HFLINT_CLI_HF3),
+                    ("hflint HF3", HFLINT_SCAN), ("HF3 checks", HF3_CHECKS))
         for layout in ("big/st", "big/bin", "tiny/st", "tiny/bin"):
             path = str(work / layout)
-            for label, code in (("hflint cli", HFLINT_CLI), ("hflint HF3", HFLINT_SCAN),
-                                ("HF3 checks", HF3_CHECKS), ("floor", FLOOR)):
-                runs = [measure(["-c", code, path], args.linter) for _ in range(args.runs)]
+            # Interleaved (program after program, run after run) so that machine noise
+            # falls on every row alike: the ratios are measured side by side.
+            runs: dict[str, list[dict[str, float]]] = {label: [] for label, _ in programs}
+            for _ in range(args.runs):
+                for label, code in programs:
+                    runs[label].append(measure(["-c", code, path], args.linter, args.python))
+            floor_wall = statistics.median(r["wall"] for r in runs["floor"])
+            floor_inner = min(r["inner_s"] for r in runs["floor"])
+            for label, _ in programs:
 
-                def med(key: str, runs: list[dict[str, float]] = runs) -> float:
-                    return statistics.median(r[key] for r in runs)
+                def med(key: str, rows: list[dict[str, float]] = runs[label]) -> float:
+                    return statistics.median(r[key] for r in rows)
 
-                fastest = min(r["inner_s"] for r in runs)
-                print(f"{layout:<10}{label:<13}{med('wall'):>10.3f}{med('inner_s'):>11.4f}{fastest:>8.4f}"
+                fastest = min(r["inner_s"] for r in runs[label])
+                print(f"{layout:<10}{label:<16}{med('wall'):>10.3f}{med('wall') / floor_wall:>8.2f}"
+                      f"{med('inner_s'):>11.4f}{fastest:>8.4f}{fastest / floor_inner:>8.2f}"
                       f"{med('hwm') / 1e6:>12.1f}{med('read'):>12.0f}{med('inner_read'):>13.0f}"
-                      f"{int(max(r['exit'] for r in runs)):>5}")
+                      f"{int(max(r['exit'] for r in runs[label])):>5}")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -39,6 +39,29 @@ def test_version_imports_nothing_heavy() -> None:
     assert f"hflint {__version__}" in out.stdout
 
 
+def test_weights_only_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
+    """`--select HF3` on a safetensors model: built-in packs come from their JSON snapshot
+    (no PyYAML), no jsonschema, and only the weights kinds are imported."""
+    (tmp_path / "model.safetensors").write_bytes(b"\x02\x00\x00\x00\x00\x00\x00\x00{}")
+    code = (
+        "import sys\nfrom hflint.cli import main\n"
+        f"code = main(['scan', '--isolated', '--select', 'HF3', {str(tmp_path)!r}])\n"
+        "mods = [m for m in sys.modules if m.startswith(('hflint.kinds.', 'hflint.pickles', 'hflint.customcode',"
+        " 'hflint.cards', 'hflint.tokenfiles', 'hflint.reporters.'))]\n"
+        f"print(code, sorted(m for m in {HEAVY!r} if m in sys.modules), sorted(mods))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT / "linter"), "PATH": "/usr/bin:/bin"},
+    )
+    kinds = ["hflint.kinds.base", "hflint.kinds.safetensors_header", "hflint.kinds.shard_index"]
+    reporters = ['hflint.reporters.common', 'hflint.reporters.text']
+    assert out.stdout.strip().splitlines()[-1] == f"0 [] {sorted([*kinds, *reporters])}", out.stdout
+
+
 def test_version_and_help_exit_0() -> None:
     assert _run("--version").stdout.strip() == f"hflint {__version__}"
     for args in (("--help",), ("scan", "--help"), ("rules", "--help")):

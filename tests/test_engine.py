@@ -35,9 +35,10 @@ def test_crashing_kind_becomes_hf001_and_scan_goes_on(make_repo: MakeRepo, monke
         repo.json("config.json")  # the engine names the last file the kind touched
         raise KeyError("surprise")
 
-    broken = SimpleNamespace(**{k: getattr(kinds.json_parse, k) for k in ("PARAMS_SCHEMA", "FIELDS", "validate")})
+    real = kinds.load_kind("json-parse")
+    broken = SimpleNamespace(**{k: getattr(real, k) for k in ("PARAMS_SCHEMA", "FIELDS", "validate")})
     broken.check = boom
-    monkeypatch.setitem(kinds.KINDS, "json-parse", broken)
+    monkeypatch.setitem(kinds._loaded, "json-parse", broken)
     result = scan(root, ALL)
     errors = [f for f in result.findings if f.rule_id == "HF001"]
     assert len(errors) == 1

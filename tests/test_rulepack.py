@@ -3,13 +3,16 @@ line and rule id, never a silently dropped rule."""
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 from pathlib import Path
 
 import pytest
 
+from hflint import _paths, kinds, packcache
 from hflint.cli import main
 from hflint.kinds import KINDS, PLANNED
-from hflint.rulepack import PackError, load_packs
+from hflint.rulepack import Pack, PackError, builtin_pack_paths, load_pack, load_packs
 
 GOOD_RULE = """\
   - id: ACME001
@@ -34,6 +37,21 @@ def _problems(tmp_path: Path, body: str) -> list[str]:
     with pytest.raises(PackError) as info:
         load_packs([_pack(tmp_path, body)])
     return [str(p) for p in info.value.problems]
+
+
+def test_shipped_packs_pass_full_validation() -> None:
+    """A scan trusts the built-in packs (it only parses them); this is what earns the trust."""
+    verified = load_packs(verify_builtin=True)
+    assert [r.id for p in verified for r in p.rules] == [r.id for p in load_packs() for r in p.rules]
+
+
+def test_every_kind_module_is_registered() -> None:
+    folder = Path(kinds.__file__).parent
+    modules = {f"hflint.kinds.{p.stem}" for p in folder.glob("*.py")} - {"hflint.kinds.__init__", "hflint.kinds.base"}
+    assert modules == set(KINDS.values())
+    source = Path(kinds.__file__).read_text()
+    for module in modules:  # each is also in the TYPE_CHECKING tuple that mypy checks
+        assert f"        {module.rsplit('.', 1)[1]},\n" in source.split("_CONFORMING", 1)[1]
 
 
 def test_shipped_packs_load_and_cover_the_catalogue() -> None:
@@ -224,3 +242,31 @@ def test_shipped_schemas_are_valid() -> None:
     for path in schemas:
         schema = json.loads(path.read_text(encoding="utf-8"))
         validators.validator_for(schema).check_schema(schema)
+
+
+def _rule_data(packs: list[Pack]) -> list[dict[str, object]]:
+    return [dataclasses.asdict(r) for p in packs for r in p.rules]
+
+
+def test_builtin_snapshot_gives_the_same_rules_as_the_yaml() -> None:
+    from_snapshot = load_packs()
+    from_yaml = [load_pack(path, builtin=True)[0] for path in builtin_pack_paths()]
+    assert all(p is not None for p in from_yaml)
+    assert _rule_data(from_snapshot) == _rule_data([p for p in from_yaml if p is not None])
+
+
+def test_snapshot_is_not_used_for_a_pack_whose_bytes_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(_paths.rules_dir(), rules)
+    pack = rules / "hf0-engine.yaml"
+    pack.write_text(pack.read_text().replace("title: ", "title: Edited ", 1))
+    monkeypatch.setattr(_paths, "rules_dir", lambda: rules)
+    packcache._entries.cache_clear()
+    try:
+        titles = [r.title for p in load_packs() for r in p.rules]
+    finally:
+        packcache._entries.cache_clear()
+    assert sum(t.startswith("Edited ") for t in titles) == 1
+    assert packcache.cached_doc(pack, pack.read_bytes()) is None
+    other = rules / "hf3-weights.yaml"
+    assert packcache.cached_doc(other, other.read_bytes()) is not None  # the rest still come from it

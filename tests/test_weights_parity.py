@@ -24,7 +24,8 @@ import safetensors  # a core dependency: the reference parser the parity is meas
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hflint.weights.safetensors_format import DTYPE_BITS, read_header
+from hflint.weights import safetensors_format
+from hflint.weights.safetensors_format import DTYPE_BITS, Header, read_header
 
 SPEC_ONLY = {"leading-ws", "odd-padding", "dup-tensor", "dup-meta-key", "array-form", "dtype-map"}
 PARSER_MUTATIONS = [
@@ -44,6 +45,27 @@ def _safe_open_rejects(path: Path) -> bool:
     except Exception:
         return True
     return False
+
+
+FAST_PATH_TAKEN: list[bool] = []
+
+
+def _read_both_ways(path: Path) -> Header:
+    """read_header, checked against the exact (serde-like) path alone: the C fast path for
+    ordinary headers must never change a result."""
+    with open(path, "rb") as fh:
+        header = read_header(fh)
+    with open(path, "rb") as fh, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(safetensors_format, "_fast_parse", lambda text, n, size: None)
+        exact = read_header(fh)
+    assert header == exact
+    raw = path.read_bytes()[8 : 8 + header.length]
+    try:
+        fast = safetensors_format._fast_parse(raw.decode("utf-8"), header.length, path.stat().st_size)
+        FAST_PATH_TAKEN.append(fast is not None)
+    except UnicodeDecodeError:
+        FAST_PATH_TAKEN.append(False)
+    return header
 
 
 @st.composite
@@ -169,14 +191,14 @@ def test_hflint_flags_exactly_what_safe_open_rejects_plus_spec_cases(case: tuple
     path = tmp_path / "x.safetensors"
     path.write_bytes(blob)
     rejects = _safe_open_rejects(path)
-    with open(path, "rb") as fh:
-        header = read_header(fh)
+    header = _read_both_ways(path)
     assert header.parser_rejects == rejects, (blob[:300], header.problems)
     assert bool(header.problems) == (rejects or spec), (blob[:300], header.problems)
 
 
 # Hand-picked edge cases, each checked against safe_open as well: (header text, data bytes,
 # spec-only?). These are the boundaries found while reading tensor.rs and serde.
+_F32 = '{"dtype":"F32","shape":[1],"data_offsets":[0,4]}'  # one valid 4-byte tensor entry
 EDGES = [
     ('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4, False),
     ('{"__metadata__":null}', 0, False),
@@ -205,6 +227,20 @@ EDGES = [
     ('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,18446744073709551616]}}', 4, False),
     ('{"\\u005f_metadata__":{"k":"v"}}', 0, False),
     ('{"__metadata__":{},"__metadata__":{}}', 0, False),
+    ('{"a":' + _F32 + ',"a":' + _F32 + '}', 4, True),
+    ('{"a" :' + _F32 + ',"a":' + _F32 + '}', 4, True),
+    ('{"__metadata__":{"k":"v\\":","k":"w"},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4, True),
+    ('{"__metadata__":{"k":"v\\":"},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4, False),
+    ('{"a":{"data_offsets":[0,4],"shape":[1],"dtype":"F32"}}', 4, False),
+    ('{"\\u005f_metadata__":null,"a":' + _F32 + ',"a":' + _F32 + "}", 4, True),
+    ('{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2,0],"data_offsets":[0,0]},"b":' + _F32 + "}",
+     4, False),
+    ('{"a":{"dtype":"F32","shape":[4294967296,4294967296,0],"data_offsets":[0,0]}}', 0, False),
+    ('{"a":{"dtype":"F4","shape":[3],"data_offsets":[0,1]}}', 1, False),
+    ('{"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]},"b":' + _F32 + '}', 4, False),
+    ('{"a":{"dtype":"F32","shape":[-0],"data_offsets":[0,0]}}', 0, False),
+    ('{"a-0":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4, False),
+    ('{"\\ud800":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4, False),
     ("{}\x0c", 0, False),
     ("\ufeff{}", 0, False),
     ("", 0, False),
@@ -218,7 +254,12 @@ def test_edge_cases_match_safe_open(header: str, data: int, spec: bool, tmp_path
     path = tmp_path / "x.safetensors"
     path.write_bytes(struct.pack("<Q", len(raw)) + raw + bytes(data))
     rejects = _safe_open_rejects(path)
-    with open(path, "rb") as fh:
-        parsed = read_header(fh)
+    parsed = _read_both_ways(path)
     assert parsed.parser_rejects == rejects, parsed.problems
     assert bool(parsed.problems) == (rejects or spec), parsed.problems
+
+
+def test_fast_path_is_exercised_by_the_corpus() -> None:
+    """Runs after the corpus tests above (file order): both paths were really compared."""
+    taken = FAST_PATH_TAKEN.count(True)
+    assert taken >= 50 and len(FAST_PATH_TAKEN) - taken >= 50, (taken, len(FAST_PATH_TAKEN))

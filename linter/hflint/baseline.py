@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hflint.config import BASELINE_NAME as BASELINE_NAME
 from hflint.config import ConfigError
 from hflint.finding import Finding
 from hflint.jsonfile import locate, pointer
 from hflint.schemas import schema_errors
-
-BASELINE_NAME = ".hflint-baseline.json"
 
 
 class BaselineError(ConfigError):

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from hflint import __version__, exitcodes
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from hflint.commands import COMMANDS
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only ``command``'s own options are configured (imported), the other
+    commands are listed with their help line, which is all ``hflint --help`` shows."""
+    from hflint.commands import COMMANDS, load_command
 
     parser = argparse.ArgumentParser(
         prog="hflint",
@@ -24,17 +26,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hflint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, command in COMMANDS.items():
-        command.configure(
+    for name, entry in COMMANDS.items():
+        if name != command:
+            sub.add_parser(name, help=entry.help)
+            continue
+        module = load_command(name)
+        module.configure(
             sub.add_parser(
                 name,
-                help=command.HELP,
-                description=command.DESCRIPTION,
-                epilog=command.EPILOG,
+                help=entry.help,
+                description=module.DESCRIPTION,
+                epilog=module.EPILOG,
                 formatter_class=argparse.RawDescriptionHelpFormatter,
             )
         )
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    # The top-level options (--version, --help) take no value, so the first word that is
+    # not an option is the command.
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # pre-commit run's whole budget, and serves only the "iri" formats, which hflint's
     # schemas do not use. The CLI process is ours, so it opts out; library users are unaffected.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_of(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help/--version
@@ -51,10 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return exitcodes.ERROR
-    from hflint.commands import COMMANDS
+    from hflint.commands import load_command
 
     try:
-        return COMMANDS[args.command].run(args)
+        return load_command(args.command).run(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -8,7 +8,6 @@ A config inside a repo you did not write can switch rules off, so ``--isolated``
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,9 @@ from typing import Any
 from hflint.decide import PathIgnore
 from hflint.finding import Severity
 from hflint.globs import check_glob
-from hflint.schemas import schema_errors
-from hflint.yamlfile import YamlError, load_yaml, plain
 
 CONFIG_NAMES = (".hflint.yaml", ".hflint.yml")
+BASELINE_NAME = ".hflint-baseline.json"  # read by hflint.baseline; named here with the config files
 
 
 class ConfigError(Exception):
@@ -67,6 +65,8 @@ def _config_in(folder: Path) -> Path | None:
             return folder / name
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
+        import tomllib  # lazy, like every parser only some runs need
+
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -82,6 +82,8 @@ def load_config(path: Path) -> Config:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(shown, f"cannot read config: {exc}") from None
+    from hflint.yamlfile import YamlError, load_yaml, plain  # lazy, like the TOML parser
+
     if path.suffix == ".toml":
         raw, line_of = _from_toml(shown, text)
     else:
@@ -93,6 +95,8 @@ def load_config(path: Path) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(shown, "the config must be a mapping of keys to values", 1)
     raw = plain(raw)
+    from hflint.schemas import schema_errors  # lazy: jsonschema only when there is a config
+
     for error in schema_errors("config.schema.json", raw):
         where = "/".join(map(str, error.path)) or "(top level)"
         raise ConfigError(shown, f"{where}: {error.message}", line_of(tuple(error.path)))
@@ -100,6 +104,8 @@ def load_config(path: Path) -> Config:
 
 
 def _from_toml(shown: str, text: str) -> tuple[Any, Any]:
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

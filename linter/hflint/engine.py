@@ -12,18 +12,21 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hflint import __version__
-from hflint.baseline import Baseline
 from hflint.config import Config, ConfigError
 from hflint.decide import is_selected, severity_for, suppression_for
 from hflint.finding import BASELINE_PREFIX, Finding, Region, Severity
 from hflint.jsonfile import locate
-from hflint.kinds import KINDS
+from hflint.kinds import load_kind
 from hflint.kinds.base import Unanalysable
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 from hflint.rulepack import Pack, load_packs
+
+if TYPE_CHECKING:
+    from hflint.baseline import Baseline
 
 SCAN_ERROR_RULE = "HF001"
 UNUSED_SUPPRESSION_RULE = "HF004"
@@ -92,7 +95,7 @@ def _run(repo: Repo, rules: list[Rule], scan_error: Rule) -> list[Finding]:
     for rule in rules:
         repo.current = None
         try:
-            for item in KINDS[rule.kind].check(rule, repo):
+            for item in load_kind(rule.kind).check(rule, repo):
                 if isinstance(item, Unanalysable):
                     problems.append((rule, item))
                 else:

@@ -8,7 +8,6 @@ never mutated; the only later change is the suppression reason, set with
 from __future__ import annotations
 
 import enum
-import hashlib
 from dataclasses import dataclass
 
 
@@ -75,6 +74,8 @@ class Finding:
         """
         logical = f"@{self.pointer}" if self.pointer else self.message
         key = "\x1f".join((self.rule_id, self.path, logical))
+        import hashlib  # lazy: only SARIF and baselines need fingerprints
+
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:

@@ -81,6 +81,7 @@ class Repo:
         self._sizes: dict[str, int] = {}
         self._lfs: set[str] = set()
         self._cache: dict[tuple[str, str], Any] = {}
+        self._selected: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
         self.events: list[RepoEvent] = []
         self.current: str | None = None  # last file a check asked for, for HF001 on a crash
         self._list(max_files)
@@ -179,9 +180,16 @@ class Repo:
         return self._sizes[rel]
 
     def select(self, include: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
-        """Content files matching the globs; LFS pointers are left out (HF002 covers them)."""
-        inc, exc = tuple(include), tuple(exclude)
-        return [f for f in self.files if f not in self._lfs and matches(f, inc) and not matches(f, exc)]
+        """Content files matching the globs; LFS pointers are left out (HF002 covers them).
+        Rules of one family share their globs, so each selection is computed once."""
+        key = (tuple(include), tuple(exclude))
+        found = self._selected.get(key)
+        if found is None:
+            inc, exc = key
+            found = self._selected[key] = [
+                f for f in self.files if f not in self._lfs and matches(f, inc) and not matches(f, exc)
+            ]
+        return list(found)
 
     # -- reading -----------------------------------------------------------------------
 

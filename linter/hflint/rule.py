@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from hflint.finding import Finding, Region, Severity
 
 
-@dataclass(frozen=True)
-class Docs:
+class Docs(NamedTuple):
     what: str
     why: str
     example: str
@@ -60,6 +58,8 @@ class Rule:
 
 def template_fields(template: str) -> list[str]:
     """The placeholder names in a message template; ValueError when it is malformed."""
+    import string  # lazy: only pack validation parses templates
+
     names = []
     for _literal, name, spec, conversion in string.Formatter().parse(template):
         if name is None:
@@ -73,7 +73,7 @@ def template_fields(template: str) -> list[str]:
 def render(template: str, fields: dict[str, object]) -> str:
     # Templates were checked at load time to use only plain names the kind provides, so
     # format_map cannot reach attributes; a missing field shows as <name> instead of failing.
-    return string.Formatter().vformat(template, (), _Fields(fields))
+    return template.format_map(_Fields(fields))
 
 
 class _Fields(dict[str, object]):

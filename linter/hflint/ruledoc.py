@@ -1,7 +1,8 @@
 """Rule documentation, generated from the packs: `hflint rules ID` and docs/rules/*.md.
 
-``python -m hflint.ruledoc`` rewrites docs/rules/ from the shipped packs; ``--check`` exits 1
-when the committed pages are stale (the test suite runs it), so docs never drift from rules.
+``python -m hflint.ruledoc`` rewrites docs/rules/ and the packs' JSON snapshot
+(rules/builtin-packs.json, see hflint.packcache) from the shipped packs; ``--check`` exits 1
+when either is stale (the test suite runs it), so neither drifts from the rules.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def render_pages(rules: Sequence[Rule]) -> dict[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from hflint.rulepack import load_packs
+    from hflint import _paths, packcache
+    from hflint.rulepack import builtin_pack_paths, load_packs
 
     args = list(sys.argv[1:] if argv is None else argv)
     check = "--check" in args
@@ -88,15 +90,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text
     )
     extra = sorted(p.name for p in out.glob("*.md") if p.name not in pages) if out.is_dir() else []
+    snapshot = _paths.rules_dir() / packcache.FILE_NAME
+    snapshot_text = packcache.render(builtin_pack_paths())
+    snapshot_stale = not snapshot.is_file() or snapshot.read_text(encoding="utf-8") != snapshot_text
     if check:
-        for name in [*stale, *extra]:
-            print(f"{out / name}: out of date (run python -m hflint.ruledoc)")
-        return 1 if stale or extra else 0
+        for path in [*(out / name for name in [*stale, *extra]), *([snapshot] if snapshot_stale else [])]:
+            print(f"{path}: out of date (run python -m hflint.ruledoc)")
+        return 1 if stale or extra or snapshot_stale else 0
     out.mkdir(parents=True, exist_ok=True)
     for name in stale:
         (out / name).write_text(pages[name], encoding="utf-8")
     for name in extra:
         (out / name).unlink()
+    if snapshot_stale:
+        snapshot.write_text(snapshot_text, encoding="utf-8")
     return 0
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from hflint import _paths
+from hflint import _paths, packcache
 from hflint.finding import Severity
 from hflint.globs import check_glob
 from hflint.rule import Docs, Rule, template_fields
@@ -26,8 +25,7 @@ BUILTIN_PREFIX = "HF"
 MAX_PACK_BYTES = 4 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class PackProblem:
+class PackProblem(NamedTuple):
     file: str
     message: str
     rule_id: str | None = None
@@ -45,8 +43,7 @@ class PackError(Exception):
         self.problems = list(problems)
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(NamedTuple):
     name: str
     source: Path
     description: str
@@ -58,14 +55,19 @@ def builtin_pack_paths() -> list[Path]:
     return sorted(_paths.rules_dir().glob("*.yaml"))
 
 
-def load_packs(extra: Iterable[Path] = (), *, builtin: bool = True) -> list[Pack]:
-    """Built-in packs then ``extra`` packs, cross-checked; PackError lists every problem."""
+def load_packs(extra: Iterable[Path] = (), *, builtin: bool = True, verify_builtin: bool = False) -> list[Pack]:
+    """Built-in packs then ``extra`` packs, cross-checked; PackError lists every problem.
+
+    A user's pack is always validated in full. The built-in packs ship with hflint and are
+    validated by its test suite and by ``hflint rules check``; a scan only parses them, so it
+    does not pay for importing jsonschema and every check kind (most of a cold start).
+    """
     sources = [(p, True) for p in builtin_pack_paths()] if builtin else []
     sources += [(Path(p), False) for p in extra]
     packs: list[Pack] = []
     problems: list[PackProblem] = []
     for path, is_builtin in sources:
-        pack, found = load_pack(path, builtin=is_builtin)
+        pack, found = load_pack(path, builtin=is_builtin, verify=verify_builtin or not is_builtin)
         problems += found
         if pack is not None:
             packs.append(pack)
@@ -75,28 +77,30 @@ def load_packs(extra: Iterable[Path] = (), *, builtin: bool = True) -> list[Pack
     return packs
 
 
-def load_pack(path: Path, *, builtin: bool = False) -> tuple[Pack | None, list[PackProblem]]:
+def load_pack(path: Path, *, builtin: bool = False, verify: bool = True) -> tuple[Pack | None, list[PackProblem]]:
     shown = str(path)
     try:
         if path.stat().st_size > MAX_PACK_BYTES:
             return None, [PackProblem(shown, f"pack is larger than {MAX_PACK_BYTES} bytes")]
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [PackProblem(shown, f"cannot read rule pack: {exc}")]
+    doc = None if verify else packcache.cached_doc(path, data)
     try:
-        doc = load_yaml(text)
+        doc = doc or load_yaml(text)
     except YamlError as exc:
         return None, [PackProblem(shown, exc.message, line=exc.line)]
     if not isinstance(doc.value, dict):
         return None, [PackProblem(shown, "a rule pack is a mapping with 'pack' and 'rules' keys", line=1)]
-    problems = _schema_problems(shown, doc)
+    problems = _schema_problems(shown, doc) if verify else []
     if problems:
         return None, problems
     raw = doc.value
     rules: list[Rule] = []
     for index, item in enumerate(raw["rules"]):
         rule = _build_rule(item, raw["pack"], path, doc.line_of(("rules", index)))
-        found = _rule_problems(rule, builtin)
+        found = _rule_problems(rule, builtin) if verify else []
         problems += [PackProblem(shown, msg, rule.id, rule.line) for msg in found]
         rules.append(rule)
     overrides = {k: Severity.parse(v) for k, v in raw.get("severity-overrides", {}).items()}
@@ -144,7 +148,7 @@ def _build_rule(item: dict[str, Any], pack: str, source: Path, line: int | None)
 
 
 def _rule_problems(rule: Rule, builtin: bool) -> list[str]:
-    from hflint.kinds import KINDS, KINDS_WITHOUT_FILES, PLANNED
+    from hflint.kinds import KINDS, KINDS_WITHOUT_FILES, PLANNED, load_kind
 
     problems = []
     if builtin != rule.id.startswith(BUILTIN_PREFIX):
@@ -158,12 +162,12 @@ def _rule_problems(rule: Rule, builtin: bool) -> list[str]:
     for glob in (*rule.files, *rule.exclude):
         if (bad := check_glob(glob)) is not None:
             problems.append(f"bad glob: {bad}")
-    kind = KINDS.get(rule.kind)
-    if kind is None:
+    if rule.kind not in KINDS:
         if rule.kind not in PLANNED:
             known = ", ".join(sorted(KINDS))
             problems.append(f"unknown check kind {rule.kind!r} (known kinds: {known})")
         return problems
+    kind = load_kind(rule.kind)
     if not rule.files and rule.kind not in KINDS_WITHOUT_FILES:
         problems.append(f"files: kind {rule.kind!r} needs at least one glob")
     try:
@@ -188,9 +192,9 @@ def _params_validator(kind: str) -> Any:
     """One validator per kind, not one per rule: building one is the costly part."""
     from jsonschema import Draft202012Validator
 
-    from hflint.kinds import KINDS
+    from hflint.kinds import load_kind
 
-    return Draft202012Validator(KINDS[kind].PARAMS_SCHEMA)
+    return Draft202012Validator(load_kind(kind).PARAMS_SCHEMA)
 
 
 def _params_problems(rule: Rule) -> list[str]:

@@ -9,8 +9,7 @@ overwrite.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 Path_ = tuple[str | int, ...]
 
@@ -22,8 +21,7 @@ class YamlError(ValueError):
         self.line = line
 
 
-@dataclass(frozen=True)
-class YamlDoc:
+class YamlDoc(NamedTuple):
     value: Any
     lines: dict[Path_, int]
 

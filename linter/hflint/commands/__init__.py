@@ -1,22 +1,18 @@
 """The subcommands: one module each, registered in one explicit table.
 
-A command module has HELP, DESCRIPTION, EPILOG, ``configure(parser)`` and
-``run(args) -> int``. Modules import heavy libraries inside ``run`` only, so building the
-parser (and ``hflint --version``) stays fast.
+A command module has DESCRIPTION, EPILOG, ``configure(parser)`` and ``run(args) -> int``;
+its one-line help is here, so that ``hflint --help`` lists every command while importing
+none of them. The CLI imports only the module of the command being run.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Protocol
-
-from hflint.commands import baseline, review, rules, scan
+from importlib import import_module
+from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 
 class Command(Protocol):
-    @property
-    def HELP(self) -> str: ...
-
     @property
     def DESCRIPTION(self) -> str: ...
 
@@ -28,9 +24,24 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-COMMANDS: dict[str, Command] = {
-    "scan": scan,
-    "rules": rules,
-    "baseline": baseline,
-    "review": review,
+class Entry(NamedTuple):
+    module: str
+    help: str
+
+
+COMMANDS: dict[str, Entry] = {
+    "scan": Entry("hflint.commands.scan", "scan model repository folders"),
+    "rules": Entry("hflint.commands.rules", "list rules, show one rule's docs, or check rule packs"),
+    "baseline": Entry("hflint.commands.baseline", "record current findings in a baseline, or drop fixed ones from it"),
+    "review": Entry("hflint.commands.review", "record reviews of custom code (HF501/HF502), or list what needs one"),
 }
+
+
+def load_command(name: str) -> Command:
+    return cast(Command, import_module(COMMANDS[name].module))
+
+
+if TYPE_CHECKING:  # mypy checks that every command module satisfies the Command protocol
+    from hflint.commands import baseline, review, rules, scan
+
+    _CONFORMING: tuple[Command, ...] = (scan, rules, baseline, review)

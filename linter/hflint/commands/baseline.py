@@ -10,7 +10,6 @@ from pathlib import Path
 from hflint.commands._options import add_config, add_selection, build_config
 from hflint.exitcodes import CLEAN, ERROR
 
-HELP = "record current findings in a baseline, or drop fixed ones from it"
 DESCRIPTION = (
     "write: scan the folder and record every finding in the baseline file with a reason "
     "(entries already there keep theirs). update: drop entries whose finding is gone. "

@@ -19,7 +19,6 @@ from hflint.exitcodes import CLEAN as EXIT_CLEAN
 from hflint.exitcodes import ERROR as EXIT_ERROR
 from hflint.exitcodes import FINDINGS as EXIT_FINDINGS
 
-HELP = "record reviews of custom code (HF501/HF502), or list what needs one"
 DESCRIPTION = (
     "Record that you reviewed the exact content of custom-code files, or list the files that are "
     "unreviewed or changed since their review. Records live in .hflint-review.yaml at the repository root."

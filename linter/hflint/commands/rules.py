@@ -14,7 +14,6 @@ from hflint.rule import Rule
 from hflint.ruledoc import rule_markdown
 from hflint.rulepack import PackError, load_packs
 
-HELP = "list rules, show one rule's docs, or check rule packs"
 DESCRIPTION = "List rules, show a rule's documentation, or validate rule packs."
 EPILOG = """\
 examples:
@@ -43,7 +42,7 @@ def _check(paths: list[str]) -> int:
         print("hflint: rules check needs at least one pack file", file=sys.stderr)
         return EXIT_ERROR
     try:
-        packs = load_packs([Path(p) for p in paths])
+        packs = load_packs([Path(p) for p in paths], verify_builtin=True)
     except PackError as exc:
         print(f"hflint: {len(exc.problems)} problem(s) in rule packs:", file=sys.stderr)
         for problem in exc.problems:

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from hflint.baseline import Baseline
 
 FORMATS = ("text", "json", "sarif", "github")
-HELP = "scan model repository folders"
 DESCRIPTION = (
     "Scan model repository folders and report findings. A file argument (as pre-commit passes) "
     "stands for the model folder it belongs to, so cross-file checks see the whole model."
@@ -93,23 +92,26 @@ def _write(path: str, text: str) -> None:
 
 
 def baseline_for(args: argparse.Namespace, root: Path) -> Baseline | None:
-    from hflint.baseline import BASELINE_NAME, load_baseline
+    from hflint.config import BASELINE_NAME
 
     if getattr(args, "no_baseline", False):
         return None
     if getattr(args, "isolated", False) and not getattr(args, "baseline", None):
         return None  # a downloaded repo's own baseline could hide anything
-    if getattr(args, "baseline", None):
-        return load_baseline(Path(args.baseline))
-    default = root / BASELINE_NAME
-    return load_baseline(default) if default.is_file() else None
+    explicit = getattr(args, "baseline", None)
+    path = Path(explicit) if explicit else root / BASELINE_NAME
+    if not explicit and not path.is_file():
+        return None
+    from hflint.baseline import load_baseline  # lazy: most scans have no baseline
+
+    return load_baseline(path)
 
 
 def run(args: argparse.Namespace) -> int:
     from hflint.config import ConfigError
     from hflint.engine import scan
     from hflint.merge import merge
-    from hflint.reporters import REPORTERS, ReportOptions, github
+    from hflint.reporters import REPORTERS, ReportOptions
     from hflint.reporters.common import failing
     from hflint.rulepack import PackError
     from hflint.targets import expand
@@ -150,6 +152,8 @@ def run(args: argparse.Namespace) -> int:
             _write(args.json_output, REPORTERS["json"](result, options))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if args.format == "github" and summary:
+            from hflint.reporters import github
+
             with open(summary, "a", encoding="utf-8") as fh:
                 fh.write(github.summary_markdown(result))
     except OSError as exc:

@@ -7,52 +7,94 @@ scan summary as "not yet active" (never as passing). Any other name is a pack er
 
 from __future__ import annotations
 
-from hflint.kinds import (
-    card_license,
-    card_metadata,
-    card_sections,
-    chat_template,
-    code_references,
-    code_review,
-    engine_events,
-    file_presence,
-    json_parse,
-    json_schema,
-    license_text,
-    pickle_scan,
-    python_ast,
-    safetensors_header,
-    shard_index,
-    text_pattern,
-    tokenizer_config,
-    tokenizer_consistency,
-    tokenizer_json,
-    weights_format,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, cast
+
 from hflint.kinds.base import CheckKind
 
-KINDS: dict[str, CheckKind] = {
-    "card-license": card_license,
-    "card-metadata": card_metadata,
-    "card-sections": card_sections,
-    "chat-template": chat_template,
-    "code-references": code_references,
-    "code-review": code_review,
-    "engine": engine_events,
-    "file-presence": file_presence,
-    "json-parse": json_parse,
-    "json-schema": json_schema,
-    "license-text": license_text,
-    "pickle-scan": pickle_scan,
-    "python-ast": python_ast,
-    "safetensors-header": safetensors_header,
-    "shard-index": shard_index,
-    "text-pattern": text_pattern,
-    "tokenizer-config": tokenizer_config,
-    "tokenizer-consistency": tokenizer_consistency,
-    "tokenizer-json": tokenizer_json,
-    "weights-format": weights_format,
+# kind name -> the module that implements it. Modules are imported on first use, so a scan
+# imports only the kinds (and their helpers) its selected rules need: `--select HF3` never
+# loads the pickle or custom-code analysers.
+KINDS: dict[str, str] = {
+    "card-license": "hflint.kinds.card_license",
+    "card-metadata": "hflint.kinds.card_metadata",
+    "card-sections": "hflint.kinds.card_sections",
+    "chat-template": "hflint.kinds.chat_template",
+    "code-references": "hflint.kinds.code_references",
+    "code-review": "hflint.kinds.code_review",
+    "engine": "hflint.kinds.engine_events",
+    "file-presence": "hflint.kinds.file_presence",
+    "json-parse": "hflint.kinds.json_parse",
+    "json-schema": "hflint.kinds.json_schema",
+    "license-text": "hflint.kinds.license_text",
+    "pickle-scan": "hflint.kinds.pickle_scan",
+    "python-ast": "hflint.kinds.python_ast",
+    "safetensors-header": "hflint.kinds.safetensors_header",
+    "shard-index": "hflint.kinds.shard_index",
+    "text-pattern": "hflint.kinds.text_pattern",
+    "tokenizer-config": "hflint.kinds.tokenizer_config",
+    "tokenizer-consistency": "hflint.kinds.tokenizer_consistency",
+    "tokenizer-json": "hflint.kinds.tokenizer_json",
+    "weights-format": "hflint.kinds.weights_format",
 }
+
+_loaded: dict[str, CheckKind] = {}
+
+
+def load_kind(name: str) -> CheckKind:
+    """The module of kind ``name`` (KeyError for an unknown kind), imported once."""
+    kind = _loaded.get(name)
+    if kind is None:
+        kind = _loaded[name] = cast(CheckKind, import_module(KINDS[name]))
+    return kind
+
+
+if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind protocol
+    from hflint.kinds import (
+        card_license,
+        card_metadata,
+        card_sections,
+        chat_template,
+        code_references,
+        code_review,
+        engine_events,
+        file_presence,
+        json_parse,
+        json_schema,
+        license_text,
+        pickle_scan,
+        python_ast,
+        safetensors_header,
+        shard_index,
+        text_pattern,
+        tokenizer_config,
+        tokenizer_consistency,
+        tokenizer_json,
+        weights_format,
+    )
+
+    _CONFORMING: tuple[CheckKind, ...] = (
+        card_license,
+        card_metadata,
+        card_sections,
+        chat_template,
+        code_references,
+        code_review,
+        engine_events,
+        file_presence,
+        json_parse,
+        json_schema,
+        license_text,
+        pickle_scan,
+        python_ast,
+        safetensors_header,
+        shard_index,
+        text_pattern,
+        tokenizer_config,
+        tokenizer_consistency,
+        tokenizer_json,
+        weights_format,
+    )
 
 # kind name -> what will implement it (shown by `hflint rules` for inactive rules)
 PLANNED: dict[str, str] = {

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from hflint.finding import Finding
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 
 
-@dataclass(frozen=True, slots=True)
-class Unanalysable:
+class Unanalysable(NamedTuple):
     """A file a check could not analyse; the engine turns it into one HF001 finding.
 
     ``covered_by`` names a check kind whose own rule already reports this exact problem

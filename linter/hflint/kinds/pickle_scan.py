@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hflint.kinds.base import Result, each_file
-from hflint.pickles import analysis, policy
+from hflint.pickles import analysis
 from hflint.pickles import sniff as fmt
 from hflint.pickles.readers import Limits
 from hflint.pickles.report import FileReport
 from hflint.repo import Repo
 from hflint.rule import Rule
+
+if TYPE_CHECKING:
+    from hflint.pickles.policy import Policy
 
 _LIMITS = {
     "type": "object",
@@ -60,7 +64,9 @@ def report_of(repo: Repo, path: str, limits: Limits) -> FileReport:
     return repo.cached(path, f"pickle:{limits!r}", lambda: analysis.analyse(repo, path, limits))
 
 
-def policy_of(rule: Rule) -> policy.Policy:
+def policy_of(rule: Rule) -> Policy:
+    from hflint.pickles import policy  # lazy: PyYAML and the lists load when a file has imports
+
     pack_dir = rule.source.parent
     return policy.load(
         policy.resolve(rule.params.get("dangerous", DEFAULT_DANGEROUS), pack_dir),
@@ -79,12 +85,12 @@ def validate(rule: Rule) -> list[str]:
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     mode: str = rule.params["report"]
     limits = limits_of(rule)
-    pol = policy_of(rule)
 
     def check_file(path: str) -> Iterator[Result]:
         rep = report_of(repo, path, limits)
         if mode in ("dangerous", "unlisted"):
-            yield from _imports(rule, path, rep, pol, mode)
+            if rep.hits:
+                yield from _imports(rule, path, rep, policy_of(rule), mode)
         elif mode == "unanalysable":
             for p in rep.problems:
                 yield rule.finding(path, pointer=p.where, detail=p.reason, format=rep.format or "")
@@ -94,7 +100,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     yield from each_file(rule, repo, check_file)
 
 
-def _imports(rule: Rule, path: str, rep: FileReport, pol: policy.Policy, mode: str) -> Iterator[Result]:
+def _imports(rule: Rule, path: str, rep: FileReport, pol: Policy, mode: str) -> Iterator[Result]:
     seen: set[tuple[str, str]] = set()
     for hit in rep.hits:
         dotted = hit.imp.dotted

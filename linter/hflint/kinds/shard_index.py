@@ -65,44 +65,37 @@ def _missing_shard(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
     if index.broken:
         yield rule.finding(index.path, pointer="/weight_map", detail=f"the index {index.broken}")
         return
-    first: dict[str, tuple[str, str, int]] = {}  # shard value -> (tensor, problem, count)
-    for entry in sorted(index.entries, key=lambda e: e.tensor):
-        problem = entry.problem
-        if problem is None and entry.resolved is not None and not repo.exists(entry.resolved):
-            problem = "is missing"
-        if problem is not None:
-            tensor, why, count = first.get(str(entry.shard), (entry.tensor, problem, 0))
-            first[str(entry.shard)] = (tensor, why, count + 1)
-    for shard, (tensor, why, count) in first.items():
+    bad = {key: t.problem or "is missing" for key, t in index.targets.items()
+           if t.problem is not None or (t.resolved is not None and not repo.exists(t.resolved))}
+    first: dict[str, tuple[str, int]] = {}  # shard value -> (first tensor, count)
+    for tensor, key in index.tensors_of(set(bad)):
+        first_tensor, count = first.get(key, (tensor, 0))
+        first[key] = (first_tensor, count + 1)
+    for shard, (tensor, count) in first.items():
         others = f" and {count - 1} more" if count > 1 else ""
         yield rule.finding(index.path, pointer=_ptr(tensor), shard=shard, tensor=tensor,
-                           detail=f"shard {shard} {why} (it holds {tensor}{others})")
+                           detail=f"shard {shard} {bad[shard]} (it holds {tensor}{others})")
 
 
 def _tensor_missing(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
-    by_shard: dict[str, list[str]] = {}
-    for tensor, shard in index.mapping().items():
-        by_shard.setdefault(shard, []).append(tensor)
-    for item in _contents(repo, index.shards()):
+    for item in _contents(repo, index.shards):
         if isinstance(item, Unanalysable):
             yield item
             continue
         shard, contents = item
-        for tensor in sorted(set(by_shard.get(shard, ())) - contents.names):
+        for tensor in sorted(index.by_shard.get(shard, frozenset()) - contents.names):
             yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor, shard=shard)
 
 
 def _tensor_unindexed(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
-    mapping = index.mapping()
-    for item in _contents(repo, index.shards()):
+    mapping = index.mapping
+    for item in _contents(repo, index.shards):
         if isinstance(item, Unanalysable):
             yield item
             continue
         shard, contents = item
-        for tensor in sorted(contents.names):
+        for tensor in sorted(contents.names - index.by_shard.get(shard, frozenset())):
             target = mapping.get(tensor)
-            if target == shard:
-                continue
             why = "is not in weight_map" if target is None else f"is mapped to {target} instead"
             yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor, shard=shard,
                                detail=why)
@@ -119,8 +112,8 @@ def _total_size(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
         shown = "absent" if declared is MISSING else f"{declared!r}, not a byte count"
         yield rule.finding(index.path, pointer="/metadata/total_size", detail=f"is {shown}")
         return
-    shards = index.shards()
-    if (index.broken or any(e.problem for e in index.entries)
+    shards = index.shards
+    if (index.broken or index.has_unusable
             or not all(repo.exists(s) and not repo.is_lfs_pointer(s) for s in shards)):
         return  # HF301 reports unusable or missing shards, HF002 LFS pointers: no sum to compare
     total, file_total = 0, 0
@@ -147,12 +140,16 @@ def _duplicate_tensor(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
     for tensor in sorted(set(index.duplicates)):
         yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor,
                            detail="is listed more than once in weight_map (the last entry wins)")
-    holders: dict[str, list[str]] = {}
-    for item in _contents(repo, index.shards()):
+    readable: list[tuple[str, Contents]] = []
+    for item in _contents(repo, index.shards):
         if isinstance(item, Unanalysable):
             yield item
-            continue
-        shard, contents = item
+        else:
+            readable.append(item)
+    if sum(len(c.names) for _, c in readable) == len(frozenset().union(*(c.names for _, c in readable))):
+        return  # no name in two shards (set sizes add up): the usual case, at C speed
+    holders: dict[str, list[str]] = {}
+    for shard, contents in readable:
         for tensor in contents.names:
             holders.setdefault(tensor, []).append(shard)
     for tensor, shards in sorted(holders.items()):

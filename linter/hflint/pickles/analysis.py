@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from hflint.pickles import sniff as fmt
-from hflint.pickles.containers import Analyser
 from hflint.pickles.readers import Budget, Limits, Unreadable, Window
 from hflint.pickles.report import FileReport, Problem
 from hflint.repo import Repo
@@ -20,13 +19,20 @@ def analyse(repo: Repo, rel: str, limits: Limits) -> FileReport:
         win = Window(fh, 0, size, budget)
         head = win.read(fmt.HEAD)
         kind = fmt.sniff(head)
+        if kind is not None and kind not in fmt.PICKLE_CAPABLE:
+            report.format = kind
+            return report
+        if kind is None and not fmt.maybe_headerless_pickle(head):
+            report.format = None
+            return report
+        # lazy: the analysers are imported only for content that may hold a pickle
+        from hflint.pickles.containers import Analyser
+
         analyser = Analyser(report, budget)
-        if kind is None and not (fmt.maybe_headerless_pickle(head) and analyser.probe(head)):
+        if kind is None and not analyser.probe(head):
             report.format = None
             return report
         report.format = kind or fmt.PICKLE
-        if kind is not None and kind not in fmt.PICKLE_CAPABLE:
-            return report
         win.seek(0)
         try:
             analyser.source(win, "", 0, kind, head)

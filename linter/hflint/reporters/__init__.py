@@ -1,25 +1,48 @@
-"""Reporters: pure functions from a ScanResult (+ options) to text, picked from one table."""
+"""Reporters: pure functions from a ScanResult (+ options) to text, picked from one table.
+
+Each reporter module is imported when its format is asked for, not before: a text report
+does not pay for the SARIF one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
-from hflint.engine import ScanResult
-from hflint.reporters import github, json_, sarif, text
+if TYPE_CHECKING:
+    from hflint.engine import ScanResult
 
 
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(NamedTuple):
     color: bool = False
     show_suppressed: bool = False
 
 
-Reporter = Callable[[ScanResult, ReportOptions], str]
+Reporter = Callable[["ScanResult", ReportOptions], str]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": lambda result, opts: text.render(result, color=opts.color, show_suppressed=opts.show_suppressed),
-    "json": lambda result, opts: json_.render(result),
-    "sarif": lambda result, opts: sarif.render(result, include_suppressed=opts.show_suppressed),
-    "github": lambda result, opts: github.render(result),
-}
+
+def _text(result: ScanResult, opts: ReportOptions) -> str:
+    from hflint.reporters import text
+
+    return text.render(result, color=opts.color, show_suppressed=opts.show_suppressed)
+
+
+def _json(result: ScanResult, opts: ReportOptions) -> str:
+    from hflint.reporters import json_
+
+    return json_.render(result)
+
+
+def _sarif(result: ScanResult, opts: ReportOptions) -> str:
+    from hflint.reporters import sarif
+
+    return sarif.render(result, include_suppressed=opts.show_suppressed)
+
+
+def _github(result: ScanResult, opts: ReportOptions) -> str:
+    from hflint.reporters import github
+
+    return github.render(result)
+
+
+REPORTERS: dict[str, Reporter] = {"text": _text, "json": _json, "sarif": _sarif, "github": _github}

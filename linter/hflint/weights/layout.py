@@ -14,7 +14,7 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hflint.globs import matches
 from hflint.repo import CannotAnalyse, Repo
@@ -28,14 +28,12 @@ _CHECKPOINT = re.compile(
 _MAX_GAPS = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     path: str
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
-class Blocked:
+class Blocked(NamedTuple):
     path: str
     reason: str
     covered_by: str | None
@@ -47,7 +45,7 @@ def issues(repo: Repo, index_paths: Iterable[str], exclude: Iterable[str]) -> It
     unknown_folders: set[str] = set()
     for path in index_paths:
         try:
-            referenced.update(load_index(repo, path).shards())
+            referenced.update(load_index(repo, path).shards)
         except CannotAnalyse:  # HF201/HF001 report the index itself
             unknown_folders.add(posixpath.dirname(path))
     files = [f for f in repo.files if not matches(f, exclude)]
@@ -130,7 +128,7 @@ def _compare(repo: Repo, chosen: str, other: str) -> Iterator[Issue | Blocked]:
     same_format = chosen.split(".")[-1] == other.removesuffix(".index.json").split(".")[-1]
     if same_format and other.endswith(".index.json"):
         try:
-            shards = load_index(repo, other).shards()
+            shards = load_index(repo, other).shards
         except CannotAnalyse:
             return
         if shards == [chosen]:
@@ -156,7 +154,7 @@ def _compare(repo: Repo, chosen: str, other: str) -> Iterator[Issue | Blocked]:
 def _tensor_names(repo: Repo, path: str) -> frozenset[str] | Blocked | None:
     if path.endswith(".index.json"):
         try:
-            return frozenset(e.tensor for e in load_index(repo, path).entries)
+            return frozenset(load_index(repo, path).weight_map)
         except CannotAnalyse:
             return None
     try:

@@ -8,20 +8,21 @@ HF002 reports it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from operator import attrgetter
+from typing import TYPE_CHECKING, NamedTuple
 
 from hflint.repo import CannotAnalyse, Repo
-from hflint.weights.pickle_keys import Unreadable
 from hflint.weights.safetensors_format import Header, read_header
-from hflint.weights.torch_checkpoint import StateDictInfo, read_state_dict
+
+if TYPE_CHECKING:
+    from hflint.weights.torch_checkpoint import StateDictInfo
 
 HEADER_KEY = "hflint.weights.safetensors-header"
 STATE_DICT_KEY = "hflint.weights.state-dict"
 CONTENTS_KEY = "hflint.weights.contents"
 
 
-@dataclass(frozen=True)
-class Contents:
+class Contents(NamedTuple):
     names: frozenset[str]
     nbytes: int | None  # sum of tensor bytes; None when it cannot be known statically
     nbytes_unknown: str | None = None
@@ -45,6 +46,10 @@ def safetensors_header(repo: Repo, path: str) -> Header:
 
 
 def state_dict(repo: Repo, path: str) -> StateDictInfo:
+    # lazy: the pickle reader is only needed when the model has .bin shards
+    from hflint.weights.pickle_keys import Unreadable
+    from hflint.weights.torch_checkpoint import read_state_dict
+
     def parse() -> StateDictInfo:
         with repo.open(path) as fh:
             try:
@@ -68,8 +73,9 @@ def _contents(repo: Repo, path: str) -> Contents:
         if header.tensors is None:
             reason = "safetensors header cannot be read, so its tensor names are unknown"
             raise Unknown(reason, "safetensors-header")
-        tensors = header.tensors
-        return Contents(frozenset(tensors), sum(t.nbytes for t in tensors.values()))
+        infos = header.tensors.values()
+        nbytes = sum(map(attrgetter("end"), infos)) - sum(map(attrgetter("begin"), infos))  # C speed
+        return Contents(frozenset(header.tensors), nbytes)
     try:
         info = state_dict(repo, path)
     except CannotAnalyse as exc:

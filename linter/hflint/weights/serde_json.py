@@ -18,8 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
-from typing import TypeGuard
+from typing import NamedTuple, TypeGuard
 
 from hflint.repo import is_utf8
 
@@ -40,8 +39,7 @@ class Obj(list[tuple[str, object]]):
     """A JSON object as its member list, so duplicate keys stay visible."""
 
 
-@dataclass(frozen=True, slots=True)
-class NotUsize:
+class NotUsize(NamedTuple):
     """A number serde does not read as usize: negative, -0, a float, or above 2**64-1."""
 
     text: str
@@ -69,6 +67,13 @@ def _parse_float(text: str) -> object:
 
 def _reject_constant(text: str) -> object:
     raise JsonError(f"{text} is not JSON")  # json accepts NaN/Infinity, serde_json does not
+
+
+def needs_exact(text: str) -> bool:
+    """Whether ``text`` holds what plain ``json.loads`` reads differently from serde_json
+    whatever the value's type: a ``-0`` (an int to Python, a float to serde) or a ``\\u``
+    escape of a surrogate (a str to Python, an error to serde)."""
+    return bool(_MINUS_ZERO.search(text) or _SURROGATE_ESCAPE.search(text))
 
 
 def loads(text: str, *, skip: tuple[str, ...] = ()) -> object:
