@@ -14,6 +14,30 @@ from collections.abc import Sequence
 from hflint import __version__, exitcodes
 
 
+def terminal_columns() -> int:
+    """shutil.get_terminal_size().columns without importing shutil (and, through it, bz2,
+    lzma and fnmatch: ~2 ms of every run), which argparse does to format help it may never
+    print. Same order: $COLUMNS, the terminal, then 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and epilogs keep their line breaks (examples, exit codes)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only ``command``'s own options are configured (imported), the other
     commands are listed with their help line, which is all ``hflint --help`` shows."""
@@ -23,12 +47,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="hflint",
         description="Compliance and security linter for Hugging Face model repositories.",
         epilog="Run 'hflint COMMAND --help' for a command's options and examples.",
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"hflint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, entry in COMMANDS.items():
         if name != command:
-            sub.add_parser(name, help=entry.help)
+            sub.add_parser(name, help=entry.help, formatter_class=HelpFormatter)
             continue
         module = load_command(name)
         module.configure(
@@ -37,7 +62,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                 help=entry.help,
                 description=module.DESCRIPTION,
                 epilog=module.EPILOG,
-                formatter_class=argparse.RawDescriptionHelpFormatter,
+                formatter_class=HelpFormatter,
             )
         )
     return parser
