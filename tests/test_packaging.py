@@ -81,9 +81,14 @@ def test_installed_wheel_finds_its_packs(wheel: Path, tmp_path: Path) -> None:
     subprocess.run(
         [str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True, capture_output=True, timeout=300
     )
-    code = "import hflint._paths as p; print(p.rules_dir())"
+    code = (
+        "import hflint._paths as p\nfrom hflint import packcache, rulepack\nprint(p.rules_dir())\n"
+        "print(all(packcache.cached_doc(f, f.read_bytes()) for f in rulepack.builtin_pack_paths()))"
+    )
     where = subprocess.run([str(py), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert where.stdout.strip().endswith("hflint/_rules")
+    rules_dir, snapshot_used = where.stdout.split()
+    assert rules_dir.endswith("hflint/_rules")
+    assert snapshot_used == "True"  # the installed packs are read from their JSON snapshot
     hflint = venv / "bin" / "hflint"
     listing = subprocess.run([str(hflint), "rules"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert listing.returncode == 0 and "HF001" in listing.stdout, listing.stderr

@@ -68,11 +68,19 @@ def _check_selectors(rules: list[Rule], config: Config) -> None:
             raise ConfigError(config.source or "command line", f"{sel!r} matches no rule id")
 
 
-def scan(root: Path, config: Config, *, baseline: Baseline | None = None, today: dt.date | None = None) -> ScanResult:
+def scan(
+    root: Path,
+    config: Config,
+    *,
+    baseline: Baseline | None = None,
+    today: dt.date | None = None,
+    repo: Repo | None = None,
+) -> ScanResult:
+    """Scan the folder ``root``, or ``repo`` when given (a repository on the Hub)."""
     rules = resolve_rules(load_packs(config.rules), config)
     by_id = {r.id: r for r in rules}
     enabled = [r for r in rules if is_selected(r.id, config.selectors, config.ignore)]
-    repo = Repo(root, config.exclude, trust_records=not config.isolated)
+    repo = repo or Repo(root, config.exclude, trust_records=not config.isolated)
     findings = _run(repo, [r for r in enabled if r.active], by_id[SCAN_ERROR_RULE])
     enabled_ids = {r.id for r in enabled}
     decisions = _Decisions(repo.root, by_id, enabled_ids, today or dt.date.today())

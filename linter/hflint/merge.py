@@ -16,7 +16,9 @@ from hflint.finding import Finding
 from hflint.rule import Rule
 
 
-def _prefix(root: Path, cwd: Path, single: bool) -> str:
+def _prefix(root: Path | str, cwd: Path, single: bool) -> str:
+    if isinstance(root, str):  # a remote repository's label, e.g. hf://owner/name
+        return "" if single else root + "/"
     root, cwd = root.resolve(), cwd.resolve()
     if root.is_relative_to(cwd):
         rel = root.relative_to(cwd).as_posix()
@@ -31,7 +33,7 @@ def _unique(rules: list[Rule]) -> tuple[Rule, ...]:
     return tuple(seen.values())
 
 
-def merge(results: Sequence[tuple[Path, ScanResult]], cwd: Path) -> ScanResult:
+def merge(results: Sequence[tuple[Path | str, ScanResult]], cwd: Path) -> ScanResult:
     findings: list[Finding] = []
     for root, result in results:
         prefix = _prefix(root, cwd, len(results) == 1)

@@ -13,11 +13,16 @@ from hflint.exitcodes import CLEAN, ERROR, FINDINGS
 
 if TYPE_CHECKING:
     from hflint.baseline import Baseline
+    from hflint.engine import ScanResult
+
+HUB_PREFIX = "hf://"  # hflint.hub.PREFIX, without importing it for local scans
 
 FORMATS = ("text", "json", "sarif", "github")
 DESCRIPTION = (
     "Scan model repository folders and report findings. A file argument (as pre-commit passes) "
-    "stands for the model folder it belongs to, so cross-file checks see the whole model."
+    "stands for the model folder it belongs to, so cross-file checks see the whole model. "
+    "An hf:// argument scans a model repository on the Hub without downloading it: only the "
+    "bytes the checks read (headers, configs, pickle streams) are fetched."
 )
 EPILOG = """\
 examples:
@@ -27,6 +32,8 @@ examples:
   hflint scan . --select HF3,HF4 --ignore HF404
   hflint scan ~/Downloads/some-model --isolated   # ignore the repo's own .hflint.yaml
   hflint scan models/bert/config.json    # scans models/bert (its model folder)
+  hflint scan hf://org/model@main        # a model on the Hub, read with range requests
+                                         # (HF_ENDPOINT and HF_TOKEN as for huggingface_hub)
 
 exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
             2 usage, config or rule-pack error (or an internal error)
@@ -34,7 +41,13 @@ exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 
 
 def configure(scan: argparse.ArgumentParser) -> None:
-    scan.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="folders or files (default: .)")
+    scan.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="folders or files (default: .), or hf://OWNER/NAME[@REVISION] for a model on the Hub",
+    )
     out = scan.add_argument_group("output")
     out.add_argument(
         "--format",
@@ -91,6 +104,30 @@ def _write(path: str, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
 
+class _RemoteError(Exception):
+    pass
+
+
+def _scan_hub(args: argparse.Namespace, text: str, cwd: Path) -> tuple[str, ScanResult]:
+    """A repository on the Hub: the config is the user's (found from the working
+    directory), a baseline only when given, and the repository's own records are not
+    trusted (as under --isolated)."""
+    from hflint.engine import scan
+    from hflint.hub import HubError, HubRepo, HubSource, parse_target
+
+    try:
+        target = parse_target(text)
+    except ValueError as exc:
+        raise _RemoteError(str(exc)) from None
+    config = build_config(args, cwd, cwd)
+    baseline = baseline_for(args, cwd) if getattr(args, "baseline", None) else None
+    try:
+        repo = HubRepo(HubSource(target), config.exclude, anchor=cwd)
+    except HubError as exc:
+        raise _RemoteError(str(exc)) from None
+    return repo.label, scan(cwd, config, baseline=baseline, repo=repo)
+
+
 def baseline_for(args: argparse.Namespace, root: Path) -> Baseline | None:
     from hflint.config import BASELINE_NAME
 
@@ -117,16 +154,26 @@ def run(args: argparse.Namespace) -> int:
     from hflint.targets import expand
 
     cwd = Path.cwd()
-    missing = [p for p in args.paths if not Path(p).exists()]
+    remote = [p for p in args.paths if p.startswith(HUB_PREFIX)]
+    local = [p for p in args.paths if not p.startswith(HUB_PREFIX)]
+    if remote and args.pre_commit:
+        print("hflint: --pre-commit scans staged files, not hf:// repositories", file=sys.stderr)
+        return ERROR
+    missing = [p for p in local if not Path(p).exists()]
     if missing:
         print(f"hflint: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return ERROR
-    results = []
+    results: list[tuple[Path | str, ScanResult]] = []
     try:
-        for root in expand(args.paths, cwd, skip_outside=args.pre_commit):
+        for root in expand(local, cwd, skip_outside=args.pre_commit) if local else []:
             config = build_config(args, root, cwd)
             baseline = baseline_for(args, root)
             results.append((root, scan(root, config, baseline=baseline)))
+        for target in remote:
+            results.append(_scan_hub(args, target, cwd))
+    except _RemoteError as exc:
+        print(f"hflint: cannot scan {exc}", file=sys.stderr)
+        return ERROR
     except (ConfigError, PackError) as exc:
         from hflint.baseline import BaselineError
 

@@ -15,7 +15,8 @@ def analyse(repo: Repo, rel: str, limits: Limits) -> FileReport:
     report = FileReport()
     budget = Budget(limits)
     with repo.open(rel) as fh:
-        size = os.fstat(fh.fileno()).st_size
+        size = fh.seek(0, os.SEEK_END)  # not fstat: a file on the Hub has no descriptor
+        fh.seek(0)
         win = Window(fh, 0, size, budget)
         head = win.read(fmt.HEAD)
         kind = fmt.sniff(head)

@@ -92,7 +92,8 @@ def _broken(n: int, size: int, message: str, *extra: Problem) -> Header:
 
 def read_header(fh: BinaryIO) -> Header:
     """Read the length prefix and, bounded by it, the header of an open safetensors file."""
-    size = os.fstat(fh.fileno()).st_size
+    size = fh.seek(0, os.SEEK_END)  # not fstat: a file on the Hub has no descriptor
+    fh.seek(0)
     prefix = fh.read(8)
     if len(prefix) < 8:
         return _broken(0, size, f"file is {size} bytes, too small for the 8-byte length prefix")
