@@ -143,6 +143,37 @@ def test_policy_classifies_by_dotted_name(module: str, name: str, verdict: str) 
     assert _policy().classify(module, name)[0] == verdict
 
 
+@pytest.mark.parametrize(
+    ("dotted", "torchscript", "verdict"),
+    [
+        ("__torch__.MyModule", True, policy.SAFE),  # a class compiled from the archive's code/
+        ("__torch__.MyModule", False, policy.UNLISTED),  # only TorchScript archives may name it
+        ("torch.jit._pickle.restore_type_tag", False, policy.SAFE),  # an identity function
+        ("os.system", True, policy.DANGEROUS),  # a TorchScript archive allows nothing dangerous
+        ("torch.jit.load", True, policy.DANGEROUS),
+    ],
+)
+def test_torchscript_names_are_allowed_only_inside_torchscript(dotted: str, torchscript: bool, verdict: str) -> None:
+    module, name = dotted.rsplit(".", 1)
+    assert _policy().classify(module, name, torchscript=torchscript)[0] == verdict
+
+
+def test_torch_names_outside_a_torchscript_archive_are_unlisted(tmp_path: Path) -> None:
+    """A torch zip without constants.pkl is read by torch.load's Python unpickler, so the
+    TorchScript allowance does not apply: __torch__ is reported."""
+    stream = b"\x80\x02c__torch__\nEvil\n)\x81." # GLOBAL, EMPTY_TUPLE, NEWOBJ, STOP
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("archive/data.pkl", stream)
+        zf.writestr("archive/version", "3\n")
+    (tmp_path / "pytorch_model.bin").write_bytes(buf.getvalue())
+    proc = subprocess.run(
+        [sys.executable, "-m", "hflint", "scan", "--isolated", "--select", "HF402", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1 and "__torch__.Evil" in proc.stdout, proc.stdout + proc.stderr
+
+
 def test_every_policy_entry_has_a_reason() -> None:
     pol = _policy()
     assert all(reason.strip() for reason in pol.dangerous.values())

@@ -104,7 +104,7 @@ def _imports(rule: Rule, path: str, rep: FileReport, pol: Policy, mode: str) -> 
     seen: set[tuple[str, str]] = set()
     for hit in rep.hits:
         dotted = hit.imp.dotted
-        verdict, reason = pol.classify(hit.imp.module, hit.imp.name)
+        verdict, reason = pol.classify(hit.imp.module, hit.imp.name, torchscript="torchscript" in rep.kinds)
         if verdict != ("dangerous" if mode == "dangerous" else "unlisted"):
             continue
         if (hit.chain, dotted) in seen:  # one finding per name per member; the first place

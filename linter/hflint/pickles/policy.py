@@ -30,9 +30,11 @@ class Policy:
     dangerous: dict[str, str]  # dotted prefix -> reason / advisory
     safe: frozenset[str]
     safe_prefixes: tuple[str, ...]
+    script_safe: frozenset[str] = frozenset()  # allowed inside TorchScript archives only
+    script_safe_prefixes: tuple[str, ...] = ()
 
-    def classify(self, module: str, name: str) -> tuple[str, str]:
-        """(verdict, reason) for one import."""
+    def classify(self, module: str, name: str, *, torchscript: bool = False) -> tuple[str, str]:
+        """(verdict, reason) for one import; ``torchscript``: it sits in a TorchScript archive."""
         dotted = f"{module}.{name}" if name else module
         reason = self._dangerous(dotted)
         if reason is None and "." in name:
@@ -47,6 +49,8 @@ class Policy:
         if reason is not None:
             return DANGEROUS, reason
         if dotted in self.safe or dotted.startswith(self.safe_prefixes):
+            return SAFE, ""
+        if torchscript and (dotted in self.script_safe or dotted.startswith(self.script_safe_prefixes)):
             return SAFE, ""
         return UNLISTED, ""
 
@@ -71,15 +75,15 @@ def load(dangerous_path: Path, safe_path: Path) -> Policy:
     for entry in _entries(dangerous_path, "dangerous"):
         for prefix in entry.names:
             dangerous[prefix] = entry.reason
-    safe: set[str] = set()
-    prefixes: list[str] = []
-    for entry in _entries(safe_path, "safe"):
-        for name in entry.names:
-            if name.endswith(".*"):
-                prefixes.append(name[:-1])
-            else:
-                safe.add(name)
-    return Policy(dangerous, frozenset(safe), tuple(prefixes))
+    safe, prefixes = _names(_entries(safe_path, "safe"))
+    script_safe, script_prefixes = _names(_entries(safe_path, "torchscript", required=False))
+    return Policy(dangerous, safe, prefixes, script_safe, script_prefixes)
+
+
+def _names(entries: list[_Entry]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Exact names, and the prefixes written as ``module.*``."""
+    exact = [n for e in entries for n in e.names if not n.endswith(".*")]
+    return frozenset(exact), tuple(n[:-1] for e in entries for n in e.names if n.endswith(".*"))
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,11 @@ class _Entry:
     reason: str
 
 
-def _entries(path: Path, key: str) -> list[_Entry]:
+def _entries(path: Path, key: str, *, required: bool = True) -> list[_Entry]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a safe loader; the C one when built
     doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    if not required and isinstance(doc, dict) and key not in doc:
+        return []
     if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
         raise ValueError(f"{path.name}: expected a mapping with a '{key}' list")
     out = []
