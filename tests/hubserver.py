@@ -77,8 +77,12 @@ def _listing(spec: HubRepoSpec, prefix: str, recursive: bool) -> list[dict[str, 
         parts = rel.split("/")
         dirs.update("/".join(parts[:i]) for i in range(1, len(parts)) if recursive)
         size = path.stat().st_size
-        entry: dict[str, object] = {"type": "file", "oid": hashlib.sha1(rel.encode()).hexdigest(), "size": size,
-                                    "path": rel}
+        entry: dict[str, object] = {
+            "type": "file",
+            "oid": hashlib.sha1(rel.encode()).hexdigest(),
+            "size": size,
+            "path": rel,
+        }
         if size > 10_000_000:  # what the Hub reports for an LFS object
             entry["lfs"] = {"oid": hashlib.sha256(rel.encode()).hexdigest(), "size": size, "pointerSize": 134}
         entries.append(entry)

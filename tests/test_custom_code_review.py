@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -69,6 +70,12 @@ def test_approve_then_scan_is_clean_and_one_byte_brings_hf502(repo: Path, capsys
     assert "since Jane Reviewer reviewed it on" in out
     assert main(["review", "status", "--repo", str(repo)]) == 1
     assert "changed     modeling_x.py" in capsys.readouterr().out
+    assert main(["review", "status", "--format", "json", "--repo", str(repo)]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["schema_version"], doc["code_files"], doc["reviewed"]) == (1, 3, 2)
+    (changed,) = doc["files"]
+    assert changed["path"] == "modeling_x.py" and changed["status"] == "changed"
+    assert (changed["reviewed_sha256"], changed["sha256"], changed["reviewed_by"]) == (old, new, "Jane Reviewer")
     assert approve(repo, "modeling_x.py") == 0  # relative to the repo root
     assert scan(repo, capsys)[0] == 0
 

@@ -92,8 +92,9 @@ def _findings(stdout: str) -> list[tuple[str, str, int | None, str, str]]:
         ("acme/peft-lora", REAL / "peft-lora"),
     ],
 )
-def test_remote_scan_reports_what_a_local_scan_reports(hub: LocalHub, repo_id: str, folder: Path,
-                                                        tmp_path: Path) -> None:
+def test_remote_scan_reports_what_a_local_scan_reports(
+    hub: LocalHub, repo_id: str, folder: Path, tmp_path: Path
+) -> None:
     remote = _hflint("scan", "--isolated", "--format", "json", f"hf://{repo_id}", env=_env(hub.url, tmp_path))
     local = _local(folder)
     assert remote.returncode == local.returncode, remote.stderr
@@ -154,8 +155,7 @@ def test_hostile_names_in_the_listing_are_reported_and_never_fetched(hub: LocalH
         ("hf://a/b/c", "expected hf://OWNER/NAME"),
     ],
 )
-def test_a_repository_that_cannot_be_listed_is_exit_2(hub: LocalHub, target: str, message: str,
-                                                      tmp_path: Path) -> None:
+def test_a_repository_that_cannot_be_listed_is_exit_2(hub: LocalHub, target: str, message: str, tmp_path: Path) -> None:
     proc = _hflint("scan", target, env=_env(hub.url, tmp_path))
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr
@@ -168,8 +168,9 @@ def test_an_unreachable_endpoint_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_local_and_remote_targets_in_one_report(hub: LocalHub, tmp_path: Path) -> None:
-    proc = _hflint("scan", "--isolated", "--format", "json", "hf://acme/demo",
-                   str(REAL / "peft-lora"), env=_env(hub.url, tmp_path))
+    proc = _hflint(
+        "scan", "--isolated", "--format", "json", "hf://acme/demo", str(REAL / "peft-lora"), env=_env(hub.url, tmp_path)
+    )
     paths = {f["path"] for f in json.loads(proc.stdout)["findings"]}
     assert any(p.startswith("hf://acme/demo/") for p in paths)
 
@@ -196,3 +197,26 @@ def test_bad_targets_are_refused(text: str) -> None:
 
     with pytest.raises(ValueError):
         parse_target(text)
+
+
+def test_remote_sarif_points_at_the_hub_and_validates(hub: LocalHub, tmp_path: Path) -> None:
+    from test_reporters import _multitool, _sarif_validator
+
+    sarif = tmp_path / "remote.sarif"
+    proc = _hflint("scan", "--isolated", "--format", "sarif", "-o", str(sarif), "hf://acme/demo",
+                   env=_env(hub.url, tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    log = json.loads(sarif.read_text(encoding="utf-8"))
+    root = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]
+    assert root["uri"] == f"{hub.url}/acme/demo/blob/{hub.repos['acme/demo'].sha}/"
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert "config.json" in uris  # repo-relative, resolved against the Hub URL
+    assert not list(_sarif_validator().iter_errors(log))
+    out = tmp_path / "validation.sarif"
+    check = subprocess.run(
+        [str(_multitool()), "validate", "--rule-kind", "Gh;Ghas;Sarif", str(sarif), "-o", str(out), "--log",
+         "ForceOverwrite"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert not json.loads(out.read_text(encoding="utf-8"))["runs"][0].get("results", [])

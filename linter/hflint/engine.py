@@ -42,6 +42,7 @@ class ScanResult:
     files_scanned: int
     fail_on: Severity | None
     baselined: int = 0  # findings suppressed by the baseline (included in findings, marked)
+    source_uri: str | None = None  # where a remote repository's files can be browsed
     tool_version: str = __version__
 
     @property
@@ -94,6 +95,7 @@ def scan(
         files_scanned=len(repo.files),
         fail_on=config.fail_on,
         baselined=sum(1 for f in findings if f.suppression_kind == "baseline"),
+        source_uri=repo.source_uri,
     )
 
 

@@ -183,8 +183,14 @@ class HubRepo(Repo):
     its author's claims), and the user's config comes from the working directory."""
 
     def __init__(self, source: HubSource, exclude: tuple[str, ...] = (), *, anchor: Path | None = None) -> None:
+        from urllib.parse import quote
+
+        from huggingface_hub import constants
+
         self.source = source
         super().__init__(anchor or Path.cwd(), exclude, trust_records=False)
+        commit = quote(source.commit, safe="")
+        self.source_uri = f"{constants.ENDPOINT.rstrip('/')}/{source.target.repo_id}/blob/{commit}/"
 
     @property
     def label(self) -> str:

@@ -47,4 +47,5 @@ def merge(results: Sequence[tuple[Path | str, ScanResult]], cwd: Path) -> ScanRe
         files_scanned=sum(r.files_scanned for _, r in results),
         fail_on=min(thresholds) if thresholds else None,  # the strictest folder's threshold
         baselined=sum(r.baselined for _, r in results),
+        source_uri=results[0][1].source_uri if len(results) == 1 else None,
     )

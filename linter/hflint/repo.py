@@ -65,6 +65,10 @@ def is_utf8(name: str) -> bool:
 
 
 class Repo:
+    # Where the files can be browsed (an absolute URI ending in "/"), when not on this disk:
+    # SARIF viewers resolve %SRCROOT% against it.
+    source_uri: str | None = None
+
     def __init__(
         self,
         root: Path,

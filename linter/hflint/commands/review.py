@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     approve.add_argument("--note", default="", help="what you checked, or why the code is acceptable")
     approve.add_argument("--by", metavar="NAME", help="reviewer name (default: git config user.name)")
     status = sub.add_parser("status", help="list unreviewed and changed files")
+    status.add_argument("--format", choices=("text", "json"), default="text", help="json: one object, for scripts")
     for p in (approve, status):
         p.add_argument("--repo", default=".", metavar="PATH", help="repository root (default: .)")
 
@@ -131,28 +133,32 @@ def _status(args: argparse.Namespace, root: Path) -> int:
     except reviews.ReviewFileError as exc:
         return _error(str(exc))
     paths, how = code_files(repo, rule)
-    pending = 0
+    entries: list[dict[str, str]] = []
     for path in paths:
         try:
             (state,) = reviews.states(repo, [path], records, how)
         except CannotAnalyse as exc:
-            print(f"unreadable  {path}  ({exc.reason})")
-            pending += 1
+            entries.append({"path": path, "status": "unreadable", "detail": exc.reason})
             continue
         if state.status == "unreviewed":
-            print(f"unreviewed  {path}  ({state.how})")
+            entries.append({"path": path, "status": "unreviewed", "detail": state.how, "sha256": state.sha256})
         elif state.status == "changed" and state.record is not None:
-            print(
-                f"changed     {path}  (reviewed {state.record.sha256[:16]}... by {state.record.reviewed_by} "
-                f"on {state.record.date}, now {state.sha256[:16]}...)"
-            )
-        else:
-            continue
-        pending += 1
+            r = state.record
+            detail = f"reviewed {r.sha256[:16]}... by {r.reviewed_by} on {r.date}, now {state.sha256[:16]}..."
+            entries.append({"path": path, "status": "changed", "detail": detail, "sha256": state.sha256,
+                            "reviewed_sha256": r.sha256, "reviewed_by": r.reviewed_by, "reviewed_on": str(r.date)})
     for path in sorted(set(records) - set(paths)):
-        print(f"stale       {path}  (record for a file that is no longer there; remove it by hand)")
+        detail = "record for a file that is no longer there; remove it by hand"
+        entries.append({"path": path, "status": "stale", "detail": detail})
+    pending = sum(1 for e in entries if e["status"] != "stale")
     reviewed = len(paths) - pending
-    print(f"{reviewed} of {len(paths)} code file(s) reviewed" + (f"; {pending} need a review" if pending else ""))
+    if args.format == "json":
+        doc = {"schema_version": 1, "code_files": len(paths), "reviewed": reviewed, "files": entries}
+        print(json.dumps(doc, indent=2))
+    else:
+        for e in entries:
+            print(f"{e['status']:<11} {e['path']}  ({e['detail']})")
+        print(f"{reviewed} of {len(paths)} code file(s) reviewed" + (f"; {pending} need a review" if pending else ""))
     return EXIT_FINDINGS if pending else EXIT_CLEAN
 
 

@@ -139,7 +139,7 @@ def render(result: ScanResult, *, include_suppressed: bool = False) -> str:
                         "rules": [_descriptor(r) for r in rules],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "Root of the scanned model repository."}}},
+                "originalUriBaseIds": {"%SRCROOT%": _srcroot(result.source_uri)},
                 "columnKind": "unicodeCodePoints",
                 "invocations": [invocation],
                 "results": [_result(f, index) for f in findings],
@@ -147,3 +147,11 @@ def render(result: ScanResult, *, include_suppressed: bool = False) -> str:
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _srcroot(uri: str | None) -> dict[str, Any]:
+    """The repository root; for a repository on the Hub, its files' URL at the scanned commit."""
+    root: dict[str, Any] = {"description": {"text": "Root of the scanned model repository."}}
+    if uri is not None:
+        root["uri"] = uri
+    return root
