@@ -174,6 +174,28 @@ def test_torch_names_outside_a_torchscript_archive_are_unlisted(tmp_path: Path) 
     assert proc.returncode == 1 and "__torch__.Evil" in proc.stdout, proc.stdout + proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("uses", "verdict"),
+    [
+        (frozenset({"new", "build"}), policy.SAFE),  # how torch.save writes it: no code runs
+        (frozenset(), policy.SAFE),
+        (frozenset({"new", "call"}), policy.UNLISTED),  # called: runs __init__
+        (frozenset({"escape"}), policy.UNLISTED),  # handed to another callable
+        (None, policy.UNLISTED),  # use unknown (found by fickling)
+    ],
+)
+def test_use_restricted_entries(uses: frozenset[str] | None, verdict: str) -> None:
+    assert _policy().classify("transformers.training_args", "TrainingArguments", uses=uses)[0] == verdict
+    assert _policy().classify("transformers.trainer_utils", "IntervalStrategy", uses=uses)[0] == policy.SAFE
+
+
+def test_use_restrictions_are_validated(tmp_path: Path) -> None:
+    bad = tmp_path / "s.yaml"
+    bad.write_text("safe:\n  - reason: r\n    uses: [new, run]\n    names: [a.B]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="uses"):
+        policy.load(ROOT / "rules" / "data" / "pickle-dangerous.yaml", bad)
+
+
 def test_every_policy_entry_has_a_reason() -> None:
     pol = _policy()
     assert all(reason.strip() for reason in pol.dangerous.values())

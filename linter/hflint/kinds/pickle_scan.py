@@ -104,7 +104,9 @@ def _imports(rule: Rule, path: str, rep: FileReport, pol: Policy, mode: str) -> 
     seen: set[tuple[str, str]] = set()
     for hit in rep.hits:
         dotted = hit.imp.dotted
-        verdict, reason = pol.classify(hit.imp.module, hit.imp.name, torchscript="torchscript" in rep.kinds)
+        verdict, reason = pol.classify(
+            hit.imp.module, hit.imp.name, torchscript="torchscript" in rep.kinds, uses=hit.uses
+        )
         if verdict != ("dangerous" if mode == "dangerous" else "unlisted"):
             continue
         if (hit.chain, dotted) in seen:  # one finding per name per member; the first place
@@ -115,7 +117,8 @@ def _imports(rule: Rule, path: str, rep: FileReport, pol: Policy, mode: str) -> 
             detail += f"; written as {hit.imp.raw}" if detail else f"written as {hit.imp.raw}"
         if hit.by == "fickling":
             detail += "; found by fickling's interpreter, not by a GLOBAL opcode"
-        yield rule.finding(path, pointer=hit.where, name=dotted, detail=detail or hit.imp.opcode,
+        shown = f"{dotted} ({reason})" if verdict == "unlisted" and reason else dotted  # e.g. a call of a dataclass
+        yield rule.finding(path, pointer=hit.where, name=shown, detail=detail or hit.imp.opcode,
                            format=_describe(rep))
 
 

@@ -36,6 +36,7 @@ class Walker:
         self.memo: dict[int, Any] = {}
         self.out = Stream()
         self.after_build: Any = None  # callable(Obj, Reader) -> None
+        self._popped: list[GlobalRef] = []  # globals the current opcode consumed
 
     # -- argument readers ------------------------------------------------------------
     def _exact(self, n: int, what: str) -> bytes:
@@ -123,15 +124,31 @@ class Walker:
     def _pop(self) -> Any:
         if not self.stack or self.stack[-1] is MARK:
             raise Unreadable("stack underflow", self.r.tell())
-        return self.stack.pop()
+        value = self.stack.pop()
+        if type(value) is GlobalRef:
+            self._popped.append(value)
+        return value
 
     def _pop_mark(self) -> list[Any]:
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i] is MARK:
                 items = self.stack[i + 1 :]
                 del self.stack[i:]
+                self._popped += [v for v in items if type(v) is GlobalRef]
                 return items
         raise Unreadable("no MARK on the stack", self.r.tell())
+
+    def _use(self, ref: Any, role: str) -> None:
+        """Record how a consumed global is used; the rest of this opcode's pops escape."""
+        if type(ref) is GlobalRef:
+            self.out.uses.setdefault((ref.module, ref.name), set()).add(role)
+            self._popped.remove(ref)
+
+    def _settle(self, opname: str) -> None:
+        role = "drop" if opname in ("POP", "POP_MARK") else "escape"
+        for ref in self._popped:
+            self.out.uses.setdefault((ref.module, ref.name), set()).add(role)
+        self._popped.clear()
 
     def _push(self, value: Any) -> None:
         self.stack.append(value)
@@ -158,6 +175,7 @@ class Walker:
         out = self.out
         out.start = self.r.tell()
         index = 0
+        prev = ""
         while True:
             pos = self.r.tell()
             code = self.r.read(1)
@@ -171,8 +189,12 @@ class Walker:
                 raise LimitHit(f"more than {self.limits.max_opcodes} opcodes in one stream", pos)
             arg = self._arg(op)
             name = op.name
+            if self._popped:
+                self._settle(prev)
+            prev = name
             if name == "STOP":
                 out.result = self._pop() if self.stack else OPAQUE
+                self._settle(name)  # a global returned as the result escapes to the caller
                 out.end, out.opcodes = self.r.tell(), index
                 return out
             if name == "PROTO":
@@ -185,6 +207,8 @@ class Walker:
                 ref = self._import(arg[0], arg[1], pos, index, name)
                 if name == "INST":
                     self._push(Obj(ref, tuple(self._pop_mark())))
+                    if type(ref) is GlobalRef:
+                        self.out.uses.setdefault((ref.module, ref.name), set()).add("call")
                 else:
                     self._push(ref)
             elif name == "STACK_GLOBAL":
@@ -220,21 +244,28 @@ class Walker:
                 self._push(OPAQUE)
             elif name in ("REDUCE", "NEWOBJ"):
                 args = self._pop()
-                self._push(Obj(self._pop(), args))
+                cls = self._pop()
+                self._use(cls, "call" if name == "REDUCE" else "new")
+                self._push(Obj(cls, args))
             elif name == "NEWOBJ_EX":
                 self._pop()
                 args = self._pop()
-                self._push(Obj(self._pop(), args))
+                cls = self._pop()
+                self._use(cls, "new")
+                self._push(Obj(cls, args))
             elif name == "OBJ":
                 items = self._pop_mark()
                 if not items:
                     raise Unreadable("OBJ without a class", pos)
+                self._use(items[0], "call")
                 self._push(Obj(items[0], tuple(items[1:])))
             elif name == "BUILD":
                 state = self._pop()
                 target = self._pop()
                 if isinstance(target, Obj):
                     target.state = state
+                    if type(target.cls) is GlobalRef:  # __setstate__, or a __dict__ update
+                        self.out.uses.setdefault((target.cls.module, target.cls.name), set()).add("build")
                 self._push(target)
                 if self.after_build is not None and isinstance(target, Obj):
                     self.after_build(target, self.r)

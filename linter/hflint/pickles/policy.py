@@ -13,7 +13,7 @@ Matching is on the full dotted name (module + "." + name) after Python 2 name ma
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -32,9 +32,15 @@ class Policy:
     safe_prefixes: tuple[str, ...]
     script_safe: frozenset[str] = frozenset()  # allowed inside TorchScript archives only
     script_safe_prefixes: tuple[str, ...] = ()
+    # name -> the only uses that keep it safe, e.g. {"new", "build"} for a plain dataclass:
+    # rebuilt by cls.__new__ and a __dict__ update, but never called (that runs __init__).
+    safe_if_used: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def classify(self, module: str, name: str, *, torchscript: bool = False) -> tuple[str, str]:
-        """(verdict, reason) for one import; ``torchscript``: it sits in a TorchScript archive."""
+    def classify(
+        self, module: str, name: str, *, torchscript: bool = False, uses: frozenset[str] | None = None
+    ) -> tuple[str, str]:
+        """(verdict, reason) for one import; ``torchscript``: it sits in a TorchScript archive;
+        ``uses``: how the stream uses it (None when unknown, e.g. found by fickling)."""
         dotted = f"{module}.{name}" if name else module
         reason = self._dangerous(dotted)
         if reason is None and "." in name:
@@ -52,6 +58,12 @@ class Policy:
             return SAFE, ""
         if torchscript and (dotted in self.script_safe or dotted.startswith(self.script_safe_prefixes)):
             return SAFE, ""
+        allowed = self.safe_if_used.get(dotted)
+        if allowed is not None:
+            if uses is not None and uses <= allowed:
+                return SAFE, ""
+            how = ", ".join(sorted((uses or {"unknown"}) - allowed))
+            return UNLISTED, f"allowed only as {'/'.join(sorted(allowed))}, here used as: {how}"
         return UNLISTED, ""
 
     def _dangerous(self, dotted: str) -> str | None:
@@ -75,9 +87,11 @@ def load(dangerous_path: Path, safe_path: Path) -> Policy:
     for entry in _entries(dangerous_path, "dangerous"):
         for prefix in entry.names:
             dangerous[prefix] = entry.reason
-    safe, prefixes = _names(_entries(safe_path, "safe"))
+    entries = _entries(safe_path, "safe")
+    safe, prefixes = _names([e for e in entries if e.uses is None])
     script_safe, script_prefixes = _names(_entries(safe_path, "torchscript", required=False))
-    return Policy(dangerous, safe, prefixes, script_safe, script_prefixes)
+    if_used = {n: e.uses for e in entries if e.uses is not None for n in e.names}
+    return Policy(dangerous, safe, prefixes, script_safe, script_prefixes, if_used)
 
 
 def _names(entries: list[_Entry]) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -86,10 +100,14 @@ def _names(entries: list[_Entry]) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(exact), tuple(n[:-1] for e in entries for n in e.names if n.endswith(".*"))
 
 
+USES = frozenset({"new", "build", "call", "escape", "drop"})
+
+
 @dataclass(frozen=True)
 class _Entry:
     names: list[str]
     reason: str
+    uses: frozenset[str] | None = None
 
 
 def _entries(path: Path, key: str, *, required: bool = True) -> list[_Entry]:
@@ -107,5 +125,10 @@ def _entries(path: Path, key: str, *, required: bool = True) -> list[_Entry]:
             raise ValueError(f"{path.name}: {key}[{i}] needs a non-empty 'names' list of strings")
         if not isinstance(reason, str) or not reason.strip():
             raise ValueError(f"{path.name}: {key}[{i}] needs a 'reason'")
-        out.append(_Entry(names, reason))
+        uses = entry.get("uses")
+        if uses is not None and (not isinstance(uses, list) or not uses or not set(uses) <= USES):
+            raise ValueError(f"{path.name}: {key}[{i}] 'uses' is a list of: {', '.join(sorted(USES))}")
+        if uses is not None and any(n.endswith(".*") for n in names):
+            raise ValueError(f"{path.name}: {key}[{i}] 'uses' applies to exact names, not module.* prefixes")
+        out.append(_Entry(names, reason, None if uses is None else frozenset(uses)))
     return out

@@ -13,6 +13,7 @@ class Hit:
     where: str  # pointer: archive member chain, byte offset and opcode number
     imp: Import
     by: str  # "opcodes" (hflint's own walk) or "fickling"
+    uses: frozenset[str] | None = None  # how the stream uses the global (values.Stream.uses); None: unknown
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,7 +67,8 @@ class StreamRunner:
 
     def _record(self, stream: Stream) -> None:
         for imp in stream.imports:
-            self.report.hits.append(Hit(self.chain, pointer(self.chain, imp.offset, imp.index), imp, "opcodes"))
+            uses = frozenset(stream.uses.get((imp.module, imp.name), ()))
+            self.report.hits.append(Hit(self.chain, pointer(self.chain, imp.offset, imp.index), imp, "opcodes", uses))
             if imp.module == "torch" or imp.module.startswith("torch."):
                 self.report.tensors = self.report.tensors or "Storage" in imp.name or "_rebuild" in imp.name
         for reason, offset in stream.problems:

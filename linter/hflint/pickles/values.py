@@ -57,3 +57,8 @@ class Stream:
     opcodes: int = 0
     result: Any = None  # the symbolic value STOP returns
     persistent_ids: int = 0
+    # How each imported global was used: "new" (the class of NEWOBJ: cls.__new__, no
+    # __init__), "build" (BUILD on an object so created), "call" (REDUCE, OBJ, INST: runs
+    # the callable), "escape" (consumed by anything else: put in a tuple, list or dict, or
+    # passed as an argument, where a call the walk cannot follow may use it).
+    uses: dict[tuple[str, str], set[str]] = field(default_factory=dict)
