@@ -80,9 +80,9 @@ def _rename_indexed_tensor(doc: dict) -> None:  # type: ignore[type-arg]
     doc["weight_map"]["lm_head.weightX"] = doc["weight_map"].pop("lm_head.weight")
 
 
-def _poison_bin(root: Path) -> None:
-    """Swap the state-dict pickle inside a real torch.save zip for one that runs a command."""
-    path = root / "pytorch_model.bin"
+def _poison_bin(root: Path, name: str = "pytorch_model.bin") -> None:
+    """Swap the pickle inside a real torch.save zip for one that runs a command."""
+    path = root / name
     src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
@@ -90,6 +90,21 @@ def _poison_bin(root: Path) -> None:
             data = src.read(info)
             if info.filename.endswith("/data.pkl"):
                 data = b"cos\nsystem\n(S'echo hflint-test'\ntR."
+            dst.writestr(info, data)
+    path.write_bytes(out.getvalue())
+
+
+def _training_args_calls_its_class(root: Path) -> None:
+    """Rewrite a real training_args.bin so that TrainingArguments is called (REDUCE runs
+    __init__) instead of rebuilt by NEWOBJ: the allowlist permits only the latter."""
+    path = root / "training_args.bin"
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith("/data.pkl"):
+                data = b"\x80\x02ctransformers.training_args\nTrainingArguments\nX\x06\x00\x00\x00/tmp/x\x85R."
             dst.writestr(info, data)
     path.write_bytes(out.getvalue())
 
@@ -152,6 +167,8 @@ VARIANTS = [
     ("llama-bin-sharded", "missing bin shard", _delete("pytorch_model-00002-of-00002.bin"), "HF301"),
     ("llama-bin-single", "os.system in data.pkl", _poison_bin, "HF401"),
     ("bert-safetensors", "zip named .safetensors", _zip_as_safetensors, "HF405"),
+    ("trainer-checkpoint", "training_args.bin calls its class", _training_args_calls_its_class, "HF402"),
+    ("trainer-checkpoint", "os.system in optimizer.pt", lambda root: _poison_bin(root, "optimizer.pt"), "HF401"),
     ("bert-safetensors", "broken config JSON", _truncate("config.json", 3), "HF201"),
     (
         "peft-lora",
