@@ -34,7 +34,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
     work = tmp_path_factory.mktemp("hub")
     local = LocalHub({})
     local.add("acme/demo", ROOT / "examples" / "demo-model")
-    for name in ("llama-safetensors-sharded", "llama-bin-sharded", "diffusers-ddpm", "peft-lora"):
+    for name in ("llama-safetensors-sharded", "llama-bin-sharded", "diffusers-ddpm", "peft-lora", "trainer-checkpoint"):
         local.add(f"acme/{name}", REAL / name)
     big = work / "big"
     names = [f"layer.{i}.weight" for i in range(6)]
@@ -90,6 +90,7 @@ def _findings(stdout: str) -> list[tuple[str, str, int | None, str, str]]:
         ("acme/llama-bin-sharded", REAL / "llama-bin-sharded"),
         ("acme/diffusers-ddpm", REAL / "diffusers-ddpm"),
         ("acme/peft-lora", REAL / "peft-lora"),
+        ("acme/trainer-checkpoint", REAL / "trainer-checkpoint"),
     ],
 )
 def test_remote_scan_reports_what_a_local_scan_reports(
