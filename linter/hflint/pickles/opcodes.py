@@ -1,9 +1,10 @@
 """Walk one pickle stream opcode by opcode, never unpickling, and list what it imports.
 
-Opcodes are decoded from ``pickletools``' table, but arguments are read here so that a
-multi-GB BINBYTES8 is skipped rather than loaded. A small symbolic stack and memo follow
-the strings that STACK_GLOBAL pops: picklescan#14 showed that looking only at the two
-preceding opcodes misses names fetched from the memo (BINGET) or built by other opcodes.
+Opcodes are decoded from ``pickletools``' table; their arguments are read by
+hflint.pickles.opargs, which skips a multi-GB BINBYTES8 rather than loading it. A small
+symbolic stack and memo follow the strings that STACK_GLOBAL pops: picklescan#14 showed
+that looking only at the two preceding opcodes misses names fetched from the memo (BINGET)
+or built by other opcodes.
 Imports come from GLOBAL, INST (picklescan#13) and STACK_GLOBAL; EXT1/2/4 name a global
 through copyreg's extension registry, which cannot be resolved statically (HF403).
 """
@@ -12,17 +13,14 @@ from __future__ import annotations
 
 import pickle
 import pickletools
-import struct
 from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
 from typing import Any
 
 from hflint.pickles.buffered import Buffered
+from hflint.pickles.opargs import ArgReader
 from hflint.pickles.readers import LimitHit, Limits, Unreadable
 from hflint.pickles.values import MARK, OPAQUE, GlobalRef, Import, Obj, Stream
 
-KEEP_BYTES = 4096  # longer strings/bytes are skipped and stand as OPAQUE
-MAX_LINE = 1 << 16
-MAX_LONG = 1 << 20
 OPCODES = {op.code.encode("latin-1"): op for op in pickletools.opcodes}
 
 
@@ -31,94 +29,13 @@ class Walker:
 
     def __init__(self, reader: Buffered, limits: Limits) -> None:
         self.r = reader
+        self.args = ArgReader(reader)
         self.limits = limits
         self.stack: list[Any] = []
         self.memo: dict[int, Any] = {}
         self.out = Stream()
         self.after_build: Any = None  # callable(Obj, Reader) -> None
         self._popped: list[GlobalRef] = []  # globals the current opcode consumed
-
-    # -- argument readers ------------------------------------------------------------
-    def _exact(self, n: int, what: str) -> bytes:
-        data = self.r.read(n)
-        if len(data) != n:
-            raise Unreadable(f"stream truncated inside {what}", self.r.tell())
-        return data
-
-    def _line(self) -> bytes:
-        # A protocol 0 argument line can be long (a pickled array as text); keep its head.
-        data, complete = self.r.readline(MAX_LINE)
-        if not complete:
-            raise Unreadable("stream truncated inside a text argument", self.r.tell())
-        return data
-
-    def _sized(self, n: int, what: str) -> bytes | None:
-        if n < 0:
-            raise Unreadable(f"negative length in {what}", self.r.tell())
-        if n <= KEEP_BYTES:
-            return self._exact(n, what)
-        if self.r.skip(n) != n:
-            raise Unreadable(f"stream truncated inside {what}", self.r.tell())
-        return None
-
-    def _uint(self, fmt: str, size: int, what: str) -> int:
-        value: int = struct.unpack(fmt, self._exact(size, what))[0]
-        return value
-
-    def _arg(self, op: pickletools.OpcodeInfo) -> Any:
-        a = op.arg
-        if a is None:
-            return None
-        name = a.name
-        if name == "uint1":
-            return self._exact(1, op.name)[0]
-        if name == "uint2":
-            return self._uint("<H", 2, op.name)
-        if name == "int4":
-            return self._uint("<i", 4, op.name)
-        if name == "uint4":
-            return self._uint("<I", 4, op.name)
-        if name == "uint8":
-            return self._uint("<Q", 8, op.name)
-        if name == "float8":
-            return struct.unpack(">d", self._exact(8, op.name))[0]
-        if name == "stringnl_noescape_pair":
-            return (self._text(self._line()), self._text(self._line()))
-        if name in ("stringnl", "stringnl_noescape", "decimalnl_short", "decimalnl_long", "floatnl"):
-            return self._line()
-        if name == "unicodestringnl":
-            return self._line().decode("raw-unicode-escape", "replace")
-        if name in ("string1", "bytes1", "unicodestring1"):
-            return self._bytes_or_text(name, self._exact(1, op.name)[0])
-        if name in ("string4",):
-            return self._bytes_or_text(name, self._uint("<i", 4, op.name))
-        if name in ("bytes4", "unicodestring4"):
-            return self._bytes_or_text(name, self._uint("<I", 4, op.name))
-        if name in ("bytes8", "bytearray8", "unicodestring8"):
-            return self._bytes_or_text(name, self._uint("<Q", 8, op.name))
-        if name in ("long1", "long4"):
-            n = self._exact(1, op.name)[0] if name == "long1" else self._uint("<i", 4, op.name)
-            if n > MAX_LONG:
-                raise LimitHit(f"LONG4 of {n} bytes (quadratic-time decode guard)", self.r.tell())
-            data = self._sized(n, op.name)
-            return OPAQUE if data is None else int.from_bytes(data, "little", signed=True)
-        raise Unreadable(f"unknown argument type {name}", self.r.tell())
-
-    def _text(self, raw: bytes) -> str:
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Unreadable("GLOBAL/INST name is not UTF-8", self.r.tell()) from None
-
-    def _bytes_or_text(self, kind: str, n: int) -> Any:
-        data = self._sized(n, kind)
-        if data is None:
-            return OPAQUE
-        if kind.startswith("unicode"):
-            return data.decode("utf-8", "surrogatepass") if _utf8ok(data) else OPAQUE
-        if kind.startswith("string"):
-            return data.decode("latin-1")  # Python 3 decodes STRING as ASCII by default
-        return data
 
     # -- stack -------------------------------------------------------------------------
     def _pop(self) -> Any:
@@ -187,7 +104,7 @@ class Walker:
             index += 1
             if index > self.limits.max_opcodes:
                 raise LimitHit(f"more than {self.limits.max_opcodes} opcodes in one stream", pos)
-            arg = self._arg(op)
+            arg = self.args.read(op)
             name = op.name
             if self._popped:
                 self._settle(prev)
@@ -330,14 +247,6 @@ def _constant(name: str, arg: Any) -> Any:
         text = arg.decode("latin-1")
         return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else OPAQUE
     return arg
-
-
-def _utf8ok(data: bytes) -> bool:
-    try:
-        data.decode("utf-8", "surrogatepass")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def walk(reader: Buffered, limits: Limits, after_build: Any = None) -> Stream:

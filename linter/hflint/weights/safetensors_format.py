@@ -14,73 +14,37 @@ Every problem carries a ``source``:
 * ``limit``: the header is larger than the 25 MB that huggingface_hub and huggingface.js
   accept (``SAFETENSORS_MAX_HEADER_LENGTH``); hflint does not parse it either, which keeps
   memory bounded.
+
+Ordinary headers are first offered to a C-speed fast path (hflint.weights.safetensors_fast)
+that can only prove a header valid; everything else is parsed here, serde's way.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import struct
-from itertools import chain, repeat
-from math import prod
-from operator import floordiv, itemgetter, mod, mul, sub
-from typing import Any, BinaryIO, Literal, NamedTuple
+from typing import BinaryIO
 
 from hflint.jsonfile import pointer
 from hflint.weights import serde_json
+from hflint.weights.safetensors_fast import parse_ordinary as _fast_parse
+from hflint.weights.safetensors_spec import (
+    DTYPE_BITS,
+    FIELDS,
+    HUB_MAX_HEADER_SIZE,
+    MAX_HEADER_SIZE,
+    METADATA_KEY,
+    Header,
+    Problem,
+    Source,
+    TensorInfo,
+)
 from hflint.weights.serde_json import U64_MAX, Obj, kind, show, usize_list
 
-_SPACED_KEY_END = re.compile(r'"[ \t\r\n]+:')
-MAX_HEADER_SIZE = 100_000_000  # tensor.rs MAX_HEADER_SIZE
-HUB_MAX_HEADER_SIZE = 25_000_000  # huggingface_hub constants.SAFETENSORS_MAX_HEADER_LENGTH
-METADATA_KEY = "__metadata__"
-FIELDS = ("dtype", "shape", "data_offsets")
-
-# tensor.rs Dtype::bitsize; the names are case-sensitive serde variants.
-DTYPE_BITS: dict[str, int] = {
-    "BOOL": 8, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "U8": 8, "I8": 8,
-    "F8_E5M2": 8, "F8_E4M3": 8, "F8_E8M0": 8, "F8_E4M3FNUZ": 8, "F8_E5M2FNUZ": 8,
-    "I16": 16, "U16": 16, "F16": 16, "BF16": 16, "I32": 32, "U32": 32, "F32": 32,
-    "C64": 64, "F64": 64, "I64": 64, "U64": 64,
-}  # fmt: skip
-
-Source = Literal["parser", "spec", "limit"]
-
-
-class Problem(NamedTuple):
-    source: Source
-    message: str
-    pointer: str | None = None  # JSON pointer into the header, e.g. /w/data_offsets
-
-
-class TensorInfo(NamedTuple):
-    """One header entry. A NamedTuple, not a dataclass: the fast path builds hundreds per
-    header with ``tuple.__new__`` at C speed."""
-
-    dtype: str
-    shape: tuple[int, ...]
-    begin: int
-    end: int
-
-    @property
-    def nbytes(self) -> int:
-        return self.end - self.begin
-
-
-class Header(NamedTuple):
-    """What a header says; ``tensors`` is None when the parser could not deserialise it."""
-
-    length: int  # N, the declared header size
-    file_size: int
-    tensors: dict[str, TensorInfo] | None
-    metadata: dict[str, str] | None
-    problems: tuple[Problem, ...]
-
-    @property
-    def parser_rejects(self) -> bool:
-        return any(p.source == "parser" for p in self.problems)
-
+__all__ = [
+    "DTYPE_BITS", "FIELDS", "HUB_MAX_HEADER_SIZE", "MAX_HEADER_SIZE", "METADATA_KEY",
+    "Header", "Problem", "Source", "TensorInfo", "parse_header", "read_header",
+]  # fmt: skip
 
 def _p(message: str, ptr: str | None = None) -> Problem:
     return Problem("parser", message, ptr)
@@ -130,88 +94,6 @@ def _parse_exactly(text: str, n: int, size: int, spec: list[Problem]) -> Header:
     except serde_json.JsonError as exc:
         return _broken(n, size, f"invalid JSON in header: {exc}", *spec)
     return _deserialise(doc, n, size, spec)
-
-
-def _fast_parse(text: str, n: int, size: int) -> Header | None:
-    """A valid header as every writer produces it, checked with C-level bulk operations; None
-    as soon as anything differs, and ``_parse_exactly`` decides (and explains). The
-    conditions make the two agree (tests/test_weights_parity.py compares them on every file):
-
-    * nothing plain ``json.loads`` reads differently from serde: ``-0`` and surrogate
-      ``\\u`` escapes are looked for; NaN/Infinity, floats, negative numbers and numbers
-      beyond u64 fail the type checks below;
-    * values have exactly the expected shape, so nesting is 3 deep at most;
-    * no duplicate keys: outside strings ``":`` ends each key, and inside one it can only
-      follow an escaped quote, so the count of ``":`` is at least the number of keys
-      written, which is at least the number ``json.loads`` kept; equal counts leave no
-      room for a duplicate (a key spaced from its colon is sent to the exact path);
-    * the header is valid: the fast path never reports a problem, it only proves there is
-      none (the parser's checks, in bulk: known dtypes, usize lists, sizes, offsets).
-    """
-    if ("-0" in text or "\\u" in text) and serde_json.needs_exact(text):
-        return None
-    if _SPACED_KEY_END.search(text):
-        return None
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if type(doc) is not dict:
-        return None
-    keys = len(doc)
-    metadata = doc.pop(METADATA_KEY, None)
-    if metadata is not None:
-        if type(metadata) is not dict or set(map(type, metadata.values())) - {str}:
-            return None
-        keys += len(metadata)
-    tensors = _bulk_tensors(doc, n, size)
-    if tensors is None or text.count('":') != keys + 3 * len(tensors):
-        return None
-    return Header(n, size, tensors, metadata, ())
-
-
-def _bulk_tensors(doc: dict[str, object], n: int, size: int) -> dict[str, TensorInfo] | None:
-    """The tensors when every entry is canonical and the whole header valid, else None."""
-    entries: list[Any] = list(doc.values())
-    if not entries:
-        return {} if 8 + n == size else None
-    if set(map(type, entries)) != {dict} or set(map(len, entries)) != {3}:
-        return None
-    try:
-        dtypes = list(map(itemgetter("dtype"), entries))
-        shapes = list(map(itemgetter("shape"), entries))
-        offsets = list(map(itemgetter("data_offsets"), entries))
-        bits = list(map(DTYPE_BITS.__getitem__, dtypes))  # KeyError: unknown dtype (or unhashable)
-    except (KeyError, TypeError):
-        return None
-    # A dtype that was found in DTYPE_BITS is a str (json.loads makes no other equal keys).
-    if set(map(type, shapes)) | set(map(type, offsets)) != {list} or set(map(len, offsets)) != {2}:
-        return None
-    dims = list(chain.from_iterable(shapes))
-    if set(map(type, chain(dims, chain.from_iterable(offsets)))) != {int}:
-        return None
-    # A 0 dim: Rust's checked_mul may overflow before reaching it, so the exact path decides.
-    # Negative dims could multiply to a plausible size. Dims over u64 make the product (and
-    # nbits) too large, and out-of-range offsets cannot chain from 0 to the file's end: both
-    # fail below.
-    if dims and (0 in dims or min(dims) < 0):
-        return None
-    numels = list(map(prod, shapes))
-    nbits = list(map(mul, numels, bits))
-    if max(nbits) > U64_MAX or any(map(mod, nbits, repeat(8))):
-        return None
-    begins = list(map(itemgetter(0), offsets))
-    ends = list(map(itemgetter(1), offsets))
-    if list(map(floordiv, nbits, repeat(8))) != list(map(sub, ends, begins)):
-        return None
-    order = sorted(zip(begins, ends, strict=True))  # Rust's stable sort by (begin, end); equal pairs are equal
-    starts = list(map(itemgetter(0), order))
-    stops = list(map(itemgetter(1), order))
-    if starts[0] != 0 or starts[1:] != stops[:-1] or 8 + n + stops[-1] != size:
-        return None
-    # tuple.__new__ builds each NamedTuple at C speed (no Python-level __new__ call)
-    fields = zip(dtypes, map(tuple, shapes), begins, ends, strict=True)
-    return dict(zip(doc, map(tuple.__new__, repeat(TensorInfo), fields), strict=True))
 
 
 def _spec_text_problems(raw: bytes) -> list[Problem]:
