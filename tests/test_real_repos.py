@@ -76,6 +76,17 @@ def _delete(rel: str) -> Callable[[Path], None]:
     return lambda root: (root / rel).unlink()
 
 
+def _delete_all(*rels: str) -> Callable[[Path], None]:
+    """Remove files and folders, as an upload that stopped early leaves a repository."""
+
+    def apply(root: Path) -> None:
+        for rel in rels:
+            target = root / rel
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+
+    return apply
+
+
 def _rename_indexed_tensor(doc: dict) -> None:  # type: ignore[type-arg]
     doc["weight_map"]["lm_head.weightX"] = doc["weight_map"].pop("lm_head.weight")
 
@@ -168,6 +179,13 @@ VARIANTS = [
     ("llama-bin-single", "os.system in data.pkl", _poison_bin, "HF401"),
     ("bert-safetensors", "zip named .safetensors", _zip_as_safetensors, "HF405"),
     ("trainer-checkpoint", "training_args.bin calls its class", _training_args_calls_its_class, "HF402"),
+    ("diffusers-ddpm", "pipeline without its unet folder", _delete_all("unet"), "HF209"),
+    ("diffusers-ddpm", "unet without weights", _delete_all("unet/diffusion_pytorch_model.safetensors"), "HF308"),
+    ("sentence-transformers", "pooling module folder missing", _delete_all("1_Pooling"), "HF210"),
+    ("peft-lora", "adapter without weights", _delete_all("adapter_model.safetensors"), "HF308"),
+    (SHARDED, "weights never uploaded",
+     _delete_all("model.safetensors.index.json", *(f"model-0000{k}-of-00002.safetensors" for k in (1, 2))), "HF308"),
+    ("bert-safetensors", "tokenizer without vocabulary", _delete_all("tokenizer.json", "vocab.txt"), "HF211"),
     ("trainer-checkpoint", "os.system in optimizer.pt", lambda root: _poison_bin(root, "optimizer.pt"), "HF401"),
     ("bert-safetensors", "broken config JSON", _truncate("config.json", 3), "HF201"),
     (

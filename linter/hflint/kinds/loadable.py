@@ -1,0 +1,139 @@
+"""Kind ``loadable``: what a loader needs and the repository does not have.
+
+``params.check`` picks the check:
+
+* ``weights`` (HF308): a folder whose config says it holds a model has no weight file
+  anywhere below it: a transformers ``config.json`` with ``architectures``
+  (``from_pretrained`` raises "no file named model.safetensors..."), a diffusers model
+  config (``_class_name`` and ``_diffusers_version``), a PEFT ``adapter_config.json``.
+  Any weight format counts (safetensors, bin, h5, msgpack, onnx, gguf...), in any
+  subfolder (transformers.js keeps ONNX files in ``onnx/``), LFS pointers included.
+* ``pipeline-components`` (HF209): a diffusers ``model_index.json`` names a component
+  (``"unet": ["diffusers", "UNet2DModel"]``) whose folder is missing or empty;
+  ``DiffusionPipeline.from_pretrained`` loads every non-null component from its folder.
+* ``st-modules`` (HF210): a sentence-transformers ``modules.json`` names a module folder
+  (``"path": "1_Pooling"``) that is missing or empty; modules that save no file
+  (``Normalize``) and custom module classes are not reported.
+* ``tokenizer-files`` (HF211): a ``tokenizer_config.json`` with no vocabulary next to it
+  (``tokenizer.json``, ``vocab.txt``, ``vocab.json``, a sentencepiece or tiktoken model...)
+  for a tokenizer class that needs one; classes that need no file (byte-level ones) and
+  custom-code tokenizers (``auto_map``) are not reported.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator
+
+from hflint.globs import matches
+from hflint.jsonfile import pointer
+from hflint.kinds.base import Result, each_file, no_extra_validation
+from hflint.repo import Repo
+from hflint.rule import Rule
+
+CHECKS = ("weights", "pipeline-components", "st-modules", "tokenizer-files")
+PARAMS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "check": {"enum": list(CHECKS)},
+        "weight-suffixes": {"type": "array", "items": {"type": "string", "pattern": "^\\.[a-z0-9._-]+$"}},
+        "vocabulary-files": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "file-free-tokenizers": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "folder-less-modules": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    },
+    "required": ["check"],
+    "additionalProperties": False,
+}
+FIELDS = frozenset({"detail"})
+validate = no_extra_validation
+
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".h5", ".msgpack", ".onnx", ".onnx_data", ".gguf", ".ckpt", ".pt",
+                   ".pth", ".npz", ".tflite", ".mlmodel", ".pb", ".keras", ".ot", ".pdparams", ".ggml")  # fmt: skip
+
+
+def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    run = _CHECKS[rule.params["check"]]
+    yield from each_file(rule, repo, lambda path: run(rule, repo, path), covered_by="json-parse")
+
+
+def _below(repo: Repo, folder: str) -> list[str]:
+    prefix = folder + "/" if folder else ""
+    return [f for f in repo.files if f.startswith(prefix)]
+
+
+def _weights(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
+    doc = repo.json(path)
+    if not isinstance(doc, dict):
+        return  # HF202 and the schema rules report the shape of the config
+    name = posixpath.basename(path)
+    if name == "adapter_config.json":
+        what = "a PEFT adapter (adapter_config.json)"
+    elif isinstance(doc.get("_class_name"), str) and "_diffusers_version" in doc:
+        what = f"a diffusers {doc['_class_name']}"
+    elif isinstance(doc.get("architectures"), list) and doc["architectures"]:
+        what = f"a {', '.join(str(a) for a in doc['architectures'][:3])} model (config.json architectures)"
+    else:
+        return
+    suffixes = tuple(rule.params.get("weight-suffixes", WEIGHT_SUFFIXES))
+    folder = posixpath.dirname(path)
+    if not any(f.endswith(suffixes) for f in _below(repo, folder)):
+        where = folder or "the repository root"
+        yield rule.finding(path, detail=f"describes {what}, but {where} holds no weight file for a loader to read")
+
+
+def _pipeline_components(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
+    doc = repo.json(path)
+    if not isinstance(doc, dict):
+        return
+    folder = posixpath.dirname(path)
+    for key, value in doc.items():
+        if key.startswith("_") or not isinstance(value, list) or len(value) != 2 or None in value:
+            continue  # metadata, or an optional component set to [null, null]
+        if "/" in key or key in (".", ".."):
+            continue
+        if not _below(repo, posixpath.join(folder, key)):
+            detail = f"component {key!r} ({value[0]}.{value[1]}) has no folder {posixpath.join(folder, key)}/"
+            yield rule.finding(path, pointer=pointer(key), detail=detail)
+
+
+def _st_modules(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
+    doc = repo.json(path)
+    if not isinstance(doc, list):
+        return
+    folder = posixpath.dirname(path)
+    for index, module in enumerate(doc):
+        rel = module.get("path") if isinstance(module, dict) else None
+        if not isinstance(rel, str) or rel in ("", ".") or ".." in rel.split("/") or rel.startswith("/"):
+            continue  # the root module, or a value HF202's modules.json schema reports
+        kind = module.get("type") if isinstance(module, dict) else None
+        if not isinstance(kind, str) or not kind.startswith("sentence_transformers."):
+            continue  # a custom module class decides itself what it saves
+        if kind.rsplit(".", 1)[-1] in rule.params.get("folder-less-modules", ()):
+            continue  # saves no file, so the Hub has no folder for it (Normalize)
+        if not _below(repo, posixpath.normpath(posixpath.join(folder, rel))):
+            detail = f"module {module.get('name', index)!r} ({kind}) has no folder {rel}/"
+            yield rule.finding(path, pointer=pointer(index, "path"), detail=detail)
+
+
+def _tokenizer_files(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
+    doc = repo.json(path)
+    if not isinstance(doc, dict) or "auto_map" in doc:
+        return  # custom-code tokenizers name their own files
+    cls = doc.get("tokenizer_class")
+    if isinstance(cls, str) and cls.removesuffix("Fast") in rule.params.get("file-free-tokenizers", ()):
+        return
+    folder = posixpath.dirname(path)
+    globs = rule.params.get("vocabulary-files", ())
+    here = [posixpath.relpath(f, folder) if folder else f for f in _below(repo, folder)]
+    if not any(matches(name, globs) for name in here if "/" not in name):
+        shown = f"{cls} " if isinstance(cls, str) else ""
+        where = folder or "the repository root"
+        yield rule.finding(path, detail=f"configures a {shown}tokenizer, but {where} has no vocabulary file for it")
+
+
+_CHECKS: dict[str, Callable[[Rule, Repo, str], Iterator[Result]]] = {
+    "weights": _weights,
+    "pipeline-components": _pipeline_components,
+    "st-modules": _st_modules,
+    "tokenizer-files": _tokenizer_files,
+}
