@@ -186,6 +186,10 @@ VARIANTS = [
     (SHARDED, "weights never uploaded",
      _delete_all("model.safetensors.index.json", *(f"model-0000{k}-of-00002.safetensors" for k in (1, 2))), "HF308"),
     ("bert-safetensors", "tokenizer without vocabulary", _delete_all("tokenizer.json", "vocab.txt"), "HF211"),
+    ("llama-bin-sharded", "shards without config.json", _delete_all("config.json"), "HF309"),
+    ("peft-lora", "adapter weights without adapter_config.json", _delete_all("adapter_config.json"), "HF309"),
+    ("diffusers-ddpm", "unet weights without config", _delete_all("unet/config.json"), "HF309"),
+    ("trainer-checkpoint", "checkpoint without its model", _delete_all("model.safetensors"), "HF308"),
     ("trainer-checkpoint", "os.system in optimizer.pt", lambda root: _poison_bin(root, "optimizer.pt"), "HF401"),
     ("bert-safetensors", "broken config JSON", _truncate("config.json", 3), "HF201"),
     (

@@ -14,6 +14,12 @@
 * ``st-modules`` (HF210): a sentence-transformers ``modules.json`` names a module folder
   (``"path": "1_Pooling"``) that is missing or empty; modules that save no file
   (``Normalize``) and custom module classes are not reported.
+* ``config-present`` (HF309): weight files named as a loader writes them
+  (``model.safetensors``, ``pytorch_model-00001-of-00002.bin``,
+  ``diffusion_pytorch_model.safetensors``, ``adapter_model.safetensors``...) in a folder
+  without the config that loader needs (``config.json``, or ``adapter_config.json`` for an
+  adapter). A library-specific ``*_config.json`` next to them (GLiNER, open_clip) means
+  another library wrote them: not reported.
 * ``tokenizer-files`` (HF211): a ``tokenizer_config.json`` with no vocabulary next to it
   (``tokenizer.json``, ``vocab.txt``, ``vocab.json``, a sentencepiece or tiktoken model...)
   for a tokenizer class that needs one; classes that need no file (byte-level ones) and
@@ -31,12 +37,15 @@ from hflint.kinds.base import Result, each_file, no_extra_validation
 from hflint.repo import Repo
 from hflint.rule import Rule
 
-CHECKS = ("weights", "pipeline-components", "st-modules", "tokenizer-files")
+CHECKS = ("weights", "pipeline-components", "st-modules", "tokenizer-files", "config-present")
 PARAMS_SCHEMA = {
     "type": "object",
     "properties": {
         "check": {"enum": list(CHECKS)},
         "weight-suffixes": {"type": "array", "items": {"type": "string", "pattern": "^\\.[a-z0-9._-]+$"}},
+        "not-weights": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "needs": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
+        "auxiliary-configs": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "vocabulary-files": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "file-free-tokenizers": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "folder-less-modules": {"type": "array", "items": {"type": "string", "minLength": 1}},
@@ -75,8 +84,9 @@ def _weights(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
     else:
         return
     suffixes = tuple(rule.params.get("weight-suffixes", WEIGHT_SUFFIXES))
+    others = rule.params.get("not-weights", ())  # training artefacts: optimizer.pt, ...
     folder = posixpath.dirname(path)
-    if not any(f.endswith(suffixes) for f in _below(repo, folder)):
+    if not any(f.endswith(suffixes) and not matches(posixpath.basename(f), others) for f in _below(repo, folder)):
         where = folder or "the repository root"
         yield rule.finding(path, detail=f"describes {what}, but {where} holds no weight file for a loader to read")
 
@@ -131,9 +141,29 @@ def _tokenizer_files(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
         yield rule.finding(path, detail=f"configures a {shown}tokenizer, but {where} has no vocabulary file for it")
 
 
+def _config_present(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
+    name = posixpath.basename(path)
+    needs: dict[str, str] = rule.params.get("needs", {})
+    config = next((cfg for glob, cfg in needs.items() if matches(name, (glob,))), None)
+    folder = posixpath.dirname(path)
+    if config is None or repo.exists(posixpath.join(folder, config)):
+        return
+    here = {posixpath.basename(f) for f in _below(repo, folder) if posixpath.dirname(f) == folder}
+    auxiliary = rule.params.get("auxiliary-configs", ())
+    if any(n.endswith("config.json") and not matches(n, auxiliary) for n in here):
+        return  # another library's own config (gliner_config.json, open_clip_config.json)
+    first = min(f for f in here if any(matches(f, (g,)) for g in needs if needs[g] == config))
+    if name != first:
+        return  # one finding per folder, on its first weight file
+    where = folder or "the repository root"
+    detail = f"is a weight file, but {where} has no {config} for the loader to build the model from"
+    yield rule.finding(path, detail=detail)
+
+
 _CHECKS: dict[str, Callable[[Rule, Repo, str], Iterator[Result]]] = {
     "weights": _weights,
     "pipeline-components": _pipeline_components,
     "st-modules": _st_modules,
     "tokenizer-files": _tokenizer_files,
+    "config-present": _config_present,
 }
