@@ -130,6 +130,9 @@ def build(folder: Path, scale: int) -> dict[str, int]:
         doc = {"metadata": {"total_size": total}, "weight_map": wm}
         (folder / sub / name).write_text(json.dumps(doc, indent=2, sort_keys=True))
         (folder / sub / "README.md").write_text("---\nlicense: apache-2.0\n---\n# bench\n")
+        config = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": HIDDEN // scale,
+                  "intermediate_size": INTER // scale, "num_hidden_layers": LAYERS, "vocab_size": VOCAB // scale}
+        (folder / sub / "config.json").write_text(json.dumps(config, indent=2))
     return sizes
 
 
