@@ -57,7 +57,7 @@ def test_weights_only_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
         check=True,
         env={"PYTHONPATH": str(ROOT / "linter"), "PATH": "/usr/bin:/bin"},
     )
-    kinds = [f"hflint.kinds.{k}" for k in ("base", "loadable", "safetensors_header", "shard_index")]
+    kinds = [f"hflint.kinds.{k}" for k in ("base", "config_weights", "loadable", "safetensors_header", "shard_index")]
     reporters = ['hflint.reporters.common', 'hflint.reporters.text']
     assert out.stdout.strip().splitlines()[-1] == f"0 [] {sorted([*kinds, *reporters])}", out.stdout
 

@@ -190,6 +190,8 @@ VARIANTS = [
     ("peft-lora", "adapter weights without adapter_config.json", _delete_all("adapter_config.json"), "HF309"),
     ("diffusers-ddpm", "unet weights without config", _delete_all("unet/config.json"), "HF309"),
     ("trainer-checkpoint", "checkpoint without its model", _delete_all("model.safetensors"), "HF308"),
+    (SHARDED, "vocab_size of a resized model", _set("config.json", "vocab_size", 4096), "HF310"),
+    ("bert-safetensors", "hidden_size of a sibling model", _set("config.json", "hidden_size", 768), "HF310"),
     ("trainer-checkpoint", "os.system in optimizer.pt", lambda root: _poison_bin(root, "optimizer.pt"), "HF401"),
     ("bert-safetensors", "broken config JSON", _truncate("config.json", 3), "HF201"),
     (

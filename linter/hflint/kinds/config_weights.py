@@ -1,0 +1,91 @@
+"""Kind ``config-weights``: a config.json whose sizes disagree with the weights beside it.
+
+transformers builds the model from config.json, then copies each tensor in; a tensor whose
+shape differs from the module's fails ``from_pretrained`` ("size mismatch for
+model.embed_tokens.weight"). The input embedding is the tensor every architecture has and
+names predictably, so its shape is compared with ``vocab_size`` (rows) and the hidden size
+(columns: ``embedding_size`` where a model factorises it, else ``hidden_size``, ``n_embd``
+or ``d_model``). Shapes come from safetensors headers, through the shard index when there is
+one; nothing else is read. Quantized checkpoints (``quantization_config``) pack their
+tensors and are not compared.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from hflint.jsonfile import pointer
+from hflint.kinds.base import Result, each_file, no_extra_validation
+from hflint.repo import CannotAnalyse, Repo
+from hflint.rule import Rule
+from hflint.weights.readers import safetensors_header
+from hflint.weights.shards import load_index
+
+PARAMS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "embedding-names": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        "hidden-size-keys": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+    },
+    "required": ["embedding-names", "hidden-size-keys"],
+    "additionalProperties": False,
+}
+FIELDS = frozenset({"detail", "tensor"})
+validate = no_extra_validation
+
+
+def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    def check_file(path: str) -> Iterator[Result]:
+        doc = repo.json(path)
+        if not isinstance(doc, dict) or "quantization_config" in doc:
+            return
+        found = _embedding(rule, repo, posixpath.dirname(path))
+        if found is None:
+            return
+        name, shape = found
+        if len(shape) != 2:
+            return
+        vocab = doc.get("vocab_size")
+        if type(vocab) is int and shape[0] != vocab:
+            yield rule.finding(path, pointer=pointer("vocab_size"), tensor=name,
+                               detail=f"vocab_size is {vocab}, but {name} has {shape[0]} rows")
+        key = next((k for k in rule.params["hidden-size-keys"] if type(doc.get(k)) is int), None)
+        if key is not None and shape[1] != doc[key]:
+            yield rule.finding(path, pointer=pointer(key), tensor=name,
+                               detail=f"{key} is {doc[key]}, but {name} has {shape[1]} columns")
+
+    yield from each_file(rule, repo, check_file, covered_by="json-parse")
+
+
+def _embedding(rule: Rule, repo: Repo, folder: str) -> tuple[str, tuple[int, ...]] | None:
+    """The first embedding tensor (by the rule's name order) and its shape, from the
+    folder's safetensors weights; None when there are none or they cannot be read (the
+    HF3xx rules report unreadable shards)."""
+    index_path = posixpath.join(folder, "model.safetensors.index.json")
+    single = posixpath.join(folder, "model.safetensors")
+    try:
+        if repo.exists(index_path):
+            mapping = load_index(repo, index_path).mapping
+            names = list(mapping)
+        elif repo.exists(single) and not repo.is_lfs_pointer(single):
+            header = safetensors_header(repo, single)
+            if header.tensors is None:
+                return None
+            mapping = dict.fromkeys(header.tensors, single)
+            names = list(header.tensors)
+        else:
+            return None
+        for suffix in rule.params["embedding-names"]:
+            name = next((n for n in names if n == suffix or n.endswith("." + suffix)), None)
+            if name is None:
+                continue
+            shard = mapping[name]
+            if not shard.endswith(".safetensors") or not repo.exists(shard) or repo.is_lfs_pointer(shard):
+                return None
+            tensors = safetensors_header(repo, shard).tensors
+            info = tensors.get(name) if tensors is not None else None
+            return (name, info.shape) if info is not None else None
+    except CannotAnalyse:
+        return None
+    return None
