@@ -6,8 +6,9 @@ model.embed_tokens.weight"). The input embedding is the tensor every architectur
 names predictably, so its shape is compared with ``vocab_size`` (rows) and the hidden size
 (columns: ``embedding_size`` where a model factorises it, else ``hidden_size``, ``n_embd``
 or ``d_model``). Shapes come from safetensors headers, through the shard index when there is
-one; nothing else is read. Quantized checkpoints (``quantization_config``) pack their
-tensors and are not compared.
+one, or from the ``_rebuild_tensor_v2`` calls of a torch.save pickle (``.bin``), read
+statically; nothing else is read. Quantized checkpoints (``quantization_config``) pack
+their tensors and are not compared.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from hflint.jsonfile import pointer
 from hflint.kinds.base import Result, each_file, no_extra_validation
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
-from hflint.weights.readers import safetensors_header
+from hflint.weights.readers import safetensors_header, state_dict
 from hflint.weights.shards import load_index
 
 PARAMS_SCHEMA = {
@@ -62,30 +63,39 @@ def _embedding(rule: Rule, repo: Repo, folder: str) -> tuple[str, tuple[int, ...
     """The first embedding tensor (by the rule's name order) and its shape, from the
     folder's safetensors weights; None when there are none or they cannot be read (the
     HF3xx rules report unreadable shards)."""
-    index_path = posixpath.join(folder, "model.safetensors.index.json")
-    single = posixpath.join(folder, "model.safetensors")
+    mapping: dict[str, str] | None = None
     try:
-        if repo.exists(index_path):
-            mapping = load_index(repo, index_path).mapping
-            names = list(mapping)
-        elif repo.exists(single) and not repo.is_lfs_pointer(single):
-            header = safetensors_header(repo, single)
-            if header.tensors is None:
-                return None
-            mapping = dict.fromkeys(header.tensors, single)
-            names = list(header.tensors)
-        else:
+        for index_name in ("model.safetensors.index.json", "pytorch_model.bin.index.json"):
+            index_path = posixpath.join(folder, index_name)
+            if repo.exists(index_path):
+                mapping = load_index(repo, index_path).mapping
+                break
+        for single in ("model.safetensors", "pytorch_model.bin"):
+            path = posixpath.join(folder, single)
+            if mapping is None and repo.exists(path) and not repo.is_lfs_pointer(path):
+                mapping = dict.fromkeys(_tensor_shapes(repo, path) or {}, path)
+        if not mapping:
             return None
         for suffix in rule.params["embedding-names"]:
-            name = next((n for n in names if n == suffix or n.endswith("." + suffix)), None)
+            name = next((n for n in mapping if n == suffix or n.endswith("." + suffix)), None)
             if name is None:
                 continue
             shard = mapping[name]
-            if not shard.endswith(".safetensors") or not repo.exists(shard) or repo.is_lfs_pointer(shard):
+            if not repo.exists(shard) or repo.is_lfs_pointer(shard):
                 return None
-            tensors = safetensors_header(repo, shard).tensors
-            info = tensors.get(name) if tensors is not None else None
-            return (name, info.shape) if info is not None else None
+            shape = (_tensor_shapes(repo, shard) or {}).get(name)
+            return (name, shape) if shape is not None else None
     except CannotAnalyse:
         return None
+    return None
+
+
+def _tensor_shapes(repo: Repo, path: str) -> dict[str, tuple[int, ...]] | None:
+    """Tensor shapes of one weight file, read statically (safetensors header, or the
+    rebuild calls of a torch.save pickle); None when they cannot be read."""
+    if path.endswith(".safetensors"):
+        tensors = safetensors_header(repo, path).tensors
+        return None if tensors is None else {name: info.shape for name, info in tensors.items()}
+    if path.endswith(".bin"):
+        return state_dict(repo, path).shapes
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from hflint.weights.pickle_keys import Call, Dict, Global, PersId, Unreadable, run
@@ -35,6 +35,9 @@ class StateDictInfo:
     keys: tuple[str, ...]
     nbytes: int | None  # sum over distinct storages, as transformers computes total_size
     nbytes_unknown: str | None = None  # why nbytes is None
+    # tensor -> shape, for values written as torch._utils._rebuild_tensor_v2(storage,
+    # offset, size, stride, ...) (what torch.save writes for a plain tensor); others absent
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 class _Budget(io.RawIOBase):
@@ -104,7 +107,7 @@ def read_state_dict(fh: BinaryIO) -> StateDictInfo:
             raise Unreadable(f"the checkpoint has a non-string key ({type(key).__name__})")
         keys.append(key)
     nbytes, why = _storage_bytes(top)
-    return StateDictInfo(tuple(keys), nbytes, why)
+    return StateDictInfo(tuple(keys), nbytes, why, _shapes(top))
 
 
 def _data_pkl(budget: _Budget) -> bytes:
@@ -160,3 +163,17 @@ def _persistent_ids(value: object) -> Iterator[object]:
             stack += list(value)
         elif isinstance(value, Dict):
             stack += [v for _, v in value.items]
+
+
+_REBUILD = Global("torch._utils", "_rebuild_tensor_v2")
+
+
+def _shapes(top: Dict) -> dict[str, tuple[int, ...]]:
+    out: dict[str, tuple[int, ...]] = {}
+    for name, value in top.items:
+        if isinstance(name, str) and isinstance(value, Call) and value.func == _REBUILD:
+            args = value.args
+            size = args[2] if isinstance(args, tuple) and len(args) >= 3 else None
+            if isinstance(size, tuple) and all(type(d) is int for d in size):
+                out[name] = size
+    return out
