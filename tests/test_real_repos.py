@@ -193,6 +193,8 @@ VARIANTS = [
     (SHARDED, "vocab_size of a resized model", _set("config.json", "vocab_size", 4096), "HF310"),
     ("bert-safetensors", "hidden_size of a sibling model", _set("config.json", "hidden_size", 768), "HF310"),
     ("llama-bin-sharded", "vocab_size against .bin shards", _set("config.json", "vocab_size", 4096), "HF310"),
+    (SHARDED, "config declares more layers", _set("config.json", "num_hidden_layers", 4), "HF311"),
+    ("bert-safetensors", "config declares fewer layers", _set("config.json", "num_hidden_layers", 1), "HF311"),
     ("trainer-checkpoint", "os.system in optimizer.pt", lambda root: _poison_bin(root, "optimizer.pt"), "HF401"),
     ("bert-safetensors", "broken config JSON", _truncate("config.json", 3), "HF201"),
     (

@@ -23,13 +23,18 @@ from hflint.rule import Rule
 from hflint.weights.readers import safetensors_header, state_dict
 from hflint.weights.shards import load_index
 
+_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 PARAMS_SCHEMA = {
     "type": "object",
     "properties": {
-        "embedding-names": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
-        "hidden-size-keys": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+        "check": {"enum": ["embedding", "layers"]},
+        "embedding-names": _NAMES,
+        "hidden-size-keys": _NAMES,
+        "layer-prefixes": _NAMES,
+        "layer-count-keys": _NAMES,
+        "extra-layer-keys": {"type": "array", "items": {"type": "string", "minLength": 1}},
     },
-    "required": ["embedding-names", "hidden-size-keys"],
+    "required": ["check"],
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail", "tensor"})
@@ -37,9 +42,16 @@ validate = no_extra_validation
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    layers = rule.params["check"] == "layers"
+
     def check_file(path: str) -> Iterator[Result]:
         doc = repo.json(path)
-        if not isinstance(doc, dict) or "quantization_config" in doc:
+        if not isinstance(doc, dict):
+            return
+        if layers:
+            yield from _layers(rule, repo, path, doc)
+            return
+        if "quantization_config" in doc:
             return
         found = _embedding(rule, repo, posixpath.dirname(path))
         if found is None:
@@ -57,6 +69,66 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
                                detail=f"{key} is {doc[key]}, but {name} has {shape[1]} columns")
 
     yield from each_file(rule, repo, check_file, covered_by="json-parse")
+
+
+def _layers(rule: Rule, repo: Repo, path: str, doc: dict[str, object]) -> Iterator[Result]:
+    """The number of layers the config declares against the layer indices in the weights'
+    tensor names (``model.layers.<i>.``), for single-stack models."""
+    if doc.get("is_encoder_decoder") is True:
+        return  # two stacks, each with its own count
+    key = next((k for k in rule.params["layer-count-keys"] if type(doc.get(k)) is int), None)
+    if key is None:
+        return
+    declared = doc[key]
+    assert isinstance(declared, int)
+    extra = sum(v for k in rule.params.get("extra-layer-keys", ()) if type(v := doc.get(k)) is int)
+    names = _weight_names(repo, posixpath.dirname(path))
+    if not names:
+        return
+    for prefix in rule.params["layer-prefixes"]:
+        found = _layer_indices(names, prefix)
+        if found:
+            break
+    else:
+        return
+    count = max(found) + 1
+    if not declared <= count <= declared + extra:
+        what = (f"the weights hold layers 0-{count - 1} of {prefix}" if count > 1
+                else f"the weights hold one layer of {prefix}")
+        yield rule.finding(path, pointer=pointer(key), detail=f"{key} is {declared}, but {what}")
+
+
+def _layer_indices(names: list[str], prefix: str) -> set[int]:
+    """Indices ``i`` of names ``[<model>.]<prefix>.<i>.<rest>`` (at most one leading part,
+    e.g. ``bert.`` before ``encoder.layer``)."""
+    found: set[int] = set()
+    for name in names:
+        if name.startswith(prefix + "."):
+            start = 0
+        else:
+            at = name.find("." + prefix + ".")
+            if at < 0 or "." in name[:at]:
+                continue
+            start = at + 1
+        head = name[start + len(prefix) + 1 :].split(".", 1)[0]
+        if head.isdigit():
+            found.add(int(head))
+    return found
+
+
+def _weight_names(repo: Repo, folder: str) -> list[str]:
+    try:
+        for index_name in ("model.safetensors.index.json", "pytorch_model.bin.index.json"):
+            index_path = posixpath.join(folder, index_name)
+            if repo.exists(index_path):
+                return list(load_index(repo, index_path).mapping)
+        for single in ("model.safetensors", "pytorch_model.bin"):
+            path = posixpath.join(folder, single)
+            if repo.exists(path) and not repo.is_lfs_pointer(path):
+                return list(_tensor_shapes(repo, path) or {})
+    except CannotAnalyse:
+        return []
+    return []
 
 
 def _embedding(rule: Rule, repo: Repo, folder: str) -> tuple[str, tuple[int, ...]] | None:
