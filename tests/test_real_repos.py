@@ -91,33 +91,27 @@ def _rename_indexed_tensor(doc: dict) -> None:  # type: ignore[type-arg]
     doc["weight_map"]["lm_head.weightX"] = doc["weight_map"].pop("lm_head.weight")
 
 
-def _poison_bin(root: Path, name: str = "pytorch_model.bin") -> None:
-    """Swap the pickle inside a real torch.save zip for one that runs a command."""
+def _swap_data_pkl(root: Path, name: str, pickle: bytes) -> None:
+    """Replace the pickle inside a real torch.save zip, keeping every other member."""
     path = root / name
     src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
-            data = src.read(info)
-            if info.filename.endswith("/data.pkl"):
-                data = b"cos\nsystem\n(S'echo hflint-test'\ntR."
-            dst.writestr(info, data)
+            dst.writestr(info, pickle if info.filename.endswith("/data.pkl") else src.read(info))
     path.write_bytes(out.getvalue())
+
+
+def _poison_bin(root: Path, name: str = "pytorch_model.bin") -> None:
+    """A pickle that runs a command, inside a real checkpoint."""
+    _swap_data_pkl(root, name, b"cos\nsystem\n(S'echo hflint-test'\ntR.")
 
 
 def _training_args_calls_its_class(root: Path) -> None:
-    """Rewrite a real training_args.bin so that TrainingArguments is called (REDUCE runs
-    __init__) instead of rebuilt by NEWOBJ: the allowlist permits only the latter."""
-    path = root / "training_args.bin"
-    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename.endswith("/data.pkl"):
-                data = b"\x80\x02ctransformers.training_args\nTrainingArguments\nX\x06\x00\x00\x00/tmp/x\x85R."
-            dst.writestr(info, data)
-    path.write_bytes(out.getvalue())
+    """TrainingArguments called (REDUCE runs __init__) instead of rebuilt by NEWOBJ: the
+    allowlist permits only the latter."""
+    _swap_data_pkl(root, "training_args.bin",
+                   b"\x80\x02ctransformers.training_args\nTrainingArguments\nX\x06\x00\x00\x00/tmp/x\x85R.")
 
 
 def _zip_as_safetensors(root: Path) -> None:
