@@ -6,7 +6,8 @@ uses for a scan (shapes as the Hub sends them, see huggingface_hub.hf_api):
 * ``GET /api/models/{id}`` and ``/api/models/{id}/revision/{rev}``: model info with ``sha``;
 * ``GET /api/models/{id}/tree/{rev}[/{path}]?recursive=...``: the file listing, paginated
   with a ``Link: <...>; rel="next"`` header like the Hub's;
-* ``GET /{id}/resolve/{rev}/{path}``: file content, honouring ``Range: bytes=a-b`` (206).
+* ``GET /{id}/resolve/{rev}/{path}``: file content, honouring ``Range: bytes=a-b`` (206);
+  ``HEAD`` on the same URL: the commit, ETag and size headers ``get_hf_file_metadata`` reads.
 
 Errors carry the Hub's ``X-Error-Code`` header, so the client raises its real error types.
 Every request is recorded (path, range, bytes sent) for the tests to assert on.
@@ -129,6 +130,24 @@ def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
                 self._resolve(unquote(m[1]), unquote(m[2]), unquote(m[3]))
             else:
                 self._send(404, f"no route for {path}".encode())
+
+        def do_HEAD(self) -> None:
+            m = re.fullmatch(r"/([^/]+/[^/]+|[^/]+)/resolve/([^/]+)/(.+)", urlsplit(self.path).path)
+            spec = self._repo(unquote(m[1]), unquote(m[2])) if m else None
+            files = dict(_files(spec.folder)) if spec else {}
+            rel = unquote(m[3]) if m else ""
+            if spec is None:
+                return
+            if rel not in files:
+                self._error(404, "EntryNotFound")
+                return
+            size = files[rel].stat().st_size
+            self.send_response(200)
+            self.send_header("X-Repo-Commit", spec.sha)
+            self.send_header("ETag", '"' + hashlib.sha1(rel.encode()).hexdigest() + '"')
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            hub.log.append(Served("HEAD", self.path, None, 0))
 
         def _info(self, repo_id: str, revision: str | None) -> None:
             spec = self._repo(repo_id, revision)
