@@ -2,8 +2,9 @@
 (HF208). Templates are parsed with Jinja2 and the AST is walked; they are NEVER rendered.
 
 Sources of templates: ``chat_template`` in tokenizer_config.json, chat_template.json or
-processor_config.json (a string, or a list of ``{name, template}``), and ``*.jinja`` files
-(chat_template.jinja, additional_chat_templates/). The environment mirrors transformers'
+processor_config.json (a string, or a list of ``{name, template}``), ``*.jinja`` files
+(chat_template.jinja, additional_chat_templates/), and the ``tokenizer.chat_template``
+metadata of GGUF files (hflint.weights.gguf). The environment mirrors transformers'
 (``ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)`` with
 ``loopcontrols`` and the ``{% generation %}`` tag), so what fails here fails in
 ``apply_chat_template``. The construct list is data: ``rules/data/chat-template.yaml``.
@@ -110,10 +111,25 @@ def _environment() -> Any:
     )
 
 
-def templates(path: str, repo: Repo) -> Iterator[tuple[str, str]]:
-    """(JSON pointer or "", template source) for every template in the file."""
+GGUF_KEY = "tokenizer.chat_template"  # and tokenizer.chat_template.<name> (llama.cpp)
+
+
+def templates(path: str, repo: Repo, max_bytes: int = MAX_TEMPLATE_BYTES) -> Iterator[tuple[str, str]]:
+    """(JSON pointer, GGUF key or "", template source) for every template in the file."""
     if path.endswith(".jinja"):
         yield "", repo.text(path)
+        return
+    if path.endswith(".gguf"):
+        # The template llama.cpp-based runtimes render (CVE-2024-34359 was one rendering it
+        # unsandboxed): read from the metadata pairs; tensor data is never read.
+        from hflint.weights.gguf import GGUFError, string_values
+
+        with repo.open(path) as fh:
+            try:
+                found = string_values(fh, (GGUF_KEY,), max_bytes)
+            except GGUFError as exc:
+                raise CannotAnalyse(f"GGUF metadata cannot be read: {exc}") from None
+        yield from sorted(found.items())
         return
     doc = repo.json(path)
     value = doc.get("chat_template") if isinstance(doc, dict) else None
@@ -186,12 +202,13 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     limit: int = rule.params.get("max-findings", 50)
 
     def check_file(path: str) -> Iterator[Result]:
-        text = repo.text(path)
-        for ptr, source in templates(path, repo):
+        gguf = path.endswith(".gguf")
+        text = "" if gguf else repo.text(path)
+        for ptr, source in templates(path, repo, max_bytes):
             if len(source.encode("utf-8", "surrogatepass")) > max_bytes:
                 yield Unanalysable(path, f"chat template at {ptr or 'file'} is over {max_bytes} bytes; not parsed")
                 continue
-            where = locate(text, ptr) if ptr else None
+            where = locate(text, ptr) if ptr and not gguf else None
             for template_line, detail in problems(source, policy)[:limit]:
                 if ptr:
                     line = where[0] if where else None
