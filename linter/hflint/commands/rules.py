@@ -83,8 +83,10 @@ def run(args: argparse.Namespace) -> int:
         for r in rules:
             print(f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity.label} | {r.pack} | {_status(r)} |")
     else:
+        name_width = max((len(r.name) for r in rules), default=0)
+        pack_width = max((len(r.pack) for r in rules), default=0)
         for r in rules:
-            print(f"{r.id}  {r.name:<30} {r.severity.label:<8} {r.pack:<18} {_status(r)}")
+            print(f"{r.id}  {r.name:<{name_width}}  {r.severity.label:<8} {r.pack:<{pack_width}}  {_status(r)}")
         inactive = sum(not r.active for r in rules)
         print(
             f"\n{len(rules)} rules, {len(rules) - inactive} active, {inactive} not yet active. "
