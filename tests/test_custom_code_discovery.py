@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from conftest import MakeRepo
+from hflint import _paths
 from hflint.config import Config
 from hflint.customcode import discovery, policy
 from hflint.engine import scan
 from hflint.repo import Repo
 
-LOADING = policy.load_loading(policy.resolve(policy.DEFAULT_LOADING, Path()))
+LOADING = policy.load_loading(_paths.data_file(policy.DEFAULT_LOADING, Path()))
 
 
 @pytest.mark.parametrize(

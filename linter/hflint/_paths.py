@@ -20,3 +20,14 @@ def rules_dir() -> Path:
 
 def schemas_dir() -> Path:
     return rules_dir() / "schemas"
+
+
+BUILTIN = "hflint:"
+
+
+def data_file(ref: str, pack_dir: Path) -> Path:
+    """A data or schema file a rule pack names: ``hflint:<path>`` is in the shipped rules
+    folder, anything else is relative to the pack's own folder."""
+    if ref.startswith(BUILTIN):
+        return rules_dir() / ref.removeprefix(BUILTIN)
+    return pack_dir / ref

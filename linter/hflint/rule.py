@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from hflint import _paths
 from hflint.finding import Finding, Region, Severity
 
 
@@ -36,6 +37,10 @@ class Rule:
     security_severity: float | None = None
     active: bool = True  # False while the rule's check kind is not implemented yet
     line: int | None = None  # where the rule starts in its pack file
+
+    def data_file(self, ref: str) -> Path:
+        """The file a ``params`` reference names (``hflint:...`` or relative to the pack)."""
+        return _paths.data_file(ref, self.source.parent)
 
     def finding(
         self,

@@ -19,12 +19,6 @@ DEFAULT_CALLS = "hflint:data/python-dangerous.yaml"
 DEFAULT_LOADING = "hflint:data/code-loading.yaml"
 
 
-def resolve(ref: str, pack_dir: Path) -> Path:
-    if ref.startswith("hflint:"):
-        return _paths.rules_dir() / ref.removeprefix("hflint:")
-    return pack_dir / ref
-
-
 def below(name: str, prefix: str) -> bool:
     """``name`` is ``prefix`` or a dotted member of it (``subprocess.run`` below ``subprocess``)."""
     return name == prefix or name.startswith(prefix + ".")
@@ -148,7 +142,7 @@ def load_loading(path: Path) -> LoadingPolicy:
 
 def validate_ref(ref: str, pack_dir: Path, loader: Any) -> list[str]:
     """Problems loading a policy file, for a kind's ``validate``."""
-    path = resolve(ref, pack_dir)
+    path = _paths.data_file(ref, pack_dir)
     if not path.is_file():
         return [f"no policy file at {path}"]
     try:

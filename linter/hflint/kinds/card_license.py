@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hflint import _paths
 from hflint.cards.frontmatter import Card, load_card
 from hflint.cards.licenses import (
     DEFAULT_DATA,
@@ -60,10 +59,7 @@ LICENSE_FILES = (
 
 
 def data_path(rule: Rule) -> Path:
-    ref: str = rule.params.get("licenses", DEFAULT_DATA)
-    if ref.startswith("hflint:"):
-        return _paths.rules_dir() / ref.removeprefix("hflint:")
-    return rule.source.parent / ref
+    return rule.data_file(rule.params.get("licenses", DEFAULT_DATA))
 
 
 def validate(rule: Rule) -> list[str]:

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hflint import _paths
 from hflint.cards.frontmatter import Card, load_card
 from hflint.cards.repotype import REPO_TYPES, card_type
 from hflint.finding import Region
@@ -46,15 +45,9 @@ FIELDS = frozenset({"detail", "pointer"})
 KIND = "card-metadata"
 
 
-def _resolve(rule: Rule, ref: str) -> Path:
-    if ref.startswith("hflint:"):
-        return _paths.rules_dir() / ref.removeprefix("hflint:")
-    return rule.source.parent / ref
-
-
 def _schema_for(rule: Rule, kind: str) -> Path:
     ref = rule.params.get("dataset-schema") if kind == "dataset" else None
-    return _resolve(rule, ref or rule.params["schema"])
+    return rule.data_file(ref or rule.params["schema"])
 
 
 def validate(rule: Rule) -> list[str]:

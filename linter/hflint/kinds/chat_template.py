@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hflint import _paths
 from hflint.finding import Region
 from hflint.jsonfile import locate, pointer
 from hflint.kinds.base import Result, Unanalysable, each_file
@@ -53,10 +52,7 @@ class Policy:
 
 
 def _policy_path(rule: Rule) -> Path:
-    ref: str = rule.params.get("policy", DEFAULT_POLICY)
-    if ref.startswith("hflint:"):
-        return _paths.rules_dir() / ref.removeprefix("hflint:")
-    return rule.source.parent / ref
+    return rule.data_file(rule.params.get("policy", DEFAULT_POLICY))
 
 
 @functools.cache

@@ -94,7 +94,7 @@ _JSON_CHECKS = {"config.json": _config, "adapter_config.json": _adapter, "module
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     loading = policy.load_loading(
-        policy.resolve(rule.params.get("code-loading", policy.DEFAULT_LOADING), rule.source.parent)
+        rule.data_file(rule.params.get("code-loading", policy.DEFAULT_LOADING))
     )
     remote = rule.params["check"] == "remote-code"
 

@@ -34,7 +34,7 @@ FIELDS = frozenset({"detail"})
 
 
 def loading_path(rule: Rule) -> Path:
-    return policy.resolve(rule.params.get("code-loading", policy.DEFAULT_LOADING), rule.source.parent)
+    return rule.data_file(rule.params.get("code-loading", policy.DEFAULT_LOADING))
 
 
 def validate(rule: Rule) -> list[str]:

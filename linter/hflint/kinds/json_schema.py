@@ -49,12 +49,6 @@ FIELDS = frozenset({"detail", "pointer"})
 _DETAIL_MAX = 240
 
 
-def resolve(rule: Rule, ref: str) -> Path:
-    if ref.startswith("hflint:"):
-        return _paths.rules_dir() / ref.removeprefix("hflint:")
-    return rule.source.parent / ref
-
-
 def _entries(rule: Rule) -> list[tuple[tuple[str, ...], str]]:
     """(file globs, schema ref) pairs; a single ``schema`` applies to all the rule's files."""
     if "schemas" in rule.params:
@@ -79,7 +73,7 @@ def validate(rule: Rule) -> list[str]:
     problems = []
     for globs, ref in _entries(rule):
         problems += [f"params.schemas: bad glob: {bad}" for g in globs if (bad := check_glob(g)) is not None]
-        path = resolve(rule, ref)
+        path = rule.data_file(ref)
         if not path.is_file():
             problems.append(f"params.schema: no schema file at {path}")
             continue
@@ -118,7 +112,7 @@ def _detail(error: Any) -> str:
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
-    entries = [(globs, _validator(resolve(rule, ref))) for globs, ref in _entries(rule)]
+    entries = [(globs, _validator(rule.data_file(ref))) for globs, ref in _entries(rule)]
     limit: int = rule.params.get("max-errors", 50)
 
     def check_file(path: str) -> Iterator[Result]:

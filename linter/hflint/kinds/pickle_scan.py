@@ -67,10 +67,9 @@ def report_of(repo: Repo, path: str, limits: Limits) -> FileReport:
 def policy_of(rule: Rule) -> Policy:
     from hflint.pickles import policy  # lazy: PyYAML and the lists load when a file has imports
 
-    pack_dir = rule.source.parent
     return policy.load(
-        policy.resolve(rule.params.get("dangerous", DEFAULT_DANGEROUS), pack_dir),
-        policy.resolve(rule.params.get("safe", DEFAULT_SAFE), pack_dir),
+        rule.data_file(rule.params.get("dangerous", DEFAULT_DANGEROUS)),
+        rule.data_file(rule.params.get("safe", DEFAULT_SAFE)),
     )
 
 

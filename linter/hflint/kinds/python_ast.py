@@ -45,7 +45,7 @@ NOT_INLINE = frozenset({"HF501", "HF502", "HF504", "HF505"})
 
 
 def _policy(rule: Rule) -> policy.CallPolicy:
-    return policy.load_calls(policy.resolve(rule.params.get("policy", policy.DEFAULT_CALLS), rule.source.parent))
+    return policy.load_calls(rule.data_file(rule.params.get("policy", policy.DEFAULT_CALLS)))
 
 
 def validate(rule: Rule) -> list[str]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hflint import _paths
 from hflint.finding import Region
 from hflint.kinds.base import Result, each_file
 from hflint.repo import Repo
@@ -81,9 +80,7 @@ def patterns(rule: Rule) -> tuple[Pattern, ...]:
     ref = rule.params["patterns"]
     if isinstance(ref, list):
         return _compile(ref)
-    if ref.startswith("hflint:"):
-        return _from_file(_paths.rules_dir() / ref.removeprefix("hflint:"))
-    return _from_file(rule.source.parent / ref)
+    return _from_file(rule.data_file(ref))
 
 
 def validate(rule: Rule) -> list[str]:

@@ -18,8 +18,6 @@ from pathlib import Path
 
 import yaml
 
-from hflint import _paths
-
 DANGEROUS = "dangerous"
 SAFE = "safe"
 UNLISTED = "unlisted"
@@ -73,12 +71,6 @@ class Policy:
             if reason is not None:
                 return reason
         return None
-
-
-def resolve(ref: str, pack_dir: Path) -> Path:
-    if ref.startswith("hflint:"):
-        return _paths.rules_dir() / ref.removeprefix("hflint:")
-    return pack_dir / ref
 
 
 @functools.cache
