@@ -4,6 +4,9 @@ Layout: ``tests/golden/<RULE>/fail/<case>/`` holds a minimal repo that triggers 
 ``expected.txt``; ``tests/golden/<RULE>/pass/<case>/`` a repo that must not trigger it.
 Each case is scanned with only RULE selected, so cases test one rule in isolation.
 ``expected.txt`` has one finding per line: ``RULE path[:line[:column]] [pointer]``.
+A case may list files it shares with other cases in ``golden-base.txt`` (paths relative to
+tests/, one a line); they are copied in under its own files, so a shared fixture (the
+realistic custom-code model) is kept once.
 Regenerate with ``pytest tests/test_golden.py --update-goldens`` and review the diff.
 Binary fixtures are written by ``tests/golden/make_fixtures.py`` (committed with its output).
 """
@@ -11,6 +14,7 @@ Binary fixtures are written by ``tests/golden/make_fixtures.py`` (committed with
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,7 @@ from hflint.rulepack import load_packs
 
 GOLDEN = Path(__file__).parent / "golden"
 EXPECTED = "expected.txt"
+BASE = "golden-base.txt"
 
 # Active rules whose trigger cannot be committed as files, with where they are tested instead.
 TESTED_ELSEWHERE = {
@@ -43,7 +48,20 @@ def _render(f: Finding) -> str:
     return f"{f.rule_id} {where}" + (f" {f.pointer}" if f.pointer else "")
 
 
-def _scan_one(case: Path) -> list[str]:
+def _materialise(case: Path, tmp: Path) -> Path:
+    """The case as a repository: the shared files its BASE lists, then its own over them."""
+    marker = case / BASE
+    if not marker.is_file():
+        return case
+    repo = tmp / case.name
+    repo.mkdir()
+    for line in marker.read_text(encoding="utf-8").split():
+        shutil.copy(GOLDEN.parent / line, repo / Path(line).name)
+    shutil.copytree(case, repo, dirs_exist_ok=True, ignore=shutil.ignore_patterns(BASE))
+    return repo
+
+
+def _scan_one(case: Path, tmp: Path) -> list[str]:
     """Scan with only the case's rule selected; a case's own .hflint.yaml (rules that
     depend on config, such as HF004) may select more, and its baseline is applied."""
     rule_id = case.parent.parent.name
@@ -55,13 +73,13 @@ def _scan_one(case: Path) -> list[str]:
     config = dataclasses.replace(config, select=(rule_id, *extra), extend_select=(), fail_on=None)
     baseline_file = case / BASELINE_NAME
     baseline = load_baseline(baseline_file) if baseline_file.is_file() else None
-    result = scan(case, config, baseline=baseline)
+    result = scan(_materialise(case, tmp), config, baseline=baseline)
     return [_render(f) for f in result.findings if f.rule_id == rule_id]
 
 
 @pytest.mark.parametrize("case", _cases("fail"), ids=lambda p: f"{p.parent.parent.name}-fail-{p.name}")
-def test_fail_case(case: Path, update_goldens: bool) -> None:
-    got = _scan_one(case)
+def test_fail_case(case: Path, update_goldens: bool, tmp_path: Path) -> None:
+    got = _scan_one(case, tmp_path)
     expected_file = case / EXPECTED
     if update_goldens:
         expected_file.write_text("".join(line + "\n" for line in got), encoding="utf-8")
@@ -71,8 +89,8 @@ def test_fail_case(case: Path, update_goldens: bool) -> None:
 
 
 @pytest.mark.parametrize("case", _cases("pass"), ids=lambda p: f"{p.parent.parent.name}-pass-{p.name}")
-def test_pass_case(case: Path) -> None:
-    assert _scan_one(case) == []
+def test_pass_case(case: Path, tmp_path: Path) -> None:
+    assert _scan_one(case, tmp_path) == []
 
 
 def test_every_active_rule_has_golden_cases() -> None:

@@ -2,8 +2,9 @@
 
 Run from the repository root: ``python tests/golden/make_custom_code_fixtures.py``, then
 ``pytest tests/test_golden.py --update-goldens`` and review the expected.txt diffs. The
-realistic remote-code model lives in tests/fixtures/custom_code/ and is copied into every
-case that needs it, so "clean apart from HF501" is checked on one source of truth. Each
+realistic remote-code model lives in tests/fixtures/custom_code/ only: a case that uses it
+lists the files it shares in golden-base.txt (the golden runner copies them in), and holds
+only what differs, so "clean apart from HF501" is checked on one source of truth. Each
 dangerous-pattern case is one small module named after what it exercises.
 """
 
@@ -20,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 MODEL = ROOT / "tests" / "fixtures" / "custom_code"
 MODEL_FILES = ("config.json", "configuration_x.py", "modeling_x.py", "rotary_x.py")
+BASE_MARKER = "golden-base.txt"
 RULES = ("HF501", "HF502", "HF503", "HF504", "HF505")
 RUFF_TOML = (
     "# Golden cases are model repositories under test, hostile on purpose: not hflint code.\n"
@@ -406,7 +408,14 @@ def write(rule: str, cases: dict[str, Files]) -> None:
             if keep is not None and f"{outcome}/{old.name}" in cases:
                 old.mkdir(parents=True)
                 expected.write_bytes(keep)
+    shared_model = model()
     for case, files in cases.items():
+        # Files equal to the realistic model's are not copied: the case names them in
+        # golden-base.txt and the golden runner copies them in (tests/test_golden.py).
+        shared = [n for n in MODEL_FILES if n in files and files[n] == shared_model[n]]
+        files = {rel: content for rel, content in files.items() if rel not in shared}
+        if shared:
+            files[BASE_MARKER] = "".join(f"fixtures/custom_code/{n}\n" for n in shared)
         for rel, content in files.items():
             path = base / case / rel
             path.parent.mkdir(parents=True, exist_ok=True)
