@@ -22,19 +22,25 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     )
 
 
-def test_version_imports_nothing_heavy() -> None:
-    code = (
-        "import sys\nfrom hflint.cli import main\n"
-        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
-    )
-    out = subprocess.run(
+def _fresh_process(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a new interpreter that sees only hflint's source tree (no site hooks
+    of this process), so ``sys.modules`` shows what hflint itself imports."""
+    return subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
         env={"PYTHONPATH": str(ROOT / "linter"), "PATH": "/usr/bin:/bin"},
     )
+
+
+def test_version_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\nfrom hflint.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    out = _fresh_process(code)
     assert out.stdout.strip().endswith("[]"), out.stdout
     assert f"hflint {__version__}" in out.stdout
 
@@ -50,13 +56,7 @@ def test_weights_only_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
         " 'hflint.cards', 'hflint.tokenfiles', 'hflint.reporters.'))]\n"
         f"print(code, sorted(m for m in {HEAVY!r} if m in sys.modules), sorted(mods))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONPATH": str(ROOT / "linter"), "PATH": "/usr/bin:/bin"},
-    )
+    out = _fresh_process(code)
     kinds = [f"hflint.kinds.{k}" for k in ("base", "config_weights", "loadable", "safetensors_header", "shard_index")]
     reporters = ['hflint.reporters.common', 'hflint.reporters.text']
     assert out.stdout.strip().splitlines()[-1] == f"0 [] {sorted([*kinds, *reporters])}", out.stdout
