@@ -210,3 +210,20 @@ def test_forged_zip_directory_size_is_bounded(make_repo: MakeRepo) -> None:
     result, read, _, _ = _scan(root)
     assert [f.rule_id for f in result.findings] == ["HF001"]
     assert read < 1_000_000
+
+
+def test_thousands_of_weight_files_without_config_give_one_finding_per_folder(tmp_path: Path) -> None:
+    """Each folder is listed once for the loadability rules (the listing is bisected and
+    cached), not once per file: a repository of many files must not cost a quadratic scan."""
+    for i in range(3000):
+        (tmp_path / f"pytorch_model-{i:05d}-of-03000.bin").write_bytes(b"x")
+    nested = tmp_path
+    for depth in range(50):
+        nested = nested / f"d{depth}"
+        nested.mkdir()
+        (nested / "config.json").write_text('{"architectures": ["XModel"]}')
+    result = scan(tmp_path, Config(select=("HF308", "HF309"), fail_on=None))
+    hf309 = [f.path for f in result.findings if f.rule_id == "HF309"]
+    hf308 = [f.path for f in result.findings if f.rule_id == "HF308"]
+    assert hf309 == ["pytorch_model-00000-of-03000.bin"]
+    assert len(hf308) == 50 and all(p.endswith("config.json") for p in hf308)

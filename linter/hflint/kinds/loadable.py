@@ -29,7 +29,8 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 
 from hflint.globs import matches
 from hflint.jsonfile import pointer
@@ -65,9 +66,46 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     yield from each_file(rule, repo, lambda path: run(rule, repo, path), covered_by="json-parse")
 
 
-def _below(repo: Repo, folder: str) -> list[str]:
-    prefix = folder + "/" if folder else ""
-    return [f for f in repo.files if f.startswith(prefix)]
+def _below(repo: Repo, folder: str) -> Sequence[str]:
+    """Files at any depth under ``folder`` (every file for the root): a slice of the sorted
+    listing found by bisection, so a repository of many folders costs no quadratic scan."""
+    if not folder:
+        return repo.files
+    start = bisect_left(repo.files, folder + "/")
+    end = bisect_left(repo.files, folder + "0")  # "0" sorts just after "/"
+    return repo.files[start:end]
+
+
+def _children(repo: Repo, folder: str) -> frozenset[str]:
+    """Names of the files directly in ``folder``, listed once per folder."""
+
+    def build() -> frozenset[str]:
+        skip = len(folder) + 1 if folder else 0
+        return frozenset(f[skip:] for f in _below(repo, folder) if "/" not in f[skip:])
+
+    return repo.cached(folder, "loadable:children", build)
+
+
+def _weight_folders(rule: Rule, repo: Repo) -> frozenset[str]:
+    """Every folder with a weight file at any depth below it ("" for the root), from one
+    pass over the listing."""
+
+    def build() -> frozenset[str]:
+        suffixes = tuple(rule.params.get("weight-suffixes", WEIGHT_SUFFIXES))
+        others = rule.params.get("not-weights", ())  # training artefacts: optimizer.pt, ...
+        out: set[str] = set()
+        for f in repo.files:
+            if not f.endswith(suffixes) or matches(posixpath.basename(f), others):
+                continue
+            folder = posixpath.dirname(f)
+            while folder not in out:  # an ancestor already in holds all of its own
+                out.add(folder)
+                if not folder:
+                    break
+                folder = posixpath.dirname(folder)
+        return frozenset(out)
+
+    return repo.cached("", f"loadable:{rule.id}:weight-folders", build)
 
 
 def _weights(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
@@ -83,10 +121,8 @@ def _weights(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
         what = f"a {', '.join(str(a) for a in doc['architectures'][:3])} model (config.json architectures)"
     else:
         return
-    suffixes = tuple(rule.params.get("weight-suffixes", WEIGHT_SUFFIXES))
-    others = rule.params.get("not-weights", ())  # training artefacts: optimizer.pt, ...
     folder = posixpath.dirname(path)
-    if not any(f.endswith(suffixes) and not matches(posixpath.basename(f), others) for f in _below(repo, folder)):
+    if folder not in _weight_folders(rule, repo):
         where = folder or "the repository root"
         yield rule.finding(path, detail=f"describes {what}, but {where} holds no weight file for a loader to read")
 
@@ -134,8 +170,7 @@ def _tokenizer_files(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
         return
     folder = posixpath.dirname(path)
     globs = rule.params.get("vocabulary-files", ())
-    here = [posixpath.relpath(f, folder) if folder else f for f in _below(repo, folder)]
-    if not any(matches(name, globs) for name in here if "/" not in name):
+    if not any(matches(name, globs) for name in _children(repo, folder)):
         shown = f"{cls} " if isinstance(cls, str) else ""
         where = folder or "the repository root"
         yield rule.finding(path, detail=f"configures a {shown}tokenizer, but {where} has no vocabulary file for it")
@@ -148,12 +183,18 @@ def _config_present(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
     folder = posixpath.dirname(path)
     if config is None or repo.exists(posixpath.join(folder, config)):
         return
-    here = {posixpath.basename(f) for f in _below(repo, folder) if posixpath.dirname(f) == folder}
-    auxiliary = rule.params.get("auxiliary-configs", ())
-    if any(n.endswith("config.json") and not matches(n, auxiliary) for n in here):
-        return  # another library's own config (gliner_config.json, open_clip_config.json)
-    first = min(f for f in here if any(matches(f, (g,)) for g in needs if needs[g] == config))
-    if name != first:
+
+    def first_needing() -> str | None:
+        """The folder's first weight file needing ``config``; None when another library's
+        own config is there (gliner_config.json, open_clip_config.json)."""
+        here = _children(repo, folder)
+        auxiliary = rule.params.get("auxiliary-configs", ())
+        if any(n.endswith("config.json") and not matches(n, auxiliary) for n in here):
+            return None
+        globs = tuple(g for g, cfg in needs.items() if cfg == config)
+        return min(f for f in here if matches(f, globs))
+
+    if name != repo.cached(folder, f"loadable:{rule.id}:{config}", first_needing):
         return  # one finding per folder, on its first weight file
     where = folder or "the repository root"
     detail = f"is a weight file, but {where} has no {config} for the loader to build the model from"
