@@ -91,6 +91,9 @@ def _listing(spec: HubRepoSpec, prefix: str, recursive: bool) -> list[dict[str, 
     return [*folders, *entries, *spec.extra_listing]
 
 
+_RESOLVE = re.compile(r"/([^/]+/[^/]+|[^/]+)/resolve/([^/]+)/(.+)")
+
+
 def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:  # keep pytest output clean
@@ -119,33 +122,40 @@ def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
                 return None
             return spec
 
+        def _entry(self) -> tuple[HubRepoSpec, str, Path] | None:
+            """The repository and file a resolve URL names; the error is sent when none."""
+            m = _RESOLVE.fullmatch(urlsplit(self.path).path)
+            if m is None:
+                self._send(404, f"no route for {self.path}".encode())
+                return None
+            spec = self._repo(unquote(m[1]), unquote(m[2]))
+            if spec is None:
+                return None
+            rel = unquote(m[3])
+            path = dict(_files(spec.folder)).get(rel)
+            if path is None:
+                self._error(404, "EntryNotFound")
+                return None
+            return spec, rel, path
+
         def do_GET(self) -> None:
             url = urlsplit(self.path)
-            path = unquote(url.path)
             if m := re.fullmatch(r"/api/models/([^/]+(?:/[^/]+)?)/tree/([^/]+)(?:/(.*))?", url.path):
                 self._tree(unquote(m[1]), unquote(m[2]), unquote(m[3] or ""), parse_qs(url.query))
             elif m := re.fullmatch(r"/api/models/([^/]+/[^/]+|[^/]+)(?:/revision/([^/]+))?", url.path):
                 self._info(unquote(m[1]), unquote(m[2]) if m[2] else None)
-            elif m := re.fullmatch(r"/([^/]+/[^/]+|[^/]+)/resolve/([^/]+)/(.+)", url.path):
-                self._resolve(unquote(m[1]), unquote(m[2]), unquote(m[3]))
-            else:
-                self._send(404, f"no route for {path}".encode())
+            elif (entry := self._entry()) is not None:
+                self._resolve(entry[2])
 
         def do_HEAD(self) -> None:
-            m = re.fullmatch(r"/([^/]+/[^/]+|[^/]+)/resolve/([^/]+)/(.+)", urlsplit(self.path).path)
-            spec = self._repo(unquote(m[1]), unquote(m[2])) if m else None
-            files = dict(_files(spec.folder)) if spec else {}
-            rel = unquote(m[3]) if m else ""
-            if spec is None:
+            entry = self._entry()
+            if entry is None:
                 return
-            if rel not in files:
-                self._error(404, "EntryNotFound")
-                return
-            size = files[rel].stat().st_size
+            spec, rel, path = entry
             self.send_response(200)
             self.send_header("X-Repo-Commit", spec.sha)
             self.send_header("ETag", '"' + hashlib.sha1(rel.encode()).hexdigest() + '"')
-            self.send_header("Content-Length", str(size))
+            self.send_header("Content-Length", str(path.stat().st_size))
             self.end_headers()
             hub.log.append(Served("HEAD", self.path, None, 0))
 
@@ -171,17 +181,10 @@ def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
                 headers["Link"] = f'<{nxt}>; rel="next"'
             self._send(200, json.dumps(page).encode(), headers)
 
-        def _resolve(self, repo_id: str, revision: str, rel: str) -> None:
-            spec = self._repo(repo_id, revision)
-            if spec is None:
-                return
-            files = dict(_files(spec.folder))
-            if rel not in files:
-                self._error(404, "EntryNotFound")
-                return
-            size = files[rel].stat().st_size
+        def _resolve(self, path: Path) -> None:
+            size = path.stat().st_size
             wanted = self.headers.get("Range")
-            with open(files[rel], "rb") as fh:
+            with open(path, "rb") as fh:
                 if wanted and (m := re.fullmatch(r"bytes=(\d+)-(\d*)", wanted)):
                     start = int(m[1])
                     end = min(int(m[2]) if m[2] else size - 1, size - 1)
