@@ -15,8 +15,6 @@ if TYPE_CHECKING:
     from hflint.baseline import Baseline
     from hflint.engine import ScanResult
 
-HUB_PREFIX = "hf://"  # hflint.hub.PREFIX, without importing it for local scans
-
 FORMATS = ("text", "json", "sarif", "github")
 DESCRIPTION = (
     "Scan model repository folders and report findings. A file argument (as pre-commit passes) "
@@ -147,6 +145,7 @@ def baseline_for(args: argparse.Namespace, root: Path) -> Baseline | None:
 def run(args: argparse.Namespace) -> int:
     from hflint.config import ConfigError
     from hflint.engine import scan
+    from hflint.hub import is_hub_target  # light: huggingface_hub loads only for hf:// targets
     from hflint.merge import merge
     from hflint.reporters import REPORTERS, ReportOptions
     from hflint.reporters.common import failing
@@ -154,8 +153,8 @@ def run(args: argparse.Namespace) -> int:
     from hflint.targets import expand
 
     cwd = Path.cwd()
-    remote = [p for p in args.paths if p.startswith(HUB_PREFIX)]
-    local = [p for p in args.paths if not p.startswith(HUB_PREFIX)]
+    remote = [p for p in args.paths if is_hub_target(p)]
+    local = [p for p in args.paths if not is_hub_target(p)]
     if remote and args.pre_commit:
         print("hflint: --pre-commit scans staged files, not hf:// repositories", file=sys.stderr)
         return ERROR
