@@ -1,14 +1,52 @@
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# What the tests need from outside the project is vendored here (see its README): a user's
+# clone has nothing beside it, so nothing may be read from the checkout's parent folder.
+VENDOR = ROOT / "tests" / "vendor"
 sys.path.insert(0, str(ROOT / "linter"))  # tests run against the source tree too
+
+
+def _outside_checkout(path: str) -> bool:
+    """Whether ``path`` is beside the checkout (under its parent, not under it): the place a
+    workspace keeps shared files that a fresh clone does not have. The interpreter, its
+    site-packages and the temporary folder are allowed wherever they are."""
+    real = os.path.realpath(path)
+    parent = str(ROOT.parent).rstrip(os.sep)
+    if real == parent:
+        return True  # listing the parent is how a test would look for what lies beside it
+    if not real.startswith(parent + os.sep):
+        return False
+    allowed = (ROOT, sys.prefix, sys.base_prefix, sys.exec_prefix, tempfile.gettempdir())
+    return not any(real == str(a) or real.startswith(str(a).rstrip(os.sep) + os.sep) for a in allowed)
+
+
+_AUDITED = frozenset({"open", "os.listdir", "os.scandir", "glob.glob", "shutil.copyfile", "shutil.copytree"})
+
+
+def _guard_reads_outside_checkout(event: str, args: tuple[Any, ...]) -> None:
+    # sys.addaudithook (PEP 578) sees every open by this process, whichever library makes it.
+    if event not in _AUDITED or not args:
+        return
+    target = args[0]
+    if isinstance(target, bytes):
+        target = os.fsdecode(target)
+    if isinstance(target, os.PathLike):
+        target = os.fspath(target)
+    if isinstance(target, str) and target and _outside_checkout(target):
+        raise PermissionError(f"test reached outside the checkout: {event} {target!r} (vendor it under tests/)")
+
+
+sys.addaudithook(_guard_reads_outside_checkout)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SHARED
+from conftest import ROOT
 
 BAD_CONFIG = '{\n  "model_type": "bert",\n}\n'
 GOOD_CONFIG = '{\n  "model_type": "bert",\n  "architectures": ["BertModel"]\n}\n'
@@ -180,7 +180,3 @@ def test_pre_commit_hooks_with_real_pre_commit(model_git_repo: Path) -> None:
     assert good.returncode == 0, good.stdout + good.stderr
     good_repo = _try_repo(model_git_repo, "hflint-repo")
     assert good_repo.returncode == 0, good_repo.stdout + good_repo.stderr
-
-
-def test_shared_schema_copy_is_present() -> None:
-    assert (SHARED / "schemas" / "sarif-2.1.0.json").is_file()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED, MakeRepo
+from conftest import ROOT, VENDOR, MakeRepo
 from hflint.cli import main
 from hflint.config import Config
 from hflint.decide import PathIgnore
@@ -90,7 +90,7 @@ def _sarif_validator():  # type: ignore[no-untyped-def]
     # test extra jsonschema[format-nongpl], so a missing one fails here rather than skipping.
     assert "uri-reference" in jsonschema.FormatChecker().checkers, "pip install 'jsonschema[format-nongpl]'"
 
-    schema = json.loads((SHARED / "schemas" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+    schema = json.loads((VENDOR / "sarif-2.1.0.json").read_text(encoding="utf-8"))
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
 
 

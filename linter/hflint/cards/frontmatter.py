@@ -8,7 +8,7 @@
 * The YAML is loaded with ``hflint.yamlfile.load_yaml`` (safe, alias-bomb bounded, line
   aware), so every problem is a ``Problem`` with a file line, never an exception.
 
-Sources: shared/reference/hf-conventions.md section 1.1.
+Sources: huggingface_hub src/huggingface_hub/repocard.py (RepoCard.load, REGEX_YAML_BLOCK).
 """
 
 from __future__ import annotations

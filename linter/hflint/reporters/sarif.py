@@ -1,6 +1,6 @@
 """SARIF 2.1.0 for GitHub code scanning: one run, every rule that ran, stable fingerprints.
 
-Choices and their sources (shared/reference/linter-ecosystem.md section 1):
+Choices and their sources (GitHub docs, "SARIF support for code scanning"; OASIS SARIF 2.1.0):
 - URIs are repo-relative, percent-encoded, with uriBaseId %SRCROOT% (no absolute path, so the
   output is deterministic); GitHub needs a region on every result, so binary files and
   repo-level findings get startLine 1 and their precise position goes in properties.
