@@ -19,8 +19,8 @@ from hflint.config import Config, ConfigError
 from hflint.decide import is_selected, severity_for, suppression_for
 from hflint.finding import BASELINE_PREFIX, Finding, Region, Severity
 from hflint.jsonfile import locate
-from hflint.kinds import load_kind
-from hflint.kinds.base import Unanalysable
+from hflint.kinds import ROOT_CAUSE_KINDS, load_kind
+from hflint.kinds.base import Consequence, Unanalysable
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 from hflint.rulepack import Pack, load_packs
@@ -102,18 +102,23 @@ def scan(
 def _run(repo: Repo, rules: list[Rule], scan_error: Rule) -> list[Finding]:
     findings: list[Finding] = []
     problems: list[tuple[Rule, Unanalysable]] = []
+    consequences: list[Consequence] = []
     for rule in rules:
         repo.current = None
         try:
             for item in load_kind(rule.kind).check(rule, repo):
                 if isinstance(item, Unanalysable):
                     problems.append((rule, item))
+                elif isinstance(item, Consequence):
+                    consequences.append(item)
                 else:
                     findings.append(item)
         except Exception as exc:  # a bug in a kind becomes HF001; the scan goes on
             reason = f"internal error in check kind {rule.kind}: {type(exc).__name__}: {exc}"
             problems.append((rule, Unanalysable(repo.current or "", reason)))
-    return _with_json_lines(repo, findings) + _scan_errors(findings, problems, rules, scan_error)
+    causes = _Causes(findings, rules)
+    findings += [c.finding for c in consequences if not causes.reported(c.cause_kind, c.cause_path)]
+    return _with_json_lines(repo, findings) + _scan_errors(causes, problems, scan_error)
 
 
 _LOCATE_MAX_BYTES = 8 * 1024 * 1024  # locating is a walk of the text; bounded per file
@@ -150,18 +155,33 @@ def _with_json_lines(repo: Repo, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _scan_errors(
-    findings: list[Finding],
-    problems: list[tuple[Rule, Unanalysable]],
-    rules: list[Rule],
-    scan_error: Rule,
-) -> list[Finding]:
+class _Causes:
+    """Which check kinds reported which files: the root causes the other findings defer to.
+
+    The rule (docs/one-defect-one-finding.md): a file a root-cause kind reported (the file
+    itself is broken or refused: ROOT_CAUSE_KINDS) gets no "cannot analyse" from any other
+    rule; an Unanalysable or Consequence that names the kind reporting its cause is dropped
+    when that kind reported the file, and reported when it did not (deselected, or the cause
+    was not what it reports), so that deselecting a rule never hides a problem.
+    """
+
+    def __init__(self, findings: list[Finding], rules: list[Rule]) -> None:
+        kind_of = {r.id: r.kind for r in rules}
+        self._reported = {(kind_of.get(f.rule_id), f.path) for f in findings}
+        self._broken = {path for kind, path in self._reported if kind in ROOT_CAUSE_KINDS}
+
+    def reported(self, kind: str, path: str) -> bool:
+        return (kind, path) in self._reported
+
+    def covers(self, item: Unanalysable) -> bool:
+        return item.path in self._broken or (item.covered_by is not None and self.reported(item.covered_by, item.path))
+
+
+def _scan_errors(causes: _Causes, problems: list[tuple[Rule, Unanalysable]], scan_error: Rule) -> list[Finding]:
     """One HF001 per (file, reason), naming every rule that could not run on the file."""
-    kind_of = {r.id: r.kind for r in rules}
-    reported = {(kind_of.get(f.rule_id), f.path) for f in findings}
     grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
     for rule, item in problems:
-        if item.covered_by and (item.covered_by, item.path) in reported:
+        if causes.covers(item):
             continue
         grouped[(item.path, item.reason)].append(rule.id)
     return [

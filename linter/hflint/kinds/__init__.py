@@ -106,5 +106,12 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
 PLANNED: dict[str, str] = {
 }
 
+# Kinds whose findings say that a file itself is broken or refused: its listing (engine:
+# LFS pointer, symlink, unreadable), its syntax (json-parse, card-metadata), its header
+# (safetensors-header) or its pickle streams (pickle-scan). Such a finding is the root cause
+# for every other rule that needed the file: their "cannot analyse" for the same file is
+# dropped instead of repeated as HF001 (one defect, one finding; docs/one-defect-one-finding.md).
+ROOT_CAUSE_KINDS = frozenset({"engine", "json-parse", "card-metadata", "safetensors-header", "pickle-scan"})
+
 # Kinds that look at the repo as a whole and take no `files:` globs.
 KINDS_WITHOUT_FILES = frozenset({"engine"})

@@ -23,7 +23,21 @@ class Unanalysable(NamedTuple):
     covered_by: str | None = None
 
 
-Result = Finding | Unanalysable
+class Consequence(NamedTuple):
+    """A finding that follows from a defect another rule reports: ``finding`` is kept only
+    when no rule of kind ``cause_kind`` reported ``cause_path``.
+
+    HF103 "declares no license" on a card whose front matter does not parse is the case:
+    the license may well be in the block the Hub cannot read, and HF102 already says so.
+    When HF102 is deselected the consequence is reported after all, so nothing goes unsaid.
+    """
+
+    finding: Finding
+    cause_kind: str
+    cause_path: str
+
+
+Result = Finding | Unanalysable | Consequence
 
 
 class CheckKind(Protocol):

@@ -29,9 +29,9 @@ from hflint.cards.licenses import (
     recognise,
     suggest,
 )
-from hflint.finding import Region
+from hflint.finding import Finding, Region
 from hflint.jsonfile import pointer
-from hflint.kinds.base import Result, Unanalysable, each_file
+from hflint.kinds.base import Consequence, Result, Unanalysable, each_file
 from hflint.repo import Repo
 from hflint.rule import Rule
 
@@ -98,7 +98,10 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             yield card
             return
         if which == "missing":
-            yield from _missing(rule, repo, path, card, data)
+            missing = _missing(rule, repo, path, card, data)
+            # A block the Hub cannot read (not closed, not at the start) may hold the license:
+            # HF102 reports the block, and "no license" follows from it (one defect, one finding).
+            yield from (Consequence(f, "card-metadata", path) for f in missing) if card.problems else missing
         elif which == "unknown":
             yield from _unknown(rule, path, card, data)
         else:
@@ -107,7 +110,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     yield from each_file(rule, repo, check_file)
 
 
-def _missing(rule: Rule, repo: Repo, path: str, card: Card, data: LicenseData) -> Iterator[Result]:
+def _missing(rule: Rule, repo: Repo, path: str, card: Card, data: LicenseData) -> Iterator[Finding]:
     metadata = card.metadata or {}
     if "license" in metadata and (declared(card) or metadata["license"] not in (None, "", [])):
         return  # a value of the wrong type is HF102's to report

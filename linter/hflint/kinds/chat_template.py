@@ -23,7 +23,7 @@ from typing import Any
 from hflint.finding import Region
 from hflint.jsonfile import locate, pointer
 from hflint.kinds.base import Result, Unanalysable, each_file
-from hflint.repo import CannotAnalyse, Repo
+from hflint.repo import CannotAnalyse, ParseError, Repo
 from hflint.rule import Rule
 from hflint.yamlfile import YamlError, load_yaml
 
@@ -199,7 +199,15 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
 
     def check_file(path: str) -> Iterator[Result]:
         gguf = path.endswith(".gguf")
-        text = "" if gguf else repo.text(path)
+        try:
+            text = "" if gguf else repo.text(path)
+        except ParseError as exc:
+            if path.endswith(".json"):
+                raise  # HF201 reports a JSON file that cannot be decoded
+            # A .jinja file is this rule's alone: transformers opens it as UTF-8 and fails.
+            region = Region(exc.line, exc.column) if exc.line else None
+            yield rule.finding(path, region=region, detail=f"cannot be read: {exc.reason}")
+            return
         for ptr, source in templates(path, repo, max_bytes):
             if len(source.encode("utf-8", "surrogatepass")) > max_bytes:
                 yield Unanalysable(path, f"chat template at {ptr or 'file'} is over {max_bytes} bytes; not parsed")
