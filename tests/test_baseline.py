@@ -123,7 +123,8 @@ def test_isolated_ignores_the_repos_own_baseline_and_review_records(
     make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A downloaded repo can ship a baseline and review records that hide its own problems."""
-    root = make_repo({**BROKEN, "modeling_x.py": "import os\nos.system('echo hi')\n"})
+    config = '{"architectures": "Bert", "auto_map": {"AutoModel": "modeling_x.XModel"}}'  # loads modeling_x.py
+    root = make_repo({**BROKEN, "config.json": config, "modeling_x.py": "import os\nos.system('echo hi')\n"})
     (root / ".hflint.yaml").write_text("select: [HF0, HF201, HF202, HF203, HF501, HF503]\n", encoding="utf-8")
     assert main(["review", "approve", str(root / "modeling_x.py"), "--repo", str(root), "--by", "attacker"]) == 0
     assert main(["baseline", "write", str(root), "--reason", "trust me"]) == 0

@@ -11,9 +11,12 @@ from hflint.engine import scan
 from hflint.finding import Finding
 from hflint.reporters import text
 
+# HF503 reads the code loaders import: modeling_x.py is loaded through this auto_map.
+CONFIG = '{"auto_map": {"AutoModel": "modeling_x.XModel"}}'
+
 
 def hf503(make_repo: MakeRepo, source: str | bytes, **extra: str | bytes) -> list[Finding]:
-    root = make_repo({"modeling_x.py": source, **extra})
+    root = make_repo({"modeling_x.py": source, "config.json": CONFIG, **extra})
     result = scan(root, Config(select=("HF503", "HF001"), fail_on=None))
     return list(result.findings)
 
@@ -82,7 +85,7 @@ def test_inline_suppression_with_reason_marks_the_finding_suppressed(make_repo: 
     source = "import subprocess\nsubprocess.run(['nvidia-smi'])  # hflint: ignore[HF503] GPU probe, fixed argv\n"
     (f,) = hf503(make_repo, source)
     assert f.suppressed_by == "inline: GPU probe, fixed argv"
-    root = make_repo({"modeling_x.py": source})
+    root = make_repo({"modeling_x.py": source, "config.json": CONFIG})
     result = scan(root, Config(select=("HF503",)))
     assert "subprocess.run" not in text.render(result)
     assert "GPU probe" in text.render(result, show_suppressed=True)
@@ -110,14 +113,18 @@ def test_code_is_never_imported_or_run(make_repo: MakeRepo, tmp_path_factory: py
     found = hf503(
         make_repo,
         source,
-        **{"configuration_x.py": source, "config.json": '{"auto_map": {"AutoConfig": "configuration_x.XConfig"}}'},
+        **{
+            "configuration_x.py": source,
+            "config.json": '{"auto_map": {"AutoConfig": "configuration_x.XConfig", "AutoModel": "modeling_x.XModel"}}',
+        },
     )
     assert not marker.exists()
     assert {f.path for f in found} == {"modeling_x.py", "configuration_x.py"}
 
 
 def test_oversized_file_is_hf001_not_a_crash(make_repo: MakeRepo) -> None:
-    root = make_repo({"modeling_x.py": "x = 1\n" * (2 * 1024 * 1024)})  # 12 MB, over the 8 MB default
+    big = "x = 1\n" * (2 * 1024 * 1024)  # 12 MB, over the 8 MB default
+    root = make_repo({"modeling_x.py": big, "config.json": CONFIG})
     (f,) = scan(root, Config(select=("HF503", "HF001"), fail_on=None)).findings
     assert f.rule_id == "HF001" and "limit" in f.message
 

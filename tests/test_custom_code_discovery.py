@@ -65,6 +65,8 @@ def test_loaded_files_follow_every_route(make_repo: MakeRepo) -> None:
         "configuration_x.py": "loaded via auto_map AutoConfig in config.json",
         "helpers.py": "imported by configuration_x.py",
         "deeper.py": "imported by helpers.py",
+        # transformers does not follow `from . import x`; hflint counts it, to stay on the safe side
+        "not_followed.py": "named by helpers.py (an import or file name hflint follows to stay on the safe side)",
         "tokenization_x.py": "loaded via auto_map AutoTokenizer/1 in tokenizer_config.json",
         "image_x.py": "loaded via auto_map AutoImageProcessor in preprocessor_config.json",
         "text_encoder/enc.py": "loaded via auto_map AutoModel in text_encoder/config.json",
@@ -100,4 +102,28 @@ def test_hf505_details_cite_the_advisories(make_repo: MakeRepo) -> None:
 def test_broken_json_is_left_to_hf201(make_repo: MakeRepo) -> None:
     root = make_repo({"config.json": "{not json", "modeling_x.py": ""})
     result = scan(root, Config(select=("HF5", "HF001"), fail_on=None))
-    assert {f.rule_id for f in result.findings} == {"HF501", "HF001"}  # HF001: json-parse rule not selected
+    # HF001: json-parse rule not selected; with no readable auto_map nothing loads modeling_x.py
+    assert {f.rule_id for f in result.findings} == {"HF506", "HF001"}
+
+
+def test_other_loaders_and_what_loaded_files_name(make_repo: MakeRepo) -> None:
+    """diffusers custom components, Inference Endpoints' handler.py (run with the repository on
+    sys.path), and files a loaded file names in any import or as a path count as loaded."""
+    root = make_repo(
+        {
+            "model_index.json": json.dumps({"_class_name": ["my_pipe", "P"], "unet": ["my_unet", "U"], "vae": [None]}),
+            "my_pipe.py": "",
+            "unet/my_unet.py": "import importlib\nm = importlib.import_module('.kernels', __package__)\n",
+            "unet/kernels.py": "",
+            "handler.py": "from model import Generator\nimport runpy\nrunpy.run_path('tools/setup_env.py')\n",
+            "model.py": "",
+            "tools/setup_env.py": "",
+            "Training.py": "from model import Generator\n",  # imports a loaded file; nothing imports it
+        }
+    )
+    how = discovery.loaded_files(Repo(root), LOADING)
+    loaded = {"my_pipe.py", "unet/my_unet.py", "unet/kernels.py", "handler.py", "model.py", "tools/setup_env.py"}
+    assert set(how) == loaded
+    assert how["unet/my_unet.py"] == "loaded via model_index.json /unet (diffusers custom component, trust_remote_code)"
+    assert how["handler.py"] == "loaded via Inference Endpoints custom handler"
+    assert how["model.py"].startswith("named by handler.py")

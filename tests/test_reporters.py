@@ -248,6 +248,7 @@ def test_sarif_output_flags_write_files(
 def test_inline_suppressions_are_in_source_in_sarif(make_repo: MakeRepo) -> None:
     root = make_repo(
         {
+            "config.json": '{"auto_map": {"AutoModel": "modeling_x.XModel"}}',
             "modeling_x.py": "import os\n"
             "os.system('nvidia-smi')  # hflint: ignore[HF503] prints the GPU table for users\n",
         }

@@ -1,4 +1,4 @@
-"""Write the HF501-HF505 golden cases (tests/golden/HF50x/{fail,pass}/<case>/).
+"""Write the HF501-HF508 golden cases (tests/golden/HF50x/{fail,pass}/<case>/).
 
 Run from the repository root: ``python tests/golden/make_custom_code_fixtures.py``, then
 ``pytest tests/test_golden.py --update-goldens`` and review the expected.txt diffs. The
@@ -22,7 +22,7 @@ ROOT = HERE.parents[1]
 MODEL = ROOT / "tests" / "fixtures" / "custom_code"
 MODEL_FILES = ("config.json", "configuration_x.py", "modeling_x.py", "rotary_x.py")
 BASE_MARKER = "golden-base.txt"
-RULES = ("HF501", "HF502", "HF503", "HF504", "HF505")
+RULES = ("HF501", "HF502", "HF503", "HF504", "HF505", "HF506", "HF507", "HF508")
 RUFF_TOML = (
     "# Golden cases are model repositories under test, hostile on purpose: not hflint code.\n"
     'extend = "../../../pyproject.toml"\nexclude = ["fail", "pass"]\n'
@@ -88,7 +88,18 @@ def hf501() -> dict[str, Files]:
         "custom_generate/generate.py": "def generate(model, input_ids, **kwargs):\n    return model(input_ids)\n",
         "mlx/config.json": json.dumps({"model_type": "x", "model_file": "x_mlx.py"}) + "\n",
         "mlx/x_mlx.py": "import mlx.nn as nn\n\n\nclass Model(nn.Module):\n    pass\n",
-        "scripts/convert.py": "import torch\n\nprint(torch.__version__)\n",
+        # Inference Endpoints runs handler.py with the repository on sys.path, so its absolute
+        # import of generator.py loads that file too.
+        "handler.py": "from generator import Generator\n\n\nclass EndpointHandler:\n    pass\n",
+        "generator.py": "import torch\n\n\nclass Generator(torch.nn.Module):\n    pass\n",
+        "pipeline.py": "from diffusers import DiffusionPipeline\n\n\nclass XPipeline(DiffusionPipeline):\n    pass\n",
+        "model_index.json": json.dumps(
+            {"_class_name": "XPipeline", "unet": ["x_unet", "XUNet"], "scheduler": ["diffusers", "DDPMScheduler"]},
+            indent=2,
+        )
+        + "\n",
+        "unet/x_unet.py": "import torch\n\n\nclass XUNet(torch.nn.Module):\n    pass\n",
+        "scripts/convert.py": "import torch\n\nprint(torch.__version__)\n",  # nothing loads it: HF506
     }
     reviewed[".hflint-review.yaml"] = review_file(reviewed)
     return {
@@ -165,11 +176,26 @@ conn = http.client.HTTPSConnection("example.invalid")
 """,
     "ctypes-cffi": """\
 import ctypes
+import ctypes.util
 
 import cffi
 
-libc = ctypes.CDLL("libc.so.6")
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libm = ctypes.cdll.LoadLibrary("libm.so.6")
+ctypes.pythonapi.PyRun_SimpleString(b"import os")
+SHELLCODE = ctypes.CFUNCTYPE(ctypes.c_int)
+jump = ctypes.cast(0x7F0000001000, SHELLCODE)
+ctypes.memmove(0x7F0000001000, b"\\x90" * 16, 16)
+value = ctypes.c_int.from_address(0x7F0000002000)
 ffi = cffi.FFI()
+""",
+    "getattr-over-literal-names": """\
+import builtins
+import os
+
+for name in ("path", "system"):
+    getattr(os, name)
+runners = [getattr(builtins, n) for n in ["print", "exec"]]
 """,
     "importlib-computed-name": """\
 import importlib
@@ -316,15 +342,164 @@ compiled = torch.compile(model)
 """
 
 
+# ChatGLM-style quantization: tensor pointers and sizes handed to a compiled kernel as ctypes
+# values, dtype and device lookups over literal names. Written for hflint from the constructs
+# of ChatGLM/ChatGLM2/ChatGLM3 quantization.py and Baichuan's quantizer.py (not copied).
+QUANTIZATION = """\
+import ctypes
+
+import torch
+
+
+class Kernels:
+    def __init__(self, module, names):
+        for name in names:
+            setattr(self, name, module.function(name))
+
+
+def compress(kernels, weight, out):
+    n, m = weight.size(0), weight.size(1)
+    kernels.compress(
+        (n, 1, 1),
+        (min(m, 1024), 1, 1),
+        0,
+        torch.cuda.current_stream(),
+        [ctypes.c_void_p(weight.data_ptr()), ctypes.c_void_p(out.data_ptr()), ctypes.c_int32(n), ctypes.c_int32(m)],
+    )
+    return out
+
+
+def half_types():
+    return [getattr(torch, name) for name in ("float16", "bfloat16")]
+
+
+def accelerator():
+    for backend in ("cuda", "xpu", "mps"):
+        module = getattr(torch, backend, None)
+        if module is not None and module.is_available():
+            return backend
+    return "cpu"
+"""
+
+
+def _embedded_kernel() -> str:
+    """QUANTIZATION plus what ChatGLM's file really carries: a compiled kernel, bz2 and
+    base64 encoded, handed to a kernel loader (not to exec). The blob is random bytes."""
+    import base64
+    import bz2
+
+    blob = base64.b64encode(bz2.compress(random.Random(11).randbytes(600))).decode()
+    return QUANTIZATION + f'\nKERNEL_CODE = "{blob}"\n'
+
+
+def importing(module: str) -> Files:
+    """The shared model's config, and a modeling file that imports ``module`` relatively."""
+    source = f"from .{module} import compress\n\n\nclass XModel:\n    pass\n"
+    return {"config.json": model()["config.json"], "modeling_x.py": source}
+
+
+def loaded(source: str | bytes) -> Files:
+    """``source`` as modeling_x.py, loaded through the shared model's auto_map."""
+    return {"config.json": model()["config.json"], "modeling_x.py": source}
+
+
 def hf503() -> dict[str, Files]:
     cases: dict[str, Files] = {"pass/realistic-remote-code": model()}
     for name, source in {**DANGEROUS, **_obfuscation()}.items():
-        cases[f"fail/{name}"] = {"modeling_x.py": source}
-    cases["pass/safe-lookalikes"] = {"modeling_x.py": SAFE_LOOKALIKES}
-    cases["pass/latin1-coding-cookie"] = {
-        "modeling_x.py": "# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n".encode("latin-1")
-    }
+        cases[f"fail/{name}"] = loaded(source)
+    cases["fail/chatglm-embedded-kernel"] = {**importing("quantization"), "quantization.py": _embedded_kernel()}
+    cases["pass/chatglm-quantization-kernels"] = {**importing("quantization"), "quantization.py": QUANTIZATION}
+    cases["pass/safe-lookalikes"] = loaded(SAFE_LOOKALIKES)
+    cases["pass/latin1-coding-cookie"] = loaded("# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n".encode("latin-1"))
+    # A script nothing loads is not trust_remote_code code: HF507 reports it, not HF503.
+    cases["pass/script-nothing-loads"] = {**model(), "scripts/train.py": "import os\n\nos.system('nvidia-smi')\n"}
     return cases
+
+
+# A notebook saved as .py (Colab "Download .py"): IPython escapes as they are written.
+NOTEBOOK = """\
+# -*- coding: utf-8 -*-
+\"\"\"Fine-tune the model (exported from Colab).\"\"\"
+
+!pip install -q transformers==4.44.0 peft accelerate
+%matplotlib inline
+import torch
+
+!nvidia-smi
+files = !ls data
+%%bash
+wget -q https://example.invalid/data.zip
+unzip data.zip
+
+%run prepare.py
+print(torch.__version__, files)
+"""
+# The same notebook as `jupyter nbconvert --to script` writes it: valid Python.
+NBCONVERT = """\
+#!/usr/bin/env python
+# coding: utf-8
+
+# In[ ]:
+
+
+get_ipython().system('pip install -q bitsandbytes')
+get_ipython().run_line_magic('pip', 'install datasets')
+get_ipython().run_line_magic('matplotlib', 'inline')
+
+
+# In[ ]:
+
+
+get_ipython().system('wget -q https://example.invalid/data.zip')
+"""
+TRAINING = """\
+import os
+import subprocess
+
+import torch
+
+os.system("nvidia-smi")
+subprocess.run(["accelerate", "launch", "train.py"], check=True)
+torch.save({}, "checkpoint.pt")
+"""
+
+
+def hf506() -> dict[str, Files]:
+    reviewed = {**model(), "Training.py": TRAINING}
+    reviewed[".hflint-review.yaml"] = review_file(reviewed)
+    return {
+        "fail/scripts-and-notebook-export": {
+            **model(),
+            "Training.py": TRAINING,
+            "tests/smoke_model.py": "from modeling_x import XModel\n\nprint(XModel)\n",
+            "colab_export.py": NOTEBOOK,
+        },
+        "pass/loaded-code-only": model(),
+        "pass/reviewed-script": reviewed,
+    }
+
+
+def hf507() -> dict[str, Files]:
+    return {
+        "fail/training-script": {**model(), "Training.py": TRAINING},
+        "fail/notebook-export": {**model(), "colab_export.py": NOTEBOOK, "nbconvert_export.py": NBCONVERT},
+        "pass/notebook-installs-and-magics": {
+            **model(),
+            "colab_export.py": "!pip install -q peft\n%matplotlib inline\n%load_ext autoreload\nimport torch\n",
+        },
+        "pass/loaded-code-is-hf503s": loaded("import os\n\nos.system('id')\n"),
+    }
+
+
+def hf508() -> dict[str, Files]:
+    return {
+        "fail/notebook-package-installs": {**model(), "colab_export.py": NOTEBOOK, "nbconvert_export.py": NBCONVERT},
+        "pass/notebook-without-installs": {**model(), "colab_export.py": "%matplotlib inline\nimport torch\n"},
+        "pass/script-calls-pip-is-hf507s": {
+            **model(),
+            "setup_env.py": "import subprocess\n\nsubprocess.run(['pip', 'install', 'peft'])\n",
+        },
+    }
 
 
 def hf504() -> dict[str, Files]:
@@ -424,7 +599,7 @@ def write(rule: str, cases: dict[str, Files]) -> None:
 
 
 def main() -> None:
-    for rule, make in zip(RULES, (hf501, hf502, hf503, hf504, hf505), strict=True):
+    for rule, make in zip(RULES, (hf501, hf502, hf503, hf504, hf505, hf506, hf507, hf508), strict=True):
         write(rule, make())
 
 

@@ -132,7 +132,7 @@ def _status(args: argparse.Namespace, root: Path) -> int:
         records = reviews.load(repo)
     except reviews.ReviewFileError as exc:
         return _error(str(exc))
-    paths, how = code_files(repo, rule)
+    paths, how = code_files(repo, rule, "all")  # loaded code (HF501) and files nothing loads (HF506)
     entries: list[dict[str, str]] = []
     for path in paths:
         try:

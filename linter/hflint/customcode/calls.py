@@ -12,6 +12,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from hflint.customcode.literals import Scopes
 from hflint.customcode.policy import CallPolicy, CallRule, below
 from hflint.customcode.resolve import Names, literal_str
 
@@ -62,6 +63,7 @@ class Analysis:
         self.tree = tree
         self.policy = policy
         self.names = Names(tree)
+        self.scopes = Scopes(tree)
         self.decoded: dict[str, str] = {}
         self._find_decoded_names()
 
@@ -135,7 +137,7 @@ class Analysis:
             if name == "builtins.getattr" and len(call.args) >= 2 and literal_str(call.args[1]) is None:
                 target = self.names.imported(call.args[0])
                 if target is not None:
-                    yield Hit(*at, f"getattr() on {target} with a computed name hides which function is called{where}")
+                    yield from self._getattr(call, target, where)
                     return
             if any(name == w for w in self.policy.file_writes):
                 yield from self._write(name, call, where)
@@ -148,6 +150,20 @@ class Analysis:
                     f"Path.{call.func.attr}() on a path built from {outside}, outside the working "
                     f"directory; model code should only write where the user asked{where}",
                 )
+
+    def _getattr(self, call: ast.Call, target: str, where: str) -> Iterator[Hit]:
+        """``getattr(module, name)``: judge each name the code can hold; only a name that is
+        truly computed hides which function is called."""
+        at = (call.lineno, call.col_offset)
+        values = self.scopes.strings(call.args[1])
+        if values is None:
+            yield Hit(*at, f"getattr() on {target} with a computed name hides which function is called{where}")
+            return
+        reached = [(f"{target}.{v}", r) for v in sorted(values) if (r := self.policy.rule_for(f"{target}.{v}"))]
+        if reached:
+            names = ", ".join(f"{q}()" for q, _ in reached)
+            reason = reached[0][1].reason
+            yield Hit(*at, f"getattr() on {target} over {sorted(values)} reaches {names}: {reason}{where}")
 
     def _lookup(self, node: ast.Subscript, where: str) -> Iterator[Hit]:
         """``__builtins__[name]``, ``globals()[name]``, ``vars(os)[name]`` with a computed name."""
@@ -174,7 +190,18 @@ class Analysis:
         for key, value in rule.unless_keyword.items():
             if _constant(_keyword(call, key), self.names) == value:
                 return False
+        index = rule.unless_harmless_argument
+        if index is not None and len(call.args) > index and self._harmless_type(call.args[index]):
+            return False
         return all(_constant(_keyword(call, key), self.names) == value for key, value in rule.if_keyword.items())
+
+    def _harmless_type(self, expr: ast.expr) -> bool:
+        """A data type on the harmless list, or a call of one (``ctypes.POINTER(c_float)``):
+        ``ctypes.cast(p, ctypes.c_void_p)`` reinterprets a pointer; a cast to a function
+        type (CFUNCTYPE) is what can call an arbitrary address."""
+        node: ast.expr = expr.func if isinstance(expr, ast.Call) else expr
+        q = self.names.qualname(node)
+        return q is not None and q in self.policy.harmless
 
     def _detail(self, name: str, rule: CallRule, call: ast.Call) -> str:
         detail = f"{name}(): {rule.reason}"

@@ -9,7 +9,10 @@ Follows transformers' dynamic_module_utils.py (reference section 6):
   too (``get_relative_imports``): ``from .x import y`` -> ``x.py`` in the same folder;
   ``from . import x`` is not followed by transformers and is not followed here either.
 Also roots: sentence-transformers modules.json types that name repository code,
-``custom_generate/generate.py`` and mlx-lm's ``model_file``.
+``custom_generate/generate.py``, mlx-lm's ``model_file``, diffusers model_index.json custom
+components, and conventional entry files (Inference Endpoints' ``handler.py``, diffusers'
+``pipeline.py``); and, from every loaded file, what it names as code in any other way
+(hflint.customcode.mentions). A Python file reached by none of these is one nothing loads.
 """
 
 from __future__ import annotations
@@ -19,11 +22,15 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from hflint.customcode.policy import LoadingPolicy
+from hflint.customcode import pysource
+from hflint.customcode.mentions import mentioned
+from hflint.customcode.policy import DEFAULT_LOADING, LoadingPolicy, load_loading
 from hflint.jsonfile import pointer
 from hflint.repo import CannotAnalyse, Repo
+from hflint.rule import Rule
 
 # transformers dynamic_module_utils.get_relative_imports, verbatim.
 _RELATIVE = (
@@ -117,9 +124,30 @@ def _roots(repo: Repo, policy: LoadingPolicy) -> Iterator[tuple[str, str]]:
                 yield _folder_join(posixpath.dirname(path), model_file), f"model_file in {path} (mlx-lm)"
         elif base == "modules.json":
             yield from _modules_json_roots(repo, path, policy)
+        elif base in policy.model_index_files:
+            yield from _model_index_roots(repo, path)
     for name in policy.custom_generate.names:
         if repo.exists(name):
             yield name, "custom_generate (replaces generate())"
+    for entry in policy.entry_files:
+        for name in entry.names:
+            if repo.exists(name):
+                yield name, entry.loader
+
+
+def _model_index_roots(repo: Repo, path: str) -> Iterator[tuple[str, str]]:
+    """diffusers components written as [module, Class] whose module is a repository file."""
+    doc = _json(repo, path)
+    if not isinstance(doc, dict):
+        return
+    folder = posixpath.dirname(path)
+    for key, value in doc.items():
+        if not (isinstance(value, list) and value and isinstance(value[0], str) and value[0]):
+            continue
+        where = folder if key == "_class_name" else _folder_join(folder, key)
+        candidate = _folder_join(where, f"{value[0]}.py")
+        if repo.exists(candidate):
+            yield candidate, f"{path} /{key} (diffusers custom component, trust_remote_code)"
 
 
 def _modules_json_roots(repo: Repo, path: str, policy: LoadingPolicy) -> Iterator[tuple[str, str]]:
@@ -157,9 +185,33 @@ def loaded_files(repo: Repo, policy: LoadingPolicy) -> dict[str, str]:
         except CannotAnalyse:
             continue  # HF503 reports files that cannot be read as Python
         folder = posixpath.dirname(current)
-        for name in relative_imports(text):
-            target = _folder_join(folder, f"{name}.py")
-            if repo.exists(target) and target not in how:
-                how[target] = f"imported by {current}"
+        found = [(_folder_join(folder, f"{name}.py"), f"imported by {current}") for name in relative_imports(text)]
+        try:
+            tree = source(repo, current).tree
+        except CannotAnalyse:
+            tree = None
+        if tree is not None:
+            named = f"named by {current} (an import or file name hflint follows to stay on the safe side)"
+            found += [(target, named) for target in mentioned(tree, current, repo.exists)]
+        for target, reason in found:
+            if target.endswith(".py") and repo.exists(target) and target not in how and not repo.is_lfs_pointer(target):
+                how[target] = reason
                 queue.append(target)
     return how
+
+
+def source(repo: Repo, path: str, limit: int = pysource.MAX_BYTES, *, ipython: bool = False) -> pysource.Source:
+    """The parsed file, shared by every rule that reads it (CannotAnalyse when unreadable).
+    ``ipython``: read IPython escapes (``!pip``, ``%magic``) as such (notebook exports)."""
+    key = f"python-source:{limit}:{'ipython' if ipython else 'python'}"
+    return repo.cached(path, key, lambda: pysource.parse(repo.read_bytes(path, limit), ipython=ipython))
+
+
+def policy_path(rule: Rule) -> Path:
+    """The code-loading policy a rule names (``code-loading`` param), else the shipped one."""
+    return rule.data_file(rule.params.get("code-loading", DEFAULT_LOADING))
+
+
+def loaded(repo: Repo, policy_path: Path) -> dict[str, str]:
+    """``loaded_files`` once per repository and policy file."""
+    return repo.cached("", f"customcode:loaded:{policy_path}", lambda: loaded_files(repo, load_loading(policy_path)))

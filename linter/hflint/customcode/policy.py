@@ -31,6 +31,25 @@ class CallRule:
     unless_literal: bool = False
     unless_keyword: dict[str, Any] = field(default_factory=dict)
     if_keyword: dict[str, Any] = field(default_factory=dict)
+    unless_harmless_argument: int | None = None
+
+
+@dataclass(frozen=True)
+class IPythonPolicy:
+    """How HF507/HF508 read IPython escapes in notebook exports."""
+
+    installers: NameList
+    shell_magics: NameList
+    code_magics: NameList
+
+
+@dataclass(frozen=True)
+class NameList:
+    names: tuple[str, ...]
+    reason: str
+
+
+_NO_IPYTHON = IPythonPolicy(NameList((), ""), NameList((), ""), NameList((), ""))
 
 
 @dataclass(frozen=True)
@@ -41,9 +60,15 @@ class CallPolicy:
     file_writes: tuple[str, ...]
     pathlib_writes: frozenset[str]
     outside_paths: tuple[str, ...]
+    harmless: dict[str, str] = field(default_factory=dict)
+    ipython: IPythonPolicy = _NO_IPYTHON
 
     def rule_for(self, name: str) -> CallRule | None:
-        """The most specific entry covering ``name`` (longest prefix)."""
+        """The most specific entry covering ``name`` (longest prefix); None for a name on the
+        harmless list, which matches exactly (``ctypes.c_int`` is harmless, its member
+        ``ctypes.c_int.from_address`` is not)."""
+        if name in self.harmless:
+            return None
         best: CallRule | None = None
         for rule in self.calls:
             if below(name, rule.prefix) and (best is None or len(rule.prefix) > len(best.prefix)):
@@ -61,8 +86,9 @@ class CallPolicy:
 
 
 @dataclass(frozen=True)
-class NameList:
+class EntryFile:
     names: tuple[str, ...]
+    loader: str
     reason: str
 
 
@@ -75,6 +101,8 @@ class LoadingPolicy:
     peft_parent_libraries: NameList
     sentence_transformers_prefixes: NameList
     custom_generate: NameList
+    entry_files: tuple[EntryFile, ...] = ()
+    model_index_files: frozenset[str] = frozenset()
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -107,8 +135,15 @@ def load_calls(path: Path) -> CallPolicy:
                     bool(entry.get("unless-literal", False)),
                     dict(entry.get("unless-keyword") or {}),
                     dict(entry.get("if-keyword") or {}),
+                    _argument_index(entry, path, i),
                 )
             )
+    harmless: dict[str, str] = {}
+    for i, entry in enumerate(doc.get("harmless") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("reason"), str):
+            raise ValueError(f"{path.name}: harmless[{i}] needs 'names' and a 'reason'")
+        reason: str = entry["reason"]
+        harmless.update(dict.fromkeys(_strings(entry, "names", path), reason))
     return CallPolicy(
         calls=tuple(calls),
         sinks=_strings(doc, "sinks", path),
@@ -116,7 +151,31 @@ def load_calls(path: Path) -> CallPolicy:
         file_writes=_strings(doc, "file-writes", path),
         pathlib_writes=frozenset(_strings(doc, "pathlib-writes", path)),
         outside_paths=_strings(doc, "outside-paths", path),
+        harmless=harmless,
+        ipython=_ipython(doc, path),
     )
+
+
+def _ipython(doc: dict[str, Any], path: Path) -> IPythonPolicy:
+    section = doc.get("ipython")
+    if section is None:
+        return _NO_IPYTHON
+    if not isinstance(section, dict):
+        raise ValueError(f"{path.name}: 'ipython' must be a mapping")
+    return IPythonPolicy(
+        _name_list(section, "installers", path),
+        _name_list(section, "shell-magics", path),
+        _name_list(section, "code-magics", path),
+    )
+
+
+def _argument_index(entry: dict[str, Any], path: Path, i: int) -> int | None:
+    value = entry.get("unless-harmless-argument")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{path.name}: calls[{i}].unless-harmless-argument must be an argument index (0, 1, ...)")
+    return value
 
 
 def _name_list(doc: dict[str, Any], key: str, path: Path) -> NameList:
@@ -137,7 +196,18 @@ def load_loading(path: Path) -> LoadingPolicy:
         peft_parent_libraries=_name_list(doc, "peft-parent-libraries", path),
         sentence_transformers_prefixes=_name_list(doc, "sentence-transformers-prefixes", path),
         custom_generate=_name_list(doc, "custom-generate", path),
+        entry_files=tuple(_entries(doc, "entry-files", path)),
+        model_index_files=frozenset(_strings(doc, "model-index-files", path) if "model-index-files" in doc else ()),
     )
+
+
+def _entries(doc: dict[str, Any], key: str, path: Path) -> list[EntryFile]:
+    out = []
+    for i, entry in enumerate(doc.get(key) or []):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("loader", "reason")):
+            raise ValueError(f"{path.name}: {key}[{i}] needs 'names', a 'loader' and a 'reason'")
+        out.append(EntryFile(_strings(entry, "names", path), entry["loader"], entry["reason"]))
+    return out
 
 
 def validate_ref(ref: str, pack_dir: Path, loader: Any) -> list[str]:

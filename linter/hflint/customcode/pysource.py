@@ -13,6 +13,10 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
+from hflint.customcode import ipython as ipython_module
+
+# Real remote-code modules are well under 1 MB (modeling files run to ~300 KB).
+MAX_BYTES = 8 * 1024 * 1024
 # Python's tokenizer ends lines at \r\n, \r and \n only (str.splitlines also splits on form
 # feeds and U+2028, which would shift every later line number).
 _NEWLINES = re.compile(r"\r\n|\r|\n")
@@ -43,6 +47,7 @@ class Source:
     tree: ast.Module | None = None
     problem: Problem | None = None
     suppressions: list[Suppression] = field(default_factory=list)
+    escapes: list[ipython_module.Escape] = field(default_factory=list)  # IPython escapes (ipython=True only)
 
     def column(self, line: int, byte_offset: int) -> int:
         """1-based character column from ast's 0-based UTF-8 byte offset."""
@@ -84,7 +89,21 @@ def decode(data: bytes) -> tuple[str | None, Problem | None]:
         return None, Problem(f"unknown source encoding {encoding!r}", 1)
 
 
-def parse(data: bytes) -> Source:
+def _parse_text(text: str) -> tuple[ast.Module | None, Problem | None]:
+    try:
+        return ast.parse(text), None
+    except SyntaxError as exc:
+        return None, Problem(f"syntax error: {exc.msg}", exc.lineno, exc.offset)
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on very deep nesting (e.g. 10**5 chained operators).
+        return None, Problem("nesting is too deep to parse; hflint cannot check this file")
+    except ValueError as exc:
+        return None, Problem(f"cannot parse: {exc}")
+
+
+def parse(data: bytes, *, ipython: bool = False) -> Source:
+    """``ipython``: the file may be a notebook export; IPython escapes (``!pip ...``,
+    ``%magic``) are read as such instead of failing the parse (hflint.customcode.ipython)."""
     text, problem = decode(data)
     if text is None:
         return Source(problem=problem)
@@ -93,15 +112,15 @@ def parse(data: bytes) -> Source:
         line, col = _position(data, data.index(b"\x00"))
         src.problem = Problem("contains a null byte; Python refuses to compile it", line, col)
         return src
-    try:
-        src.tree = ast.parse(text)
-    except SyntaxError as exc:
-        src.problem = Problem(f"syntax error: {exc.msg}", exc.lineno, exc.offset)
-    except (RecursionError, MemoryError):
-        # CPython's parser gives up on very deep nesting (e.g. 10**5 chained operators).
-        src.problem = Problem("nesting is too deep to parse; hflint cannot check this file")
-    except ValueError as exc:
-        src.problem = Problem(f"cannot parse: {exc}")
+    src.tree, src.problem = _parse_text(text)
+    if ipython and src.problem is not None and src.problem.line is not None:
+        plain, escapes = ipython_module.neutralise(text, src.lines)
+        if escapes:
+            tree, again = _parse_text(plain)
+            if tree is not None or (again is not None and again.line != src.problem.line):
+                src.tree, src.problem, src.escapes = tree, again, escapes
+    if ipython and src.tree is not None:
+        src.escapes += ipython_module.from_calls(src.tree)
     src.suppressions = _suppressions(text)
     return src
 

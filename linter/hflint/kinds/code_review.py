@@ -5,13 +5,15 @@ loader imports (hflint.customcode.discovery), with no record in the review file;
 ``auto_map`` references that name a missing module or cannot be resolved, and a review file
 that does not validate (then no record is trusted: fail closed).
 ``report: changed`` (HF502): a record exists for the path, but the SHA-256 differs.
+``scope`` narrows the files: ``loaded`` (HF501: what loaders import), ``unloaded`` (HF506:
+Python files nothing loads - scripts, tests, notebook exports - which are not
+trust_remote_code code), or ``all`` (the default).
 Records are written by ``hflint review approve`` (hflint.commands.review).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from hflint.customcode import discovery, policy, reviews
 from hflint.finding import Region
@@ -24,6 +26,7 @@ PARAMS_SCHEMA = {
     "type": "object",
     "properties": {
         "report": {"enum": ["unreviewed", "changed"]},
+        "scope": {"enum": ["loaded", "unloaded", "all"]},
         "review-file": {"type": "string", "pattern": "^[^/\\\\]+$"},
         "code-loading": {"type": "string", "minLength": 1},
     },
@@ -31,10 +34,6 @@ PARAMS_SCHEMA = {
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail"})
-
-
-def loading_path(rule: Rule) -> Path:
-    return rule.data_file(rule.params.get("code-loading", policy.DEFAULT_LOADING))
 
 
 def validate(rule: Rule) -> list[str]:
@@ -52,17 +51,24 @@ def records_of(repo: Repo, name: str) -> tuple[dict[str, reviews.Record], review
     return repo.cached(name, "review-records", load)
 
 
-def code_files(repo: Repo, rule: Rule) -> tuple[list[str], dict[str, str]]:
-    """The files that need a review, and how loaders reach each (shared with the command)."""
-    path = loading_path(rule)
-    loading = policy.load_loading(path)
-    how = repo.cached("", f"customcode:loaded:{path}", lambda: discovery.loaded_files(repo, loading))
+def code_files(repo: Repo, rule: Rule, scope: str | None = None) -> tuple[list[str], dict[str, str]]:
+    """The files that need a review in the rule's ``scope`` (loaded, unloaded or all), and
+    how loaders reach each (shared with ``hflint review status``)."""
+    how = discovery.loaded(repo, discovery.policy_path(rule))
     selected = set(repo.select(rule.files, rule.exclude))
     selected |= {p for p in how if not repo.is_lfs_pointer(p)}
+    wanted = scope or rule.params.get("scope", "all")
+    if wanted != "all":
+        selected = {p for p in selected if (p in how) == (wanted == "loaded")}
     return sorted(selected), how
 
 
-def _unreviewed_detail(state: reviews.State) -> str:
+def _unreviewed_detail(state: reviews.State, loaded: bool) -> str:
+    if not loaded:
+        return (
+            "nothing loads it (no loader route or loaded file reaches it), so it is not trust_remote_code code; "
+            f"read it before anyone runs it, then `hflint review approve {state.path}`"
+        )
     return f"no review record ({state.how}); read it, then run `hflint review approve {state.path}`"
 
 
@@ -90,14 +96,14 @@ def _reference_problems(rule: Rule, repo: Repo, loading: policy.LoadingPolicy) -
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     mode = rule.params["report"]
     name = rule.params.get("review-file", reviews.REVIEW_FILE)
-    loading = policy.load_loading(loading_path(rule))
+    loading = policy.load_loading(discovery.policy_path(rule))
     records, error = records_of(repo, name)
-    if error is not None and mode == "unreviewed":
+    if error is not None and mode == "unreviewed" and rule.params.get("scope", "all") != "unloaded":
         region = Region(error.line) if error.line else None
         yield rule.finding(
             name, region=region, detail=f"review file is invalid, so no file counts as reviewed: {error.message}"
         )
-    if mode == "unreviewed":
+    if mode == "unreviewed" and rule.params.get("scope", "all") != "unloaded":
         yield from _reference_problems(rule, repo, loading)
     paths, how = code_files(repo, rule)
     for path in paths:
@@ -107,6 +113,6 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             yield Unanalysable(path, exc.reason)
             continue
         if mode == "unreviewed" and state.status == "unreviewed":
-            yield rule.finding(path, detail=_unreviewed_detail(state))
+            yield rule.finding(path, detail=_unreviewed_detail(state, path in how))
         elif mode == "changed" and state.status == "changed":
             yield rule.finding(path, detail=_changed_detail(state))

@@ -1,10 +1,15 @@
-"""Kind ``python-ast``: static analysis of custom Python code (HF503), ``ast`` only.
+"""Kind ``python-ast``: static analysis of Python code (HF503, HF507, HF508), ``ast`` only.
 
 The file is parsed, never imported or run (hflint.customcode.pysource). Reported: calls on
 the dangerous list (rules/data/python-dangerous.yaml, import aliases resolved), decoded data
 fed to exec/eval, writes outside the working directory, patches of imported modules, and
 obfuscation (long lines, encoded blobs, bidi controls). A file that does not parse is a
 finding with its line: Python would not import it, and hflint cannot vouch for it.
+
+``scope`` picks the files: ``loaded`` (what a loader imports: trust_remote_code code,
+hflint.customcode.discovery), ``unloaded`` (the rest: scripts, tests, notebook exports; read
+with IPython escapes such as ``!pip install`` as what they are), or ``all``. ``report:
+package-installs`` reports only the package installs of notebook escapes.
 
 Inline suppression: ``# hflint: ignore[HF503] reason`` on the finding's line marks the
 finding suppressed (still reported with --show-suppressed and in SARIF). The reason is
@@ -16,9 +21,9 @@ review rules themselves cannot be suppressed inline.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from hflint.customcode import calls, obfuscation, policy, pysource
+from hflint.customcode import calls, discovery, ipython, obfuscation, policy, pysource
 from hflint.finding import INLINE_PREFIX, Finding, Region
 from hflint.kinds.base import Result, each_file
 from hflint.repo import Repo
@@ -28,6 +33,9 @@ PARAMS_SCHEMA = {
     "type": "object",
     "properties": {
         "policy": {"type": "string", "minLength": 1},
+        "code-loading": {"type": "string", "minLength": 1},
+        "scope": {"enum": ["loaded", "unloaded", "all"]},
+        "report": {"enum": ["code", "package-installs"]},
         "max-bytes": {"type": "integer", "minimum": 1},
         "max-line-length": {"type": "integer", "minimum": 80},
         "min-blob-length": {"type": "integer", "minimum": 16},
@@ -37,11 +45,9 @@ PARAMS_SCHEMA = {
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail"})
-# Real remote-code modules are well under 1 MB (modeling files run to ~300 KB).
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 # The review rules are file-level and must be cleared by a review record, not by a comment
 # inside the code being reviewed.
-NOT_INLINE = frozenset({"HF501", "HF502", "HF504", "HF505"})
+NOT_INLINE = frozenset({"HF501", "HF502", "HF504", "HF505", "HF506"})
 
 
 def _policy(rule: Rule) -> policy.CallPolicy:
@@ -50,13 +56,44 @@ def _policy(rule: Rule) -> policy.CallPolicy:
 
 def validate(rule: Rule) -> list[str]:
     ref = rule.params.get("policy", policy.DEFAULT_CALLS)
-    return [f"params.policy: {p}" for p in policy.validate_ref(ref, rule.source.parent, policy.load_calls)]
+    problems = [f"params.policy: {p}" for p in policy.validate_ref(ref, rule.source.parent, policy.load_calls)]
+    loading = rule.params.get("code-loading", policy.DEFAULT_LOADING)
+    problems += [
+        f"params.code-loading: {p}" for p in policy.validate_ref(loading, rule.source.parent, policy.load_loading)
+    ]
+    return problems
+
+
+def _escape_hits(src: pysource.Source, calls_policy: policy.CallPolicy, kinds: set[str]) -> list[calls.Hit]:
+    """IPython escapes of a notebook export (hflint.customcode.ipython), as findings."""
+    ip = calls_policy.ipython
+    hits = []
+    for escape in src.escapes:
+        found = ipython.classify(escape, ip.installers.names, ip.shell_magics.names, ip.code_magics.names)
+        if found is None or found[0] not in kinds:
+            continue
+        what, value = found
+        if what == "install":
+            detail = (
+                f"`{escape.shown}` (an IPython escape of a notebook export, not Python syntax) installs "
+                f"{value} when the notebook runs; {ip.installers.reason}"
+            )
+        elif what == "shell":
+            detail = f"IPython shell escape `{escape.shown}` runs `{value[:80]}` in a shell when the notebook runs"
+        else:
+            detail = f"IPython magic `{value[:80]}` {ip.code_magics.reason}"
+        hits.append(calls.Hit(escape.line, escape.column, detail))
+    return hits
 
 
 def _hits(rule: Rule, src: pysource.Source) -> list[calls.Hit]:
+    calls_policy = _policy(rule)
+    if rule.params.get("report", "code") == "package-installs":
+        return _escape_hits(src, calls_policy, {"install"})
     out: list[calls.Hit] = []
     if src.tree is not None:
-        out += calls.Analysis(src.tree, _policy(rule)).hits()
+        out += calls.Analysis(src.tree, calls_policy).hits()
+    out += _escape_hits(src, calls_policy, {"shell", "code"})
     out += obfuscation.hits(
         src.lines,
         src.tree,
@@ -106,14 +143,30 @@ def _suppress(rule: Rule, path: str, src: pysource.Source, found: list[Finding])
             )
 
 
+def in_scope(rule: Rule, repo: Repo) -> Callable[[str], bool]:
+    """Whether a path is in the rule's ``scope``: files a loader imports (hflint.customcode.
+    discovery), files nothing loads, or all."""
+    scope = rule.params.get("scope", "all")
+    if scope == "all":
+        return lambda path: True
+    loaded = discovery.loaded(repo, discovery.policy_path(rule))
+    return lambda path: (path in loaded) == (scope == "loaded")
+
+
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
-    limit: int = rule.params.get("max-bytes", DEFAULT_MAX_BYTES)
+    limit: int = rule.params.get("max-bytes", pysource.MAX_BYTES)
     cap: int = rule.params.get("max-findings", 200)
+    # Only a file nothing loads can be a notebook export; an imported one must be Python.
+    notebook = rule.params.get("scope", "all") == "unloaded"
+    installs = rule.params.get("report", "code") == "package-installs"
+    wanted = in_scope(rule, repo)
 
     def check_file(path: str) -> Iterator[Result]:
-        src = repo.cached(path, "python-source", lambda: pysource.parse(repo.read_bytes(path, limit)))
+        if not wanted(path):
+            return
+        src = discovery.source(repo, path, limit, ipython=notebook)
         found: list[Finding] = []
-        if src.problem is not None:
+        if src.problem is not None and not installs:
             p = src.problem
             region = Region(p.line, p.column) if p.line else None
             found.append(rule.finding(path, region=region, detail=f"cannot be analysed: {p.reason}"))

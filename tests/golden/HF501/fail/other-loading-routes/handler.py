@@ -1,0 +1,5 @@
+from generator import Generator
+
+
+class EndpointHandler:
+    pass

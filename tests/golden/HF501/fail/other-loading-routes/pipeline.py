@@ -1,0 +1,5 @@
+from diffusers import DiffusionPipeline
+
+
+class XPipeline(DiffusionPipeline):
+    pass

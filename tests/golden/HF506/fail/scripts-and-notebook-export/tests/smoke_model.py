@@ -1,0 +1,3 @@
+from modeling_x import XModel
+
+print(XModel)

@@ -1,0 +1,4 @@
+!pip install -q peft
+%matplotlib inline
+%load_ext autoreload
+import torch
