@@ -30,6 +30,9 @@ class TextPattern:
     none: tuple[re.Pattern[str], ...]
 
 
+COVERS = ("repository", "model", "code", "companion")
+
+
 @dataclass(frozen=True)
 class LicenseData:
     hub_ids: frozenset[str]
@@ -37,6 +40,7 @@ class LicenseData:
     family_ids: frozenset[str]
     aliases: dict[str, str]
     texts: tuple[TextPattern, ...]
+    files: dict[str, str]  # lowercased root file name -> what it covers (COVERS)
 
 
 def _phrase(text: str) -> re.Pattern[str]:
@@ -61,12 +65,18 @@ def load_license_data(path: Path) -> LicenseData:
             )
             for t in raw.get("texts", ())
         )
+        files: dict[str, str] = {}
+        for entry in raw.get("license-files", ()):
+            if entry["covers"] not in COVERS:
+                raise ValueError(f"license-files: covers must be one of {', '.join(COVERS)}")
+            files.update(dict.fromkeys((str(n).lower() for n in entry["names"]), str(entry["covers"])))
         return LicenseData(
             frozenset(ids),
             tuple(ids),
             frozenset(str(i) for i in raw.get("family-ids", ())),
             {str(k).lower(): str(v) for k, v in raw.get("aliases", {}).items()},
             texts,
+            files,
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise LicenseDataError(f"{path.name}: {exc}") from None
@@ -120,6 +130,19 @@ def agrees(recognised: str, declared: str, data: LicenseData) -> bool:
         family = declared.rstrip("+")
         return recognised.startswith(family) or (family == "openrail" and "openrail" in recognised)
     return False
+
+
+def license_files(repo: Repo, data: LicenseData, link: object = None) -> dict[str, str]:
+    """The repository's root license files, each with what it covers: ``model``, ``code`` or
+    ``companion``. A file named like LICENSE covers the model, unless a model license file
+    (MODEL_LICENSE, LICENSE-MODEL, ...) is beside it: then it is the code's. The card's
+    relative ``license_link``, when it names a root file, makes that file the model's."""
+    found = {p: data.files[p.lower()] for p in repo.files if "/" not in p and p.lower() in data.files}
+    linked = link.strip().removeprefix("./") if isinstance(link, str) else None
+    if linked in found or (linked and "/" not in linked and repo.exists(linked)):
+        found[linked] = "model"
+    has_model = "model" in found.values()
+    return {p: ("code" if has_model else "model") if c == "repository" else c for p, c in sorted(found.items())}
 
 
 def read_license(repo: Repo, path: str) -> str:

@@ -18,6 +18,7 @@ from hflint.kinds.base import CheckKind
 KINDS: dict[str, str] = {
     "card-license": "hflint.kinds.card_license",
     "card-metadata": "hflint.kinds.card_metadata",
+    "card-retired-values": "hflint.kinds.card_retired",
     "card-sections": "hflint.kinds.card_sections",
     "chat-template": "hflint.kinds.chat_template",
     "code-references": "hflint.kinds.code_references",
@@ -55,6 +56,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
     from hflint.kinds import (
         card_license,
         card_metadata,
+        card_retired,
         card_sections,
         chat_template,
         code_references,
@@ -80,6 +82,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
     _CONFORMING: tuple[CheckKind, ...] = (
         card_license,
         card_metadata,
+        card_retired,
         card_sections,
         chat_template,
         code_references,

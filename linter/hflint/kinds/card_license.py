@@ -2,12 +2,15 @@
 
 ``check`` picks the check:
 
-* ``missing`` (HF103): no ``license:`` (or an empty one). The detail says whether a LICENSE
-  file exists, and which license its text is when it is recognised.
+* ``missing`` (HF103): no ``license:`` (or an empty one). The detail names the file that
+  holds the model's license (hflint.cards.licenses.license_files: LICENSE, MODEL_LICENSE,
+  LICENSE-MODEL, ... as data), and which license its text is when it is recognised; a file
+  that covers only the code (LICENSE beside MODEL_LICENSE, LICENSE-CODE) is never suggested.
 * ``unknown`` (HF104): each ``license:`` value (each entry of a list) that is not a Hub id
   (exact, lowercase), with the nearest id as a suggestion.
-* ``other`` (HF105): ``license: other`` without ``license_name`` and ``license_link``, and a
-  relative ``license_link`` naming a file the repository does not have.
+* ``other`` (HF105): ``license: other`` without ``license_name`` and ``license_link`` and
+  without a license file for the model in the repository (one counts as documenting the
+  terms), and a relative ``license_link`` naming a file the repository does not have.
 
 Sources: hf-conventions.md section 1.4 (hub-docs repositories-licenses.md, modelcard.md;
 huggingface_hub#4218).
@@ -24,6 +27,7 @@ from hflint.cards.licenses import (
     DEFAULT_DATA,
     LicenseData,
     LicenseDataError,
+    license_files,
     load_license_data,
     read_license,
     recognise,
@@ -45,19 +49,6 @@ PARAMS_SCHEMA = {
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail", "pointer"})
-LICENSE_FILES = (
-    "LICENSE",
-    "LICENSE.md",
-    "LICENSE.txt",
-    "LICENCE",
-    "LICENCE.md",
-    "LICENCE.txt",
-    "license",
-    "license.md",
-    "license.txt",
-)
-
-
 def data_path(rule: Rule) -> Path:
     return rule.data_file(rule.params.get("licenses", DEFAULT_DATA))
 
@@ -105,7 +96,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         elif which == "unknown":
             yield from _unknown(rule, path, card, data)
         else:
-            yield from _other(rule, repo, path, card)
+            yield from _other(rule, repo, path, card, data)
 
     yield from each_file(rule, repo, check_file)
 
@@ -114,15 +105,33 @@ def _missing(rule: Rule, repo: Repo, path: str, card: Card, data: LicenseData) -
     metadata = card.metadata or {}
     if "license" in metadata and (declared(card) or metadata["license"] not in (None, "", [])):
         return  # a value of the wrong type is HF102's to report
-    files = [f for f in LICENSE_FILES if repo.exists(f)]
-    if not files:
-        detail = "no `license:` in the front matter and no LICENSE file"
-    else:
-        found = recognise(read_license(repo, files[0]), data)
-        hint = f"; its text is {found[0][0]}, so add `license: {found[0][0]}`" if found else ""
-        detail = f"no `license:` in the front matter ({files[0]} exists, but the Hub does not read it{hint})"
     line = card.line_of(("license",)) if "license" in metadata else 1
-    yield rule.finding(path, region=Region(line), detail=detail)
+    yield rule.finding(path, region=Region(line), detail=_missing_detail(repo, data, metadata.get("license_link")))
+
+
+def _missing_detail(repo: Repo, data: LicenseData, link: object) -> str:
+    files = license_files(repo, data, link)
+    model = [f for f, covers in files.items() if covers == "model"]
+    code = [f for f, covers in files.items() if covers == "code"]
+    if not model and not code:
+        return "no `license:` in the front matter and no license file (LICENSE, MODEL_LICENSE, ...)"
+    if not model:
+        return (
+            f"no `license:` in the front matter; {', '.join(code)} covers only the code, and no file gives "
+            "the weights' license"
+        )
+    found = recognise(read_license(repo, model[0]), data)
+    if found:
+        hint = f"its text is {found[0][0]}, so add `license: {found[0][0]}`"
+    else:
+        hint = (
+            f"its text has no Hub id, so add `license: other` with `license_name` and "
+            f"`license_link: {model[0]}`"
+        )
+    if code:
+        hint += f"; {', '.join(code)} covers only the code"
+    named = "holds the weights' license" if data.files.get(model[0].lower()) == "model" else "exists"
+    return f"no `license:` in the front matter ({model[0]} {named}, but the Hub does not read it; {hint})"
 
 
 def _unknown(rule: Rule, path: str, card: Card, data: LicenseData) -> Iterator[Result]:
@@ -144,13 +153,14 @@ def _is_relative(link: str) -> bool:
     return "://" not in link and not link.startswith(("mailto:", "#", "//"))
 
 
-def _other(rule: Rule, repo: Repo, path: str, card: Card) -> Iterator[Result]:
+def _other(rule: Rule, repo: Repo, path: str, card: Card, data: LicenseData) -> Iterator[Result]:
     metadata = card.metadata or {}
     ids = [v for v, _w in declared(card)]
     link = metadata.get("license_link")
     if "other" in ids:
         missing = [k for k in ("license_name", "license_link") if not metadata.get(k)]
-        if missing:
+        model_files = [f for f, c in license_files(repo, data, link).items() if c == "model"]
+        if missing and not model_files:  # a license file in the repository documents the terms
             what = " and ".join(missing) + (" are" if len(missing) > 1 else " is")
             line = card.line_of(("license",))
             yield rule.finding(

@@ -2,10 +2,13 @@
 
 ``sections`` lists the required section titles for model cards; ``dataset-sections`` those
 for dataset cards (``repo-type`` auto/model/dataset, as in ``card-metadata``). An entry is
-a title, or a list of equivalent titles (the first is the one reported). Headings match at
-any level, ignoring case, punctuation, markup, numbering and "[optional]". A missing
-section is reported at the heading it should come before (the next required section that
-is present), else at the end of the card.
+a title, or a list of equivalent titles (the first is the one reported). A section is found
+as a reader finds it: a heading at any level (or an HTML or bold-only heading) whose words
+contain the title or one of the titles readers give it (``synonyms``, default
+``rules/data/card-sections.yaml``), ignoring case, punctuation, emoji, markup, numbering,
+plural -s and "[optional]" (hflint.cards.sections). A missing section is reported at the
+heading it should come before (the next required section that is present), else at the end
+of the card.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hflint.cards.frontmatter import load_card
-from hflint.cards.headings import headings, normalise
+from hflint.cards.headings import Heading, headings, words
 from hflint.cards.repotype import REPO_TYPES, card_type
+from hflint.cards.sections import DEFAULT_SYNONYMS, Words, load_synonyms, section
 from hflint.finding import Region
-from hflint.kinds.base import Result, Unanalysable, each_file, no_extra_validation
+from hflint.kinds.base import Result, Unanalysable, each_file
 from hflint.repo import Repo
 from hflint.rule import Rule
 
@@ -32,16 +36,34 @@ PARAMS_SCHEMA = {
         "sections": {"type": "array", "items": _ENTRY, "minItems": 1},
         "dataset-sections": {"type": "array", "items": _ENTRY, "minItems": 1},
         "repo-type": {"enum": list(REPO_TYPES)},
+        "synonyms": {"type": "string", "minLength": 1},
     },
     "required": ["sections"],
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail"})
-validate = no_extra_validation
+
+
+def _synonyms(rule: Rule) -> dict[Words, tuple[tuple[Words, ...], tuple[Words, ...]]]:
+    return load_synonyms(rule.data_file(rule.params.get("synonyms", DEFAULT_SYNONYMS)))
+
+
+def validate(rule: Rule) -> list[str]:
+    try:
+        _synonyms(rule)
+    except ValueError as exc:
+        return [f"params.synonyms: {exc}"]
+    return []
 
 
 def _alternatives(entry: str | list[str]) -> list[str]:
     return [entry] if isinstance(entry, str) else list(entry)
+
+
+def _sections_of(found: list[Heading]) -> list[Heading]:
+    """The headings that title sections: a card's first heading, when it is a level-1
+    title ("# example-6b", "# Model Card for X"), names the model, not a section."""
+    return found[1:] if found and found[0].level == 1 else found
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
@@ -53,17 +75,16 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             return
         kind = card_type(repo, card, rule.params.get("repo-type", "auto"))
         wanted = rule.params.get("dataset-sections") if kind == "dataset" else None
-        entries = [_alternatives(e) for e in (wanted or rule.params["sections"])]
-        found: dict[str, int] = {}
-        for heading in headings(card.body, card.body_line):
-            found.setdefault(normalise(heading.text), heading.line)
+        synonyms = _synonyms(rule)
+        entries = [section(_alternatives(e), synonyms) for e in (wanted or rule.params["sections"])]
+        found = [(words(h.text), h.line) for h in _sections_of(headings(card.body, card.body_line))]
+        lines: list[int | None] = [next((line for w, line in found if s.found_in(w)), None) for s in entries]
         last_line = max(1, len(card.text.splitlines()))
-        for index, names in enumerate(entries):
-            if any(normalise(n) in found for n in names):
+        suffix = " (dataset card template)" if kind == "dataset" else ""
+        for index, entry in enumerate(entries):
+            if lines[index] is not None:
                 continue
-            later = (found[normalise(n)] for e in entries[index + 1 :] for n in e if normalise(n) in found)
-            line = next(later, last_line)
-            suffix = " (dataset card template)" if kind == "dataset" else ""
-            yield rule.finding(path, region=Region(line), detail=f"no section '{names[0]}'{suffix}")
+            line = next((n for n in lines[index + 1 :] if n is not None), last_line)
+            yield rule.finding(path, region=Region(line), detail=f"no section '{entry.title}'{suffix}")
 
     yield from each_file(rule, repo, check_file)

@@ -2,7 +2,9 @@
 
 The text is recognised by the distinctive phrases of ``rules/data/licenses.yaml`` (titles
 and first sentences of the official texts; no dependency). Texts it does not recognise are
-not reported. The card is README.md at the repository root; a card with no license is
+not reported. Only files that hold the model's license are compared with the card: a
+LICENSE beside a MODEL_LICENSE, a LICENSE-CODE or a USE_POLICY.md is not the card's
+license (hflint.cards.licenses.license_files). The card is README.md at the repository root; a card with no license is
 HF103's, an unreadable front matter HF102's.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hflint.cards.licenses import agrees, load_license_data, read_license, recognise
+from hflint.cards.licenses import agrees, license_files, load_license_data, read_license, recognise
 from hflint.finding import Region
 from hflint.kinds.base import Result, Unanalysable, each_file
 from hflint.kinds.card_license import data_path, declared, readable_card
@@ -43,6 +45,9 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         ids = [v.strip() for v, _w in declared(card)]
         if not ids:
             return
+        covers = license_files(repo, data, (card.metadata or {}).get("license_link")).get(path, "model")
+        if covers != "model":
+            return  # the code's license (LICENSE beside MODEL_LICENSE) or a use policy, not the card's
         text = read_license(repo, path)
         found = recognise(text, data)
         if not found or any(agrees(r, d, data) for r, _ in found for d in ids):

@@ -3,7 +3,10 @@
 ``patterns`` is a list of ``{regex, label}`` (Python regular expressions, multi-line mode:
 ``^``/``$`` match at line ends), or a data file with such a list under ``patterns:``
 (``hflint:data/...`` for shipped lists, else relative to the pack). Each match is a finding
-at its line and column; ``max-findings`` caps the findings per file.
+at its line and column; ``max-findings`` caps the findings per file. With ``per-pattern:
+true``, a pattern that matches several times in a file is one finding, at its first match,
+with the count and the first lines (a generated card repeats one placeholder 39 times: one
+defect, one finding).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ PARAMS_SCHEMA = {
             "anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": _PATTERN, "minItems": 1}]
         },
         "max-findings": {"type": "integer", "minimum": 1},
+        "per-pattern": {"type": "boolean"},
     },
     "required": ["patterns"],
     "additionalProperties": False,
@@ -91,21 +95,45 @@ def validate(rule: Rule) -> list[str]:
     return []
 
 
+def _position(text: str, start: int) -> tuple[int, int]:
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+def _detail(label: str, matched: str) -> str:
+    matched = matched.strip()
+    shown = matched if len(matched) <= _SHOWN else matched[: _SHOWN - 3] + "..."
+    return label if matched in label else f"{label}: {shown!r}"
+
+
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     compiled = patterns(rule)
     limit: int = rule.params.get("max-findings", 50)
+    grouped: bool = rule.params.get("per-pattern", False)
 
     def check_file(path: str) -> Iterator[Result]:
         text = repo.text(path).removeprefix("\ufeff")
+        if grouped:
+            yield from _per_pattern(path, text)
+            return
         hits = sorted((m.start(), m.group(0), p.label) for p in compiled for m in p.regex.finditer(text))
         for start, matched, label in hits[:limit]:
-            line = text.count("\n", 0, start) + 1
-            column = start - (text.rfind("\n", 0, start) + 1) + 1
-            matched = matched.strip()
-            shown = matched if len(matched) <= _SHOWN else matched[: _SHOWN - 3] + "..."
-            detail = label if matched in label else f"{label}: {shown!r}"
-            yield rule.finding(path, region=Region(line, column), detail=detail)
+            yield rule.finding(path, region=Region(*_position(text, start)), detail=_detail(label, matched))
         if len(hits) > limit:
             yield rule.finding(path, detail=f"{len(hits) - limit} more matches not shown")
+
+    def _per_pattern(path: str, text: str) -> Iterator[Result]:
+        found = []
+        for p in compiled:
+            starts = [(m.start(), m.group(0)) for m in p.regex.finditer(text)]
+            if starts:
+                found.append((starts[0][0], p.label, starts))
+        for first, label, starts in sorted(found)[:limit]:
+            detail = _detail(label, starts[0][1])
+            if len(starts) > 1:
+                lines = sorted({_position(text, s)[0] for s, _ in starts})
+                shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+                detail += f" ({len(starts)} times, on lines {shown})"
+            yield rule.finding(path, region=Region(*_position(text, first)), detail=detail)
 
     yield from each_file(rule, repo, check_file)
