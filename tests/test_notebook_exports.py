@@ -29,6 +29,7 @@ NOT_ESCAPES = [
     "x = (1 %\n     2)\n!true\n",
     "y = 3 \\\n    % 2\n!true\n",
     "z = '%s' % 'a'  # !comment\n!true\n",
+    "w = 'it\\'s (' + r\"\\\"[\" + '''\n%still in a string\n'''\n!true\n",
 ]
 
 

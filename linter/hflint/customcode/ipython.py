@@ -19,9 +19,14 @@ from dataclasses import dataclass
 
 # `x = !cmd` / `x = %magic` (IPython's assignment forms); the target is a plain name list.
 _ASSIGN = re.compile(r"^\s*[A-Za-z_][\w, ]*=\s*(?=[!%])")
-_STRING_START = re.compile(r"(?i)(?:[rbuf]|br|rb|fr|rf)?('''|\"\"\"|'|\")")
+# What changes the scanner's state outside strings, and inside each kind of string.
+_CODE = re.compile(r"[#'\"()\[\]{}]")
+# Inside a string only a backslash (which escapes the next character, even in a raw string
+# as far as where the string ends is concerned) or the quote character matters.
+_IN_STRING = {"'": re.compile(r"[\\']"), '"': re.compile(r'[\\"]')}
 # A new cell ends a %%cell magic's body: a blank line, or an export's cell marker.
 _CELL_END = re.compile(r"^\s*$|^#\s*(?:In\[|%%)")
+MAX_ESCAPES = 10_000  # a notebook has dozens; the rest of a hostile file is blanked, not recorded
 _METHODS = {
     "system": "shell",
     "getoutput": "shell",
@@ -76,7 +81,6 @@ class _Scanner:
     def __init__(self) -> None:
         self.depth = 0
         self.quote: str | None = None
-        self.raw = False
         self.continued = False
 
     @property
@@ -87,28 +91,30 @@ class _Scanner:
         i, n = 0, len(line)
         while i < n:
             if self.quote is not None:
-                if line[i] == "\\" and not self.raw:
+                # Jump to the next backslash or closing quote character.
+                match = _IN_STRING[self.quote[0]].search(line, i)
+                if match is None:
+                    break
+                i = match.start()
+                if line[i] == "\\":
                     i += 2
-                    continue
-                if line.startswith(self.quote, i):
+                elif line.startswith(self.quote, i):
                     i += len(self.quote)
                     self.quote = None
-                    continue
-                i += 1
+                else:
+                    i += 1
                 continue
-            c = line[i]
+            match = _CODE.search(line, i)
+            if match is None:
+                break
+            i, c = match.start(), match.group()
             if c == "#":
                 break
-            match = _STRING_START.match(line, i)
-            if match and (i == 0 or not (line[i - 1].isalnum() or line[i - 1] == "_")):
-                self.quote = match.group(1)
-                self.raw = "r" in match.group(0)[: -len(self.quote)].lower()
-                i = match.end()
+            if c in "'\"":
+                self.quote = line[i : i + 3] if line.startswith(c * 3, i) else c
+                i += len(self.quote)
                 continue
-            if c in "([{":
-                self.depth += 1
-            elif c in ")]}":
-                self.depth = max(0, self.depth - 1)
+            self.depth = self.depth + 1 if c in "([{" else max(0, self.depth - 1)
             i += 1
         if self.quote in ("'", '"'):
             self.quote = None  # an unterminated one-line string; the parser reports it
@@ -130,10 +136,10 @@ def neutralise(text: str, lines: list[str]) -> tuple[str, list[Escape]]:
             escapes[-1] = dataclasses.replace(escapes[-1], body="; ".join(cell))
             cell = None
         stripped = line.lstrip()
-        if scanner.at_statement_start and (stripped[:1] in ("!", "%") or _ASSIGN.match(line)):
-            escape = _parse_escape(number, line)
-            escapes.append(escape)
-            cell = [] if escape.kind == "cell" else None
+        if scanner.at_statement_start and (stripped[:1] in ("!", "%") or ("=" in line and _ASSIGN.match(line))):
+            if len(escapes) < MAX_ESCAPES:
+                escapes.append(_parse_escape(number, line))
+                cell = [] if escapes[-1].kind == "cell" else None
             out.append(line[: len(line) - len(stripped)] + "pass")
             continue
         scanner.feed(line)
@@ -151,6 +157,8 @@ def from_calls(tree: ast.AST) -> list[Escape]:
     """nbconvert's spelling: ``get_ipython().system("...")`` and friends."""
     found: list[Escape] = []
     for node in ast.walk(tree):
+        if len(found) >= MAX_ESCAPES:
+            break
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         owner = node.func.value
