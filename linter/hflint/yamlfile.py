@@ -9,6 +9,7 @@ overwrite.
 
 from __future__ import annotations
 
+from pathlib import Path as PathLike
 from typing import Any, NamedTuple
 
 Path_ = tuple[str | int, ...]
@@ -115,3 +116,16 @@ class _Builder:
                 out[key] = self.build(value_node, (*path, child))
             return out
         raise YamlError(f"unsupported YAML node {type(node).__name__}", line)  # pragma: no cover
+
+
+def data_list(path: PathLike, key: str) -> list[Any]:
+    """The list under ``key`` in a shipped or pack data file (rules/data/*.yaml); ValueError
+    with the file's name when it cannot be read or the key is not a list."""
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8")).value
+    except (OSError, YamlError) as exc:
+        raise ValueError(f"cannot read {path.name}: {exc}") from None
+    items = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(items, list):
+        raise ValueError(f"{path.name}: '{key}' must be a list")
+    return items

@@ -6,26 +6,21 @@ give them (HF107), one finding per repeated placeholder (HF108), retired pipelin
 Run by hand from the repository root: ``python tests/golden/make_card_fixtures.py`` (needs
 huggingface_hub, a core dependency: the PEFT card is rendered from its template the way PEFT
 does), then ``pytest tests/test_golden.py --update-goldens`` and review the expected.txt
-diff. The license texts are short stand-ins written for these tests: the Apache and MIT
-ones carry the phrases hflint recognises, the model licenses are invented.
+diff. The license texts are short stand-ins written for these tests (the Apache and MIT
+ones, shared with make_compliance_fixtures.py, carry the phrases hflint recognises; the
+model license is invented).
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-APACHE = (
-    "\n                                 Apache License\n                           Version 2.0, January 2004\n"
-    "                        http://www.apache.org/licenses/\n\n   TERMS AND CONDITIONS FOR USE, REPRODUCTION, "
-    "AND DISTRIBUTION\n"
-)
-MIT = (
-    "MIT License\n\nCopyright (c) 2025 Example\n\nPermission is hereby granted, free of charge, to any person "
-    'obtaining a copy\nof this software and associated documentation files (the "Software"), to deal\n'
-    "in the Software without restriction.\n"
-)
+sys.path.insert(0, str(HERE))
+from make_compliance_fixtures import APACHE, MIT  # noqa: E402  (one copy of the license stand-ins)
+
 # An invented model license, in the shape of the custom licenses LLM families publish
 # (ChatGLM's MODEL_LICENSE, DeepSeek's LICENSE-MODEL): no Hub id.
 MODEL_LICENSE = (

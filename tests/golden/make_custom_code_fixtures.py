@@ -21,6 +21,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 MODEL = ROOT / "tests" / "fixtures" / "custom_code"
 MODEL_FILES = ("config.json", "configuration_x.py", "modeling_x.py", "rotary_x.py")
+SHARED = ROOT / "tests" / "fixtures" / "custom_code_shared"
+SHARED_RUFF_TOML = (
+    "# Files several HF5xx golden cases share (a notebook export with IPython escapes is not\n"
+    "# Python): written by tests/golden/make_custom_code_fixtures.py, not hflint code.\n"
+    'extend = "../../../pyproject.toml"\nexclude = ["*.py"]\n'
+)
 BASE_MARKER = "golden-base.txt"
 RULES = ("HF501", "HF502", "HF503", "HF504", "HF505", "HF506", "HF507", "HF508")
 RUFF_TOML = (
@@ -385,18 +391,18 @@ def accelerator():
 
 
 def _embedded_kernel() -> str:
-    """QUANTIZATION plus what ChatGLM's file really carries: a compiled kernel, bz2 and
-    base64 encoded, handed to a kernel loader (not to exec). The blob is random bytes."""
+    """What ChatGLM's quantization.py also carries: a compiled kernel, bz2 and base64
+    encoded, handed to a kernel loader (not to exec). The blob is random bytes."""
     import base64
     import bz2
 
     blob = base64.b64encode(bz2.compress(random.Random(11).randbytes(600))).decode()
-    return QUANTIZATION + f'\nKERNEL_CODE = "{blob}"\n'
+    return f'KERNEL_CODE = "{blob}"\n'
 
 
-def importing(module: str) -> Files:
-    """The shared model's config, and a modeling file that imports ``module`` relatively."""
-    source = f"from .{module} import compress\n\n\nclass XModel:\n    pass\n"
+def importing(*modules: str) -> Files:
+    """The shared model's config, and a modeling file that imports ``modules`` relatively."""
+    source = "".join(f"from .{m} import *  # noqa: F403\n" for m in modules) + "\n\nclass XModel:\n    pass\n"
     return {"config.json": model()["config.json"], "modeling_x.py": source}
 
 
@@ -409,7 +415,12 @@ def hf503() -> dict[str, Files]:
     cases: dict[str, Files] = {"pass/realistic-remote-code": model()}
     for name, source in {**DANGEROUS, **_obfuscation()}.items():
         cases[f"fail/{name}"] = loaded(source)
-    cases["fail/chatglm-embedded-kernel"] = {**importing("quantization"), "quantization.py": _embedded_kernel()}
+    # The kernels' ctypes values are silent; the embedded kernel beside them is reported.
+    cases["fail/chatglm-embedded-kernel"] = {
+        **importing("quantization", "kernel_code"),
+        "quantization.py": QUANTIZATION,
+        "kernel_code.py": _embedded_kernel(),
+    }
     cases["pass/chatglm-quantization-kernels"] = {**importing("quantization"), "quantization.py": QUANTIZATION}
     cases["pass/safe-lookalikes"] = loaded(SAFE_LOOKALIKES)
     cases["pass/latin1-coding-cookie"] = loaded("# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n".encode("latin-1"))
@@ -575,6 +586,12 @@ def hf505() -> dict[str, Files]:
     }
 
 
+def shared_files() -> Files:
+    """Files several cases share, kept once in tests/fixtures/custom_code_shared/ (golden-base.txt)."""
+    return {"quantization.py": QUANTIZATION, "colab_export.py": NOTEBOOK, "nbconvert_export.py": NBCONVERT,
+            "Training.py": TRAINING}
+
+
 def write(rule: str, cases: dict[str, Files]) -> None:
     base = HERE / rule
     for outcome in ("fail", "pass"):
@@ -585,14 +602,16 @@ def write(rule: str, cases: dict[str, Files]) -> None:
             if keep is not None and f"{outcome}/{old.name}" in cases:
                 old.mkdir(parents=True)
                 expected.write_bytes(keep)
-    shared_model = model()
+    sources = {f"fixtures/custom_code/{n}": c for n, c in model().items()}
+    sources |= {f"{SHARED.relative_to(ROOT / 'tests').as_posix()}/{n}": c for n, c in shared_files().items()}
     for case, files in cases.items():
-        # Files equal to the realistic model's are not copied: the case names them in
-        # golden-base.txt and the golden runner copies them in (tests/test_golden.py).
-        shared = [n for n in MODEL_FILES if n in files and files[n] == shared_model[n]]
+        # Files equal to a shared one are not copied: the case names them in golden-base.txt
+        # and the golden runner copies them in (tests/test_golden.py).
+        shared = {rel: src for src, content in sources.items() for rel in files
+                  if rel == src.rsplit("/", 1)[-1] and files[rel] == content}
         files = {rel: content for rel, content in files.items() if rel not in shared}
         if shared:
-            files[BASE_MARKER] = "".join(f"fixtures/custom_code/{n}\n" for n in shared)
+            files[BASE_MARKER] = "".join(f"{src}\n" for src in sorted(shared.values()))
         for rel, content in files.items():
             path = base / case / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -601,6 +620,10 @@ def write(rule: str, cases: dict[str, Files]) -> None:
 
 
 def main() -> None:
+    SHARED.mkdir(exist_ok=True)
+    for name, content in shared_files().items():
+        (SHARED / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    (SHARED / "ruff.toml").write_text(SHARED_RUFF_TOML)
     for rule, make in zip(RULES, (hf501, hf502, hf503, hf504, hf505, hf506, hf507, hf508), strict=True):
         write(rule, make())
 

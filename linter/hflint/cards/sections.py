@@ -8,10 +8,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hflint.cards.headings import contains, words
-from hflint.yamlfile import YamlError, load_yaml
+from hflint.yamlfile import data_list
 
 DEFAULT_SYNONYMS = "hflint:data/card-sections.yaml"
 Words = tuple[str, ...]
@@ -34,13 +33,7 @@ class Section:
 @functools.cache
 def load_synonyms(path: Path) -> dict[Words, tuple[tuple[Words, ...], tuple[Words, ...]]]:
     """Normalised title -> (phrases that count, phrases that rule a heading out)."""
-    try:
-        raw: Any = load_yaml(path.read_text(encoding="utf-8")).value
-    except (OSError, YamlError) as exc:
-        raise ValueError(f"cannot read {path.name}: {exc}") from None
-    entries = raw.get("sections") if isinstance(raw, dict) else None
-    if not isinstance(entries, list):
-        raise ValueError(f"{path.name}: 'sections' must be a list")
+    entries = data_list(path, "sections")
     out: dict[Words, tuple[tuple[Words, ...], tuple[Words, ...]]] = {}
     for i, entry in enumerate(entries):
         ok = isinstance(entry, dict) and isinstance(entry.get("title"), str)

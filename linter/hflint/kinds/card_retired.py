@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from hflint.cards.frontmatter import load_card
 from hflint.finding import Region
@@ -20,7 +20,7 @@ from hflint.jsonfile import pointer
 from hflint.kinds.base import Result, each_file
 from hflint.repo import Repo
 from hflint.rule import Rule
-from hflint.yamlfile import YamlError, load_yaml
+from hflint.yamlfile import data_list
 
 PARAMS_SCHEMA = {
     "type": "object",
@@ -43,13 +43,7 @@ class Retired(NamedTuple):
 
 @functools.cache
 def load_retired(path: Path) -> dict[tuple[str, str], Retired]:
-    try:
-        raw: Any = load_yaml(path.read_text(encoding="utf-8")).value
-    except (OSError, YamlError) as exc:
-        raise ValueError(f"cannot read {path.name}: {exc}") from None
-    entries = raw.get("retired") if isinstance(raw, dict) else None
-    if not isinstance(entries, list):
-        raise ValueError(f"{path.name}: 'retired' must be a list")
+    entries = data_list(path, "retired")
     out: dict[tuple[str, str], Retired] = {}
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in _FIELDS):

@@ -22,7 +22,7 @@ from hflint.finding import Region
 from hflint.kinds.base import Result, each_file
 from hflint.repo import Repo
 from hflint.rule import Rule
-from hflint.yamlfile import YamlError, load_yaml
+from hflint.yamlfile import data_list
 
 _PATTERN = {
     "type": "object",
@@ -73,11 +73,7 @@ def _compile(items: Any) -> tuple[Pattern, ...]:
 
 @functools.cache
 def _from_file(path: Path) -> tuple[Pattern, ...]:
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8")).value
-    except (OSError, YamlError) as exc:
-        raise ValueError(f"cannot read {path.name}: {exc}") from None
-    return _compile(raw.get("patterns") if isinstance(raw, dict) else None)
+    return _compile(data_list(path, "patterns"))
 
 
 def patterns(rule: Rule) -> tuple[Pattern, ...]:

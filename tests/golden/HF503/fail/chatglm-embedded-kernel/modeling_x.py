@@ -1,4 +1,5 @@
-from .quantization import compress
+from .quantization import *  # noqa: F403
+from .kernel_code import *  # noqa: F403
 
 
 class XModel:

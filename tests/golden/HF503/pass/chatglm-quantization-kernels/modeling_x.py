@@ -1,4 +1,4 @@
-from .quantization import compress
+from .quantization import *  # noqa: F403
 
 
 class XModel:
