@@ -40,13 +40,6 @@ BENIGN = {
         "    _fields_ = [('n', ctypes.c_uint32), ('p', ctypes.POINTER(ctypes.c_float))]\n"
         "h = Header()\nsize = ctypes.sizeof(h)\nbuf = ctypes.create_string_buffer(16)\nref = ctypes.byref(h)\n"
     ),
-    "ctypes-cast-to-data-pointer": (
-        "import ctypes\n"
-        "def view(t):\n"
-        "    return ctypes.cast(t.data_ptr(), ctypes.POINTER(ctypes.c_float))\n"
-        "def raw(t):\n"
-        "    return ctypes.cast(t.data_ptr(), ctypes.c_void_p)\n"
-    ),
     "getattr-for-literal-tuple": (
         "import torch\n"
         "def device():\n"
@@ -86,6 +79,21 @@ MALICIOUS = {
         "ctypes.cast()",
     ),
     "memmove": ("import ctypes\nctypes.memmove(0x1000, b'\\x90' * 8, 8)\n", "ctypes.memmove()"),
+    # A data pointer at an address reads and writes any memory: a write-what-where primitive.
+    "cast-to-data-pointer": (
+        "import ctypes\np = ctypes.cast(0x1000, ctypes.POINTER(ctypes.c_char))\np[0] = b'x'\n",
+        "ctypes.cast()",
+    ),
+    "array-type-from-address": (
+        "import ctypes\nbuf = (ctypes.c_char * 64).from_address(0x1000)\n",
+        ".from_address() on a ctypes type",
+    ),
+    "structure-subclass-from-address": (
+        "import ctypes\nclass H(ctypes.Structure):\n    _fields_ = [('a', ctypes.c_int)]\n"
+        "h = H.from_address(0x1000)\n",
+        ".from_address() on a ctypes type",
+    ),
+    "pointer-object": ("import ctypes\np = ctypes.pointer(ctypes.c_int(0))\np[4096] = 1\n", "ctypes.pointer()"),
     "from-address": ("import ctypes\nv = ctypes.c_int.from_address(0x1000)\n", "ctypes.c_int.from_address()"),
     "ctypes-star-import": ("from ctypes import *\nCDLL('libc.so.6')\n", "from ctypes import *"),
     "cffi": ("import cffi\nffi = cffi.FFI()\n", "cffi.FFI()"),

@@ -142,6 +142,11 @@ class Analysis:
             if any(name == w for w in self.policy.file_writes):
                 yield from self._write(name, call, where)
                 return
+        if isinstance(call.func, ast.Attribute) and call.func.attr in self.policy.address_methods.names:
+            module = self.policy.address_module
+            if any(below(q, module) for q in self.names.aliases.values()):
+                yield Hit(*at, f".{call.func.attr}() on a {module} type: {self.policy.address_methods.reason}{where}")
+                return
         if isinstance(call.func, ast.Attribute) and call.func.attr in self.policy.pathlib_writes:
             receiver = call.func.value
             if self._is_path(receiver) and (outside := self._outside(receiver)):
@@ -190,18 +195,7 @@ class Analysis:
         for key, value in rule.unless_keyword.items():
             if _constant(_keyword(call, key), self.names) == value:
                 return False
-        index = rule.unless_harmless_argument
-        if index is not None and len(call.args) > index and self._harmless_type(call.args[index]):
-            return False
         return all(_constant(_keyword(call, key), self.names) == value for key, value in rule.if_keyword.items())
-
-    def _harmless_type(self, expr: ast.expr) -> bool:
-        """A data type on the harmless list, or a call of one (``ctypes.POINTER(c_float)``):
-        ``ctypes.cast(p, ctypes.c_void_p)`` reinterprets a pointer; a cast to a function
-        type (CFUNCTYPE) is what can call an arbitrary address."""
-        node: ast.expr = expr.func if isinstance(expr, ast.Call) else expr
-        q = self.names.qualname(node)
-        return q is not None and q in self.policy.harmless
 
     def _detail(self, name: str, rule: CallRule, call: ast.Call) -> str:
         detail = f"{name}(): {rule.reason}"

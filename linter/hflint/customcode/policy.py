@@ -31,7 +31,6 @@ class CallRule:
     unless_literal: bool = False
     unless_keyword: dict[str, Any] = field(default_factory=dict)
     if_keyword: dict[str, Any] = field(default_factory=dict)
-    unless_harmless_argument: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,8 @@ class CallPolicy:
     outside_paths: tuple[str, ...]
     harmless: dict[str, str] = field(default_factory=dict)
     ipython: IPythonPolicy = _NO_IPYTHON
+    address_methods: NameList = NameList((), "")
+    address_module: str = ""
 
     def rule_for(self, name: str) -> CallRule | None:
         """The most specific entry covering ``name`` (longest prefix); None for a name on the
@@ -135,7 +136,6 @@ def load_calls(path: Path) -> CallPolicy:
                     bool(entry.get("unless-literal", False)),
                     dict(entry.get("unless-keyword") or {}),
                     dict(entry.get("if-keyword") or {}),
-                    _argument_index(entry, path, i),
                 )
             )
     harmless: dict[str, str] = {}
@@ -153,7 +153,17 @@ def load_calls(path: Path) -> CallPolicy:
         outside_paths=_strings(doc, "outside-paths", path),
         harmless=harmless,
         ipython=_ipython(doc, path),
+        **_address_methods(doc, path),
     )
+
+
+def _address_methods(doc: dict[str, Any], path: Path) -> dict[str, Any]:
+    if "address-methods" not in doc:
+        return {}
+    entry = doc["address-methods"]
+    if not isinstance(entry, dict) or not isinstance(entry.get("module"), str):
+        raise ValueError(f"{path.name}: 'address-methods' needs 'names', a 'module' and a 'reason'")
+    return {"address_methods": _name_list(doc, "address-methods", path), "address_module": entry["module"]}
 
 
 def _ipython(doc: dict[str, Any], path: Path) -> IPythonPolicy:
@@ -167,15 +177,6 @@ def _ipython(doc: dict[str, Any], path: Path) -> IPythonPolicy:
         _name_list(section, "shell-magics", path),
         _name_list(section, "code-magics", path),
     )
-
-
-def _argument_index(entry: dict[str, Any], path: Path, i: int) -> int | None:
-    value = entry.get("unless-harmless-argument")
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{path.name}: calls[{i}].unless-harmless-argument must be an argument index (0, 1, ...)")
-    return value
 
 
 def _name_list(doc: dict[str, Any], key: str, path: Path) -> NameList:
