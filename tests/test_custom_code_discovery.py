@@ -99,11 +99,32 @@ def test_hf505_details_cite_the_advisories(make_repo: MakeRepo) -> None:
     assert "'transformersx'" in found["/auto_mapping/parent_library"]  # a prefix is not a dotted child
 
 
-def test_broken_json_is_left_to_hf201(make_repo: MakeRepo) -> None:
-    root = make_repo({"config.json": "{not json", "modeling_x.py": ""})
+def test_broken_json_is_left_to_hf201_and_fails_closed(make_repo: MakeRepo) -> None:
+    root = make_repo({"config.json": "{not json", "modeling_x.py": "", "sub/helper.py": ""})
     result = scan(root, Config(select=("HF5", "HF001"), fail_on=None))
-    # HF001: json-parse rule not selected; with no readable auto_map nothing loads modeling_x.py
-    assert {f.rule_id for f in result.findings} == {"HF506", "HF001"}
+    # HF001: json-parse rule not selected. The auto_map cannot be read, so hflint cannot tell
+    # that modeling_x.py is not loaded: it stays trust_remote_code code (HF501), never HF506.
+    assert {f.rule_id for f in result.findings} == {"HF501", "HF001"}
+    how = discovery.loaded_files(Repo(root), LOADING)
+    assert how["sub/helper.py"] == "treated as loaded: config.json cannot be read, so what it loads is unknown"
+
+
+def test_what_an_unparsable_module_imports_counts_as_loaded(make_repo: MakeRepo) -> None:
+    # Syntax this Python cannot parse (a newer interpreter's, or a broken file): its imports
+    # are unknown, so the files beside it are treated as loaded rather than as scripts.
+    root = make_repo(
+        {
+            "config.json": json.dumps({"auto_map": {"AutoModel": "modeling_x.XModel"}}),
+            "modeling_x.py": "from .kernels import k\ndef f[T(x): pass\n",
+            "kernels.py": "import os\nos.system('id')\n",
+            "other/train.py": "",
+        }
+    )
+    how = discovery.loaded_files(Repo(root), LOADING)
+    assert how["kernels.py"] == "treated as loaded: modeling_x.py cannot be parsed, so what it imports is unknown"
+    assert "other/train.py" in how
+    result = scan(root, Config(select=("HF503", "HF507"), fail_on=None))
+    assert {(f.rule_id, f.path) for f in result.findings if f.path == "kernels.py"} == {("HF503", "kernels.py")}
 
 
 def test_other_loaders_and_what_loaded_files_name(make_repo: MakeRepo) -> None:

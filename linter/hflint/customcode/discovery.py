@@ -170,33 +170,55 @@ def _modules_json_roots(repo: Repo, path: str, policy: LoadingPolicy) -> Iterato
                 break
 
 
+def _unreadable_routes(repo: Repo, policy: LoadingPolicy) -> Iterator[tuple[str, str]]:
+    """(folder, why) for each file that names code but cannot be read: what it loads is unknown."""
+    names = {*policy.auto_map_files, *policy.model_index_files, "config.json", "modules.json"}
+    for path in repo.files:
+        if posixpath.basename(path) in names and not repo.is_lfs_pointer(path):
+            try:
+                repo.json(path)
+            except CannotAnalyse:
+                yield posixpath.dirname(path), f"{path} cannot be read, so what it loads is unknown"
+
+
 def loaded_files(repo: Repo, policy: LoadingPolicy) -> dict[str, str]:
-    """Every existing file a loader imports, with how it gets there (first route found)."""
+    """Every existing file a loader imports, with how it gets there (first route found).
+
+    Fails closed: where a file that routes to code cannot be read (a config that does not
+    parse, a loaded module hflint cannot parse - newer syntax than the running Python, say),
+    every Python file in its folder and below counts as loaded, because hflint cannot tell
+    that the loader would not import it.
+    """
     how: dict[str, str] = {}
     queue: deque[str] = deque()
+    unknown = list(_unreadable_routes(repo, policy))
     for path, reason in _roots(repo, policy):
         if repo.exists(path) and path not in how:
             how[path] = f"loaded via {reason}"
             queue.append(path)
     while queue:
         current = queue.popleft()
+        folder = posixpath.dirname(current)
         try:
             text = repo.text(current)
-        except CannotAnalyse:
-            continue  # HF503 reports files that cannot be read as Python
-        folder = posixpath.dirname(current)
-        found = [(_folder_join(folder, f"{name}.py"), f"imported by {current}") for name in relative_imports(text)]
-        try:
             tree = source(repo, current).tree
         except CannotAnalyse:
             tree = None
-        if tree is not None:
-            named = f"named by {current} (an import or file name hflint follows to stay on the safe side)"
-            found += [(target, named) for target in mentioned(tree, current, repo.exists)]
+        if tree is None:  # HF503 reports files that cannot be read as Python
+            unknown.append((folder, f"{current} cannot be parsed, so what it imports is unknown"))
+            continue
+        found = [(_folder_join(folder, f"{name}.py"), f"imported by {current}") for name in relative_imports(text)]
+        named = f"named by {current} (an import or file name hflint follows to stay on the safe side)"
+        found += [(target, named) for target in mentioned(tree, current, repo.exists)]
         for target, reason in found:
             if target.endswith(".py") and repo.exists(target) and target not in how and not repo.is_lfs_pointer(target):
                 how[target] = reason
                 queue.append(target)
+    for folder, why in unknown:
+        prefix = f"{folder}/" if folder else ""
+        for path in repo.files:
+            if path.endswith(".py") and path.startswith(prefix) and path not in how and not repo.is_lfs_pointer(path):
+                how[path] = f"treated as loaded: {why}"
     return how
 
 
