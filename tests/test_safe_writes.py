@@ -42,13 +42,21 @@ TOKEN = "feedfacecafebeef"  # what safefile._token returns in these tests
 KINDS = ("outside-file", "outside-missing", "outside-fifo", "outside-folder", "chain", "fifo-here", "folder-here")
 
 # Every open this process makes, while a test records them (sys.addaudithook, PEP 578):
-# refused records must not be opened at all, not merely left unchanged.
+# refused records must not be opened at all, not merely left unchanged. The event carries the
+# path, not a dir_fd, so a name opened relative to a folder's descriptor (openat) is resolved
+# from the working directory here; the "paths" runs open whole paths, which it sees exactly.
 _opened: list[str] | None = None
 
 
 def _record_opens(event: str, args: tuple[Any, ...]) -> None:
-    if _opened is not None and event == "open" and args and isinstance(args[0], str | bytes | os.PathLike):
-        _opened.append(os.path.realpath(os.fsdecode(args[0])))
+    if _opened is None or event != "open" or not args or not isinstance(args[0], str | bytes | os.PathLike):
+        return
+    path = Path(os.fsdecode(args[0]))
+    flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
+    if flags & getattr(os, "O_NOFOLLOW", 0):  # what the open can reach: its last name is not followed
+        _opened.append(str(path.parent.resolve() / path.name))
+    else:
+        _opened.append(str(path.resolve()))
 
 
 sys.addaudithook(_record_opens)
@@ -128,6 +136,17 @@ def world(tmp_path: Path) -> World:
     return World(tmp_path)
 
 
+@pytest.fixture(params=["openat", "paths"])
+def opening(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """openat: descriptor-relative walking (Linux, macOS). paths: the fallback for systems
+    without openat(2) or O_NOFOLLOW (see hflint.safefile), which must refuse the same things;
+    there every open names a whole path, so the audit hook below sees exactly what it reaches."""
+    if request.param == "paths":
+        monkeypatch.setattr(safefile, "AT_FDS", False)
+        monkeypatch.setattr(safefile, "_NOFOLLOW", 0)
+    return str(request.param)
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -172,7 +191,7 @@ READ_PATHS = {
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("rel", READ_PATHS)
 def test_scan_refuses_a_record_that_is_not_a_regular_file_inside(
-    world: World, capsys: pytest.CaptureFixture[str], rel: str, kind: str
+    world: World, capsys: pytest.CaptureFixture[str], opening: str, rel: str, kind: str
 ) -> None:
     world.plant(rel, kind)
     err = refused(world, capsys, ["scan", str(world.repo), "--select", "HF2"])
@@ -186,7 +205,7 @@ def test_scan_refuses_a_record_that_is_not_a_regular_file_inside(
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_review_records_behind_a_link_are_refused(
-    world: World, capsys: pytest.CaptureFixture[str], kind: str
+    world: World, capsys: pytest.CaptureFixture[str], opening: str, kind: str
 ) -> None:
     world.plant(REVIEW, kind)
     err = refused(world, capsys, ["review", "status", "--repo", str(world.repo)])
@@ -270,23 +289,17 @@ WRITE_CASES = (
 )
 
 
-@pytest.mark.parametrize("at_fds", [True, False], ids=["openat", "paths"])
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("case", WRITE_CASES)
 def test_writes_refuse_anything_but_a_regular_file(
     world: World,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    opening: str,
     case: str,
     kind: str,
-    at_fds: bool,
 ) -> None:
     monkeypatch.setattr(safefile, "_token", lambda: TOKEN)
-    # "paths": the fallback for systems without openat(2) (see hflint.safefile) gives the
-    # same refusals.
-    if not at_fds:
-        monkeypatch.setattr(safefile, "AT_FDS", False)
-        monkeypatch.setattr(safefile, "_NOFOLLOW", 0)
     rel, argv = _write_cases(world)[case]
     if case.endswith(("lock", "temporary")):  # an existing record next to them stays as it was
         target = world.repo / rel.split(".lock")[0].split(f".{TOKEN}")[0]
@@ -298,7 +311,7 @@ def test_writes_refuse_anything_but_a_regular_file(
     assert f"{rel} {reason.get(kind, 'is a symlink to ')}" in err, err
 
 
-def test_a_linked_folder_on_the_way_is_refused(world: World) -> None:
+def test_a_linked_folder_on_the_way_is_refused(world: World, opening: str) -> None:
     (world.repo / "sub").symlink_to(world.outside / "dir")
     before = world.outside_state()
     for call in (

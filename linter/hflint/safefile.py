@@ -171,7 +171,8 @@ def _walk(folder: Path | str, parts: Sequence[str]) -> Iterator[_Dir]:
 def _open_regular(d: _Dir, name: str, shown: str, flags: int, mode: int = 0o600) -> int:
     """A descriptor for ``name``, which must be a regular file: never a link (``O_NOFOLLOW``)
     and never blocking (``O_NONBLOCK``: opening a FIFO for reading waits for a writer)."""
-    d.check(name, shown)  # first: where O_NOFOLLOW is missing, it is the only check
+    if not _NOFOLLOW:  # then this is the only check (with O_NOFOLLOW the open fails on a link)
+        d.check(name, shown)
     try:
         fd = os.open(d.at(name), flags | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY, mode, dir_fd=d.fd)
     except OSError:  # swapped since the check: say for what
@@ -198,13 +199,20 @@ def _inside(root: str, real: str) -> bool:
 
 def open_inside(root: str, rel: str) -> BinaryIO:
     """``root/rel`` opened for reading as hflint reads a scanned file. ``root`` is an absolute
-    path without links (``Path.resolve()``); links below it are followed only while they stay
-    inside it, and the resolved path is then opened component by component without following
-    any, so nothing swapped in after the check is read. Refused, or OSError."""
+    path without links (``Path.resolve()``). The path is opened component by component without
+    following links; where one is met, it is followed only if the resolved path stays inside
+    ``root``, and that path is opened the same way, so nothing swapped in after the check is
+    read. Refused, or OSError."""
     return os.fdopen(_fd_inside(root, rel), "rb")
 
 
 def _fd_inside(root: str, rel: str) -> int:
+    try:  # the common case, no link on the way: no realpath (an lstat per component)
+        parts = _parts(rel)
+        with _walk(root, parts[:-1]) as d:
+            return _open_regular(d, parts[-1], rel, os.O_RDONLY)
+    except Refused:
+        pass  # a link on the way: followed below while it stays inside
     full = os.path.join(root, rel)
     real = os.path.realpath(full)
     if not _inside(root, real):
