@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from hflint.globs import matches
-from hflint.safefile import Refused, open_inside
+from hflint.safefile import Refused, inside, open_inside
 
 T = TypeVar("T")
 
@@ -94,10 +94,6 @@ class Repo:
 
     # -- listing -----------------------------------------------------------------------
 
-    def _inside(self, real: str) -> bool:
-        root = str(self.root)
-        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
     def _list(self, max_files: int) -> None:
         stack = [""]
         while stack:
@@ -146,7 +142,7 @@ class Repo:
     def _add_symlink(self, entry: os.DirEntry[str], rel: str) -> None:
         target = os.readlink(entry.path)
         real = os.path.realpath(entry.path)
-        if not self._inside(real):
+        if not inside(str(self.root), real):
             self.events.append(RepoEvent("symlink-escape", rel, target))
             return
         try:

@@ -193,7 +193,8 @@ def _read(fd: int, shown: str, limit: int) -> bytes:
     return data
 
 
-def _inside(root: str, real: str) -> bool:
+def inside(root: str, real: str) -> bool:
+    """Whether the resolved path ``real`` is ``root`` or below it."""
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
@@ -215,7 +216,7 @@ def _fd_inside(root: str, rel: str) -> int:
         pass  # a link on the way: followed below while it stays inside
     full = os.path.join(root, rel)
     real = os.path.realpath(full)
-    if not _inside(root, real):
+    if not inside(root, real):
         if os.path.islink(full):
             raise Refused(rel, escape_reason(os.readlink(full)))
         raise Refused(rel, "resolves outside the repository through a linked folder; it was not followed")
