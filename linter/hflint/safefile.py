@@ -262,7 +262,13 @@ def _current(d: _Dir, name: str) -> tuple[int, ...] | None:
 
 def _sync(d: _Dir) -> None:
     """Make the rename durable: fsync the folder (fsync(2) on the directory's descriptor)."""
-    fd = d.fd if d.fd is not None else os.open(d.path, os.O_RDONLY)
+    if d.fd is not None:
+        fd = d.fd
+    else:
+        try:
+            fd = os.open(d.path, os.O_RDONLY)
+        except OSError:  # Windows cannot open a folder; NTFS journals the rename itself
+            return
     try:
         os.fsync(fd)
     except OSError as exc:
