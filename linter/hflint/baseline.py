@@ -19,6 +19,7 @@ from hflint.config import BASELINE_NAME as BASELINE_NAME
 from hflint.config import ConfigError
 from hflint.finding import Finding
 from hflint.jsonfile import locate, pointer
+from hflint.safefile import read_record
 from hflint.schemas import schema_errors
 
 
@@ -54,10 +55,13 @@ class Baseline:
     entries: tuple[Entry, ...]
 
 
-def load_baseline(path: Path) -> Baseline:
+def load_baseline(path: Path, data: bytes | None = None, *, contained: bool = True) -> Baseline:
+    """The baseline at ``path`` (``data``: its bytes, already read). ``contained``: the file is
+    the repository's own (a link out of its folder is refused, not followed); False for a file
+    the user named with --baseline, read from the path as given."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (read_record(path, contained=contained) if data is None else data).decode("utf-8")
         raw = json.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(shown, f"cannot read baseline: {exc}") from None

@@ -15,6 +15,7 @@ from typing import Any
 from hflint.decide import PathIgnore
 from hflint.finding import Severity
 from hflint.globs import check_glob
+from hflint.safefile import present, read_record
 
 CONFIG_NAMES = (".hflint.yaml", ".hflint.yml")
 BASELINE_NAME = ".hflint-baseline.json"  # read by hflint.baseline; named here with the config files
@@ -60,15 +61,17 @@ def find_config(root: Path, stop: Path | None = None) -> Path | None:
 
 
 def _config_in(folder: Path) -> Path | None:
+    # Anything at a config's name counts, so a link, FIFO or folder there is refused by
+    # load_config instead of being skipped for the next candidate.
     for name in CONFIG_NAMES:
-        if (folder / name).is_file():
+        if present(folder / name):
             return folder / name
     pyproject = folder / "pyproject.toml"
-    if pyproject.is_file():
+    if present(pyproject):
         import tomllib  # lazy, like every parser only some runs need
 
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_record(pyproject, contained=True).decode("utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return pyproject  # let load_config report the problem
         if "hflint" in data.get("tool", {}):
@@ -76,10 +79,12 @@ def _config_in(folder: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: Path, *, contained: bool = False) -> Config:
+    """The config at ``path``; ``contained``: one find_config found in a repository, read as
+    hflint reads the repository's files (a link out of its folder is refused, not followed)."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_record(path, contained=contained).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(shown, f"cannot read config: {exc}") from None
     from hflint.yamlfile import YamlError, load_yaml, plain  # lazy, like the TOML parser

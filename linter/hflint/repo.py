@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from hflint.globs import matches
+from hflint.safefile import Refused, inside, open_inside
 
 T = TypeVar("T")
 
@@ -93,10 +94,6 @@ class Repo:
 
     # -- listing -----------------------------------------------------------------------
 
-    def _inside(self, real: str) -> bool:
-        root = str(self.root)
-        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
     def _list(self, max_files: int) -> None:
         stack = [""]
         while stack:
@@ -145,7 +142,7 @@ class Repo:
     def _add_symlink(self, entry: os.DirEntry[str], rel: str) -> None:
         target = os.readlink(entry.path)
         real = os.path.realpath(entry.path)
-        if not self._inside(real):
+        if not inside(str(self.root), real):
             self.events.append(RepoEvent("symlink-escape", rel, target))
             return
         try:
@@ -166,6 +163,9 @@ class Repo:
                     head = fh.read(64)
             except OSError as exc:
                 self.events.append(RepoEvent("unreadable", rel, f"cannot read: {exc.strerror}"))
+                return
+            except CannotAnalyse as exc:  # swapped for a link or a FIFO since it was listed
+                self.events.append(RepoEvent("unreadable", rel, exc.reason))
                 return
             if head.startswith(LFS_PREFIXES):
                 self._lfs.add(rel)
@@ -198,15 +198,12 @@ class Repo:
     # -- reading -----------------------------------------------------------------------
 
     def _open_checked(self, rel: str) -> BinaryIO:
-        full = os.path.join(self.root, rel)
-        if not self._inside(os.path.realpath(full)):
-            raise CannotAnalyse("resolves outside the repository")
-        # O_NONBLOCK: if the file was swapped for a FIFO after listing, open must not hang.
-        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            raise CannotAnalyse("not a regular file")
-        return os.fdopen(fd, "rb")
+        # The containment hflint's own records are read with too: a link out of the root is
+        # refused, the open never follows a link or blocks on a FIFO swapped in after listing.
+        try:
+            return open_inside(str(self.root), rel)
+        except Refused as exc:
+            raise CannotAnalyse(exc.reason) from None
 
     def open(self, rel: str) -> BinaryIO:
         """Open a listed file for bounded reads; the caller reads only what it needs."""

@@ -65,7 +65,7 @@ def build_config(args: argparse.Namespace, root: Path, cwd: Path) -> Config:
         config = load_config(Path(args.config))
     else:
         found = find_config(root, stop=cwd)
-        config = load_config(found) if found else Config()
+        config = load_config(found, contained=True) if found else Config()
     changes: dict[str, object] = {}
     if args.select is not None:
         changes["select"], changes["extend_select"] = tuple(args.select), ()

@@ -6,14 +6,20 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hflint.commands._options import add_config, add_selection, build_config
 from hflint.exitcodes import CLEAN, ERROR
 
+if TYPE_CHECKING:
+    from hflint.baseline import Entry
+
 DESCRIPTION = (
     "write: scan the folder and record every finding in the baseline file with a reason "
-    "(entries already there keep theirs). update: drop entries whose finding is gone. "
-    "'hflint scan' then reports only findings that are not in the baseline."
+    "(entries already there keep theirs). update: drop entries whose finding is gone "
+    "(entries of rules this run did not select are kept). "
+    "'hflint scan' then reports only findings that are not in the baseline. The file is never "
+    "written through a symlink, is replaced atomically, and concurrent runs keep each other's entries."
 )
 EPILOG = """\
 examples:
@@ -40,8 +46,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_config(parser.add_argument_group("configuration"))
 
 
+class _NotWritten(Exception):
+    pass
+
+
 def run(args: argparse.Namespace) -> int:
-    from hflint.baseline import BASELINE_NAME, entry_for, load_baseline, render
+    from hflint import safefile
+    from hflint.baseline import BASELINE_NAME, BaselineError, entry_for, load_baseline, render
     from hflint.config import ConfigError
     from hflint.engine import EXPIRED_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE, scan
     from hflint.rulepack import PackError
@@ -50,24 +61,52 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"hflint: {args.path}: not a directory", file=sys.stderr)
         return ERROR
+    # Written through hflint.safefile: never through a link, atomically, and merged under a
+    # lock with the file as it is at that moment, so a concurrent run's entries are kept.
     target = Path(args.baseline) if args.baseline else root / BASELINE_NAME
+
+    def entries(data: bytes | None) -> tuple[Entry, ...]:
+        return () if data is None else load_baseline(target, data).entries
+
     try:
-        old = load_baseline(target).entries if target.is_file() else ()
+        before = safefile.snapshot(target.parent, target.name)  # refused before a long scan
+    except OSError as exc:
+        return safefile.not_written(target, exc)
+    try:
+        entries(before.data)  # a broken baseline, too
         result = scan(root, build_config(args, root, Path.cwd()))
     except (ConfigError, PackError) as exc:
         print(f"hflint: {exc}", file=sys.stderr)
         return ERROR
     own = {UNUSED_SUPPRESSION_RULE, EXPIRED_SUPPRESSION_RULE}  # about suppressions themselves
     current = {f.fingerprint: f for f in result.reported if f.rule_id not in own}
-    kept = [e for e in old if e.fingerprint in current]
-    added = []
-    if args.action == "write":
+    ran = {r.id for r in result.rules}
+    counts: list[int] = []
+
+    def change(data: bytes | None) -> bytes:
+        old = entries(data)
+        # Only entries this run could judge are dropped: a rule it did not run (another
+        # --select) says nothing about whether their findings are gone.
+        kept = [e for e in old if e.fingerprint in current or e.rule not in ran]
         known = {e.fingerprint for e in old}
-        new = [f for fp, f in current.items() if fp not in known]
+        new = [f for fp, f in current.items() if fp not in known] if args.action == "write" else []
         if new and not args.reason:
-            print(f"hflint: {len(new)} new finding(s) to record: --reason is required", file=sys.stderr)
-            return ERROR
+            raise _NotWritten(f"{len(new)} new finding(s) to record: --reason is required")
         added = [entry_for(f, args.reason, args.expires) for f in new]
-    target.write_text(render([*kept, *added]), encoding="utf-8")
-    print(f"{target}: {len(added)} added, {len(kept)} kept, {len(old) - len(kept)} removed (fixed)")
+        counts[:] = [len(added), len(kept), len(old) - len(kept)]
+        out = render([*kept, *added]).encode("utf-8")
+        try:  # never write a baseline that scans would then refuse (e.g. an empty --reason)
+            load_baseline(target, out)
+        except BaselineError as exc:
+            raise _NotWritten(f"not written, the result would not be a valid baseline:\n{exc}") from None
+        return out
+
+    try:
+        safefile.update(target.parent, target.name, change)
+    except (ConfigError, _NotWritten) as exc:
+        print(f"hflint: {exc}", file=sys.stderr)
+        return ERROR
+    except (OSError, safefile.Changed) as exc:
+        return safefile.not_written(target, exc)
+    print(f"{target}: {counts[0]} added, {counts[1]} kept, {counts[2]} removed (fixed)")
     return CLEAN

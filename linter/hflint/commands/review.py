@@ -82,6 +82,7 @@ def _repo_path(root: Path, given: str) -> str | None:
 
 
 def _approve(args: argparse.Namespace, root: Path) -> int:
+    from hflint import safefile
     from hflint.customcode import reviews
     from hflint.repo import CannotAnalyse, Repo
 
@@ -89,12 +90,8 @@ def _approve(args: argparse.Namespace, root: Path) -> int:
     if reviewer is None:
         return _error("who reviewed? pass --by NAME or set git config user.name")
     repo = Repo(root)
-    try:
-        records = reviews.load(repo)
-    except reviews.ReviewFileError as exc:
-        return _error(f"{exc}\nfix or delete the review file; it was not changed")
     today = dt.date.today().isoformat()
-    approved = []
+    approved: dict[str, reviews.Record] = {}
     for given in args.files:
         rel = _repo_path(root, given)
         if rel is None or not repo.exists(rel):
@@ -105,14 +102,23 @@ def _approve(args: argparse.Namespace, root: Path) -> int:
             digest = reviews.sha256_of(repo, rel)
         except CannotAnalyse as exc:
             return _error(f"{given}: {exc.reason}")
-        records[rel] = reviews.Record(digest, reviewer, today, args.note)
-        approved.append((rel, digest))
+        approved[rel] = reviews.Record(digest, reviewer, today, args.note)
+
+    def change(data: bytes | None) -> bytes:
+        records = {} if data is None else reviews.parse_bytes(data)
+        return reviews.dump({**records, **approved}).encode("utf-8")
+
+    # Merged under a lock with the records as they are at that moment (a concurrent approval
+    # is kept), written atomically and never through a link (hflint.safefile).
     target = root / reviews.REVIEW_FILE
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(reviews.dump(records), encoding="utf-8")
-    tmp.replace(target)  # atomic: an interrupted write never leaves half a file
-    for rel, digest in approved:
-        print(f"approved {rel}  sha256 {digest}  by {reviewer}, {today}")
+    try:
+        safefile.update(root, reviews.REVIEW_FILE, change, reviews.MAX_REVIEW_BYTES)
+    except reviews.ReviewFileError as exc:
+        return _error(f"{exc}\nfix or delete the review file; it was not changed")
+    except (OSError, safefile.Changed) as exc:
+        return safefile.not_written(target, exc)
+    for rel, record in approved.items():
+        print(f"approved {rel}  sha256 {record.sha256}  by {reviewer}, {today}")
     print(f"{len(approved)} file(s) recorded in {target}")
     return EXIT_CLEAN
 

@@ -128,6 +128,7 @@ def _scan_hub(args: argparse.Namespace, text: str, cwd: Path) -> tuple[str, Scan
 
 def baseline_for(args: argparse.Namespace, root: Path) -> Baseline | None:
     from hflint.config import BASELINE_NAME
+    from hflint.safefile import present
 
     if getattr(args, "no_baseline", False):
         return None
@@ -135,11 +136,11 @@ def baseline_for(args: argparse.Namespace, root: Path) -> Baseline | None:
         return None  # a downloaded repo's own baseline could hide anything
     explicit = getattr(args, "baseline", None)
     path = Path(explicit) if explicit else root / BASELINE_NAME
-    if not explicit and not path.is_file():
+    if not explicit and not present(path):  # a link or FIFO there is refused, not skipped
         return None
     from hflint.baseline import load_baseline  # lazy: most scans have no baseline
 
-    return load_baseline(path)
+    return load_baseline(path, contained=not explicit)
 
 
 def run(args: argparse.Namespace) -> int:

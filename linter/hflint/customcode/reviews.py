@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hflint.repo import CannotAnalyse, Repo
+from hflint.safefile import escape_reason, present
 from hflint.schemas import schema_errors
 from hflint.yamlfile import YamlError, load_yaml, plain
 
@@ -90,13 +91,30 @@ def dump(records: Mapping[str, Record]) -> str:
 def load(repo: Repo, name: str = REVIEW_FILE) -> dict[str, Record]:
     """Records from the repo's review file ({} when there is none, or under --isolated:
     a downloaded repo could ship records approving its own code)."""
-    if not repo.trust_records or not repo.exists(name):
+    if not repo.trust_records:
+        return {}
+    if not repo.exists(name):
+        # Listing left it out: a link out of the repository, a FIFO, a folder is refused,
+        # not taken for "no records".
+        event = next((e for e in repo.events if e.path == name), None)
+        if event is not None and event.kind == "symlink-escape":
+            raise ReviewFileError(escape_reason(event.detail))
+        if event is not None:
+            raise ReviewFileError(event.detail)
+        full = repo.root / name
+        if present(full) and not full.is_file():  # a folder, or a link to one
+            raise ReviewFileError("is not a regular file")
         return {}
     try:
         data = repo.read_bytes(name, MAX_REVIEW_BYTES)
-        text = data.decode("utf-8")
     except CannotAnalyse as exc:
         raise ReviewFileError(exc.reason) from None
+    return parse_bytes(data)
+
+
+def parse_bytes(data: bytes) -> dict[str, Record]:
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ReviewFileError(f"not valid UTF-8 (byte {exc.start})") from None
     return parse(text)
