@@ -100,6 +100,25 @@ def test_config_packs_are_relative_to_the_config(make_repo: MakeRepo, capsys: py
     assert [(f["rule_id"], f["path"]) for f in doc["findings"]] == [("ACME001", "model.bin")]
 
 
+@pytest.mark.parametrize("named", ["../outside.yaml", "link/pack.yaml", "/etc/hostname"])
+def test_a_repository_config_names_only_packs_inside_it(
+    named: str, make_repo: MakeRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "outside-folder"
+    outside.mkdir()
+    (outside / "pack.yaml").write_text("pack: x\nrules: []\n", encoding="utf-8")
+    (tmp_path / "outside.yaml").write_text("pack: x\nrules: []\n", encoding="utf-8")
+    root = make_repo({**BROKEN, ".hflint.yaml": f"select: [HF201]\nrules: ['{named}']\n"})
+    (root / "link").symlink_to(outside)
+    assert main(["scan", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert ".hflint.yaml:2" in err and "rules/0" in err and "outside the folder of this config" in err
+    # The same pack named by the user (--config outside the repository) is the user's choice.
+    cfg = tmp_path / "user.yaml"
+    cfg.write_text(f"select: [HF201]\nrules: ['{outside / 'pack.yaml'}']\n", encoding="utf-8")
+    assert main(["scan", str(root), "--config", str(cfg)]) == 1
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -105,7 +105,28 @@ def load_config(path: Path, *, contained: bool = False) -> Config:
     for error in schema_errors("config.schema.json", raw):
         where = "/".join(map(str, error.path)) or "(top level)"
         raise ConfigError(shown, f"{where}: {error.message}", line_of(tuple(error.path)))
-    return _build(raw, path, line_of)
+    config = _build(raw, path, line_of)
+    if contained:
+        _packs_inside(config, raw.get("rules", []), path, line_of)
+    return config
+
+
+def _packs_inside(config: Config, raw_rules: list[str], path: Path, line_of: Any) -> None:
+    """A config found in a repository is the repository's record: the packs it names must be
+    inside its folder, as its other records are (a pack named ``../../x.yaml`` would be read
+    from wherever the repository points). A config the user names follows its paths."""
+    import os
+
+    from hflint.safefile import inside
+
+    folder = os.path.realpath(path.parent)
+    for i, (pack, named) in enumerate(zip(config.rules, raw_rules, strict=True)):
+        if not inside(folder, os.path.realpath(pack)):
+            why = (
+                f"rules/{i}: {named} resolves outside the folder of this config; "
+                "a repository's config may only name packs inside it (it was not read)"
+            )
+            raise ConfigError(str(path), why, line_of(("rules", i)))
 
 
 def _from_toml(shown: str, text: str) -> tuple[Any, Any]:
