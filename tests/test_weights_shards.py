@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import collections.abc
 import io
 import pickle
 import sys
@@ -14,15 +15,16 @@ import pytest
 from hflint.config import Config
 from hflint.engine import scan
 from hflint.finding import Finding
+from hflint.pickles.checkpoint import StateDictInfo
+from hflint.repo import Repo
 from hflint.weights import readers, safetensors_format
-from hflint.weights.pickle_keys import Unreadable
-from hflint.weights.torch_checkpoint import read_state_dict
 
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
 import make_weights_fixtures as fx
 
 from conftest import MakeRepo
 
+StateDict = collections.abc.Callable[[bytes], tuple[tuple[str, ...], int | None]]
 # The shard and header rules; HF308/HF309 (a config next to the weights) have their own
 # golden and real-repo tests, and these fixtures are bare shards.
 WEIGHTS = Config(select=("HF0", "HF3"), ignore=("HF308", "HF309"), fail_on=None)
@@ -32,18 +34,30 @@ def _findings(root: Path, config: Config = WEIGHTS) -> list[Finding]:
     return list(scan(root, config).findings)
 
 
-def _state_dict(blob: bytes) -> tuple[tuple[str, ...], int | None]:
-    info = read_state_dict(io.BytesIO(blob))
-    return info.keys, info.nbytes
+def read_state_dict(blob: bytes, tmp: Path) -> StateDictInfo:
+    """The state-dict view of ``blob`` saved as pytorch_model.bin (the weights rules' reader)."""
+    folder = tmp / f"sd-{len(list(tmp.iterdir()))}"
+    folder.mkdir()
+    (folder / "pytorch_model.bin").write_bytes(blob)
+    return readers.state_dict(Repo(folder), "pytorch_model.bin")
 
 
-def test_zip_and_legacy_checkpoints_give_keys_and_storage_bytes() -> None:
+@pytest.fixture
+def _state_dict(tmp_path: Path) -> collections.abc.Callable[[bytes], tuple[tuple[str, ...], int | None]]:
+    def read(blob: bytes) -> tuple[tuple[str, ...], int | None]:
+        info = read_state_dict(blob, tmp_path)
+        return info.keys, info.nbytes
+
+    return read
+
+
+def test_zip_and_legacy_checkpoints_give_keys_and_storage_bytes(_state_dict: StateDict) -> None:
     entries = [("w", "FloatStorage", [3, 2]), ("b", "HalfStorage", [5]), ("n", "LongStorage", [])]
     assert _state_dict(fx.torch_zip_bytes(entries)) == (("w", "b", "n"), 24 + 10 + 8)
     assert _state_dict(fx.legacy_torch_bytes(entries)) == (("w", "b", "n"), 24 + 10 + 8)
 
 
-def test_shared_storage_counts_once() -> None:
+def test_shared_storage_counts_once(_state_dict: StateDict) -> None:
     pkl, _ = fx.state_dict_pickle([("a", "FloatStorage", [4]), ("b", "FloatStorage", [4])])
     shared = pkl.replace(fx._str("1"), fx._str("0"))  # b's storage key becomes a's
     buf = io.BytesIO()
@@ -53,7 +67,7 @@ def test_shared_storage_counts_once() -> None:
 
 
 @pytest.mark.parametrize("protocol", range(6))
-def test_keys_of_any_pickle_protocol(protocol: int) -> None:
+def test_keys_of_any_pickle_protocol(protocol: int, _state_dict: StateDict) -> None:
     state = collections.OrderedDict([("x.weight", [1, 2]), ("y", {"k": (1, "s")}), ("z", None)])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -62,13 +76,13 @@ def test_keys_of_any_pickle_protocol(protocol: int) -> None:
     assert keys == ("x.weight", "y", "z") and nbytes is None
 
 
-def test_two_data_pkl_members_are_ambiguous() -> None:
+def test_two_data_pkl_members_are_ambiguous(tmp_path: Path) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("a/data.pkl", pickle.dumps({}))
         zf.writestr("b/data.pkl", pickle.dumps({}))
-    with pytest.raises(Unreadable, match=r"2 '<archive>/data\.pkl' members"):
-        read_state_dict(io.BytesIO(buf.getvalue()))
+    with pytest.raises(readers.Unknown, match=r"2 '<archive>/data\.pkl' members"):
+        read_state_dict(buf.getvalue(), tmp_path)
 
 
 def test_findings_name_tensor_shard_and_index_entry(make_repo: MakeRepo) -> None:

@@ -5,25 +5,27 @@ what a rule reports from it:
 * ``dangerous`` (HF401): an import on the dangerous list (rules/data/pickle-dangerous.yaml);
 * ``unlisted`` (HF402): any other import not on the safe allowlist (pickle-safe.yaml);
 * ``unanalysable`` (HF403): every reason the content could not be analysed completely;
-* ``disguised`` (HF405): pickle-capable content under a name that claims another format.
+* ``disguised`` (HF405): pickle-capable content under a name that claims another format
+  (rules/data/extension-formats.yaml says what each extension may hold), or a file that is
+  also another format which imports code (a polyglot).
 Nothing is ever unpickled; see hflint.pickles for how the content is read.
 """
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from hflint.identify import PICKLE_CAPABLE
 from hflint.kinds.base import Result, each_file
 from hflint.pickles import analysis
-from hflint.pickles import sniff as fmt
 from hflint.pickles.readers import Limits
 from hflint.pickles.report import FileReport
 from hflint.repo import Repo
 from hflint.rule import Rule
 
 if TYPE_CHECKING:
+    from hflint.pickles.claims import Claim
     from hflint.pickles.policy import Policy
 
 _LIMITS = {
@@ -35,16 +37,14 @@ _LIMITS = {
     },
     "additionalProperties": False,
 }
-_EXTS = {"type": "array", "items": {"type": "string", "pattern": "^\\.[a-z0-9._-]+$"}}
 PARAMS_SCHEMA = {
     "type": "object",
     "properties": {
         "report": {"enum": ["dangerous", "unlisted", "unanalysable", "disguised"]},
         "dangerous": {"type": "string", "minLength": 1},
         "safe": {"type": "string", "minLength": 1},
+        "extensions": {"type": "string", "minLength": 1},
         "limits": _LIMITS,
-        "pickle-extensions": _EXTS,
-        "claimed-extensions": _EXTS,
     },
     "required": ["report"],
     "additionalProperties": False,
@@ -52,16 +52,11 @@ PARAMS_SCHEMA = {
 FIELDS = frozenset({"name", "detail", "format"})
 DEFAULT_DANGEROUS = "hflint:data/pickle-dangerous.yaml"
 DEFAULT_SAFE = "hflint:data/pickle-safe.yaml"
-COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".z", ".lzma", ".zst", ".lz4", ".7z")
+DEFAULT_EXTENSIONS = "hflint:data/extension-formats.yaml"
 
 
 def limits_of(rule: Rule) -> Limits:
     return Limits.from_params(rule.params.get("limits", {}))
-
-
-def report_of(repo: Repo, path: str, limits: Limits) -> FileReport:
-    """The shared per-file analysis (one per file and limits, for every HF4xx rule)."""
-    return repo.cached(path, f"pickle:{limits!r}", lambda: analysis.analyse(repo, path, limits))
 
 
 def policy_of(rule: Rule) -> Policy:
@@ -73,9 +68,16 @@ def policy_of(rule: Rule) -> Policy:
     )
 
 
+def claims_of(rule: Rule) -> dict[str, Claim]:
+    from hflint.pickles import claims  # lazy: PyYAML loads when a file is pickle-capable
+
+    return claims.load(rule.data_file(rule.params.get("extensions", DEFAULT_EXTENSIONS)))
+
+
 def validate(rule: Rule) -> list[str]:
     try:
         policy_of(rule)
+        claims_of(rule)
     except (OSError, ValueError) as exc:
         return [f"params: pickle policy data cannot be loaded: {exc}"]
     return []
@@ -86,14 +88,14 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     limits = limits_of(rule)
 
     def check_file(path: str) -> Iterator[Result]:
-        rep = report_of(repo, path, limits)
+        rep = analysis.vetted(repo, path, limits)
         if mode in ("dangerous", "unlisted"):
             if rep.hits:
                 yield from _imports(rule, path, rep, policy_of(rule), mode)
         elif mode == "unanalysable":
             for p in rep.problems:
                 yield rule.finding(path, pointer=p.where, detail=p.reason, format=rep.format or "")
-        elif (claim := _disguise(rule, path, rep)) is not None:
+        elif (rep.format in PICKLE_CAPABLE or rep.polyglot) and (claim := _disguise(rule, path, rep)):
             yield rule.finding(path, format=_describe(rep), detail=claim)
 
     yield from each_file(rule, repo, check_file)
@@ -127,18 +129,6 @@ def _describe(rep: FileReport) -> str:
 
 
 def _disguise(rule: Rule, path: str, rep: FileReport) -> str | None:
-    if rep.format not in fmt.PICKLE_CAPABLE:
-        return None
-    name = posixpath.basename(path).lower()
-    stem, ext = posixpath.splitext(name)
-    claimed = set(rule.params.get("claimed-extensions", ()))
-    allowed = set(rule.params.get("pickle-extensions", ()))
-    if ext in COMPRESSION_SUFFIXES and rep.format in (*fmt.COMPRESSED, *fmt.UNSUPPORTED):
-        # honestly named compressed content: only an inner extension can disguise it
-        inner = posixpath.splitext(stem)[1]
-        return f"the {inner} extension claims another format" if inner in claimed else None
-    if ext in claimed:
-        return f"the {ext} extension claims another format"
-    if (rep.has_pickle or rep.problems) and ext not in allowed:
-        return f"{ext or 'no'} extension is not one used for pickle content"
-    return None
+    from hflint.pickles import claims
+
+    return claims.disguise(path, rep, claims_of(rule))

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 
 from hflint.kinds.base import Result, each_file, no_extra_validation
-from hflint.kinds.pickle_scan import _LIMITS, report_of
+from hflint.kinds.pickle_scan import _LIMITS
+from hflint.pickles import analysis
 from hflint.pickles.readers import Limits
 from hflint.repo import Repo
 from hflint.rule import Rule
@@ -28,7 +29,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     limits = Limits.from_params(rule.params.get("limits", {}))
 
     def check_file(path: str) -> Iterator[Result]:
-        rep = report_of(repo, path, limits)
+        rep = analysis.cached(repo, path, limits)
         if not rep.tensors:
             return
         expected = _equivalents(path)

@@ -1,8 +1,10 @@
-"""Static analysis of pickle content for the HF4xx rules; nothing here ever unpickles.
+"""Static analysis of pickle content for the HF4xx rules and the tensor names of torch
+checkpoints for the weights rules; nothing here ever unpickles.
 
-Layout: ``sniff`` names a file's format from its first bytes, ``readers`` gives bounded
+Layout: hflint.identify names a file's format from its content, ``readers`` gives bounded
 byte sources (file windows, streamed decompression), ``opcodes`` walks one pickle stream
-with a small symbolic stack, ``zipread``/``containers`` find every pickle stream inside
-archives, ``fickle`` asks fickling for a second opinion, ``policy`` holds the dangerous
-and safe lists loaded from ``rules/data``, and ``analysis`` ties it together per file.
+with a small symbolic stack, ``zipread``/``containers``/``sources`` find every pickle
+stream inside archives, ``checkpoint`` reads a torch state dict from that walk,
+``second_opinion`` asks fickling, ``policy`` and ``claims`` hold the lists loaded from
+``rules/data``, and ``analysis`` ties it together per file (one reader for every rule).
 """

@@ -3,7 +3,8 @@
 Each handler reads only what a loader would unpickle: a zip's central directory and its
 pickle members (not torch's storage members), an npy header and the pickle after it for
 object arrays, tar headers and their pickle members, decompressed streams lazily. Nesting
-is bounded (``max_depth``); anything hflint cannot open is a Problem (HF403).
+is bounded (``max_depth``); anything hflint cannot open is a Problem (HF403). Members are
+identified by content with hflint.identify, like files.
 """
 
 from __future__ import annotations
@@ -15,28 +16,37 @@ import re
 import struct
 import tarfile
 import zlib
+from typing import Any
 
-from hflint.pickles import sniff as fmt
+from hflint import identify as fmt
 from hflint.pickles import streams, zipread
 from hflint.pickles.buffered import Buffered
 from hflint.pickles.readers import Budget, BytesReader, Inflater, LimitHit, Unreadable, Window
 from hflint.pickles.report import FileReport, Problem, pointer
+from hflint.pickles.sources import MemberProbe, Source, WindowFile, rewound
 
-Source = Window | Inflater | BytesReader
 TORCH_DATA = re.compile(r"^(?:[^/]+/)?(?:data/\d+|\.data/.*|byteorder|version|\.format_version|"
                         r"\.storage_alignment|serialization_id)$")  # raw bytes torch never unpickles
+# torch.load reads the object from "<archive>/data.pkl" (torch/serialization.py _load)
+TORCH_OBJECT = re.compile(r"^[^/]+/data\.pkl$")
 MAX_NESTED_IN_MEMORY = 256 << 20
 
 
 class Analyser:
-    def __init__(self, report: FileReport, budget: Budget) -> None:
+    """Analyses one file into ``report``; ``loaded`` keeps the object a loader would get
+    from the file itself and from a torch zip's ``<archive>/data.pkl`` (the state dict)."""
+
+    def __init__(self, report: FileReport, budget: Budget, archive: zipread.Archive | None = None) -> None:
         self.report, self.budget, self.limits = report, budget, budget.limits
+        self.archive = archive  # the file's zip directory, when identification already read it
+        self.loaded: dict[str, Any] = {}
+        self.torch_objects: list[str] = []  # "<archive>/data.pkl" members of the file's zip
 
     def problem(self, chain: str, reason: str, offset: int | None = None) -> None:
         self.report.problems.append(Problem(pointer(chain, offset), reason))
 
     def source(self, src: Source, chain: str, depth: int, kind: str | None, head: bytes) -> None:
-        """Analyse content whose format is ``kind`` (sniffed from ``head``); src is at 0."""
+        """Analyse content whose format is ``kind`` (identified from ``head``); src is at 0."""
         if depth > self.limits.max_depth:
             raise LimitHit(f"archives nested deeper than {self.limits.max_depth}")
         try:
@@ -46,7 +56,12 @@ class Analyser:
 
     def _dispatch(self, src: Source, chain: str, depth: int, kind: str | None, head: bytes) -> None:
         if kind == fmt.PICKLE or kind is None:
-            streams.raw_sequence(streams.StreamRunner(self.report, self.limits, chain), Buffered(src))
+            runner = streams.StreamRunner(self.report, self.limits, chain)
+            try:
+                streams.raw_sequence(runner, Buffered(src))
+            finally:
+                if runner.loaded is not streams.NOTHING and (chain == "" or chain in self.torch_objects):
+                    self.loaded[chain] = runner.loaded
         elif kind == fmt.ZIP:
             self._zip(self._seekable(src), chain, depth)
         elif kind == fmt.NPY:
@@ -62,16 +77,17 @@ class Analyser:
             raise Unreadable(f"{fmt.UNSUPPORTED[kind]}: hflint cannot look inside this compression")
 
     def nested(self, src: Source, chain: str, depth: int, *, pickle_name: bool = False) -> bool:
-        """Content inside an archive: sniff it, recurse when it can hold pickles."""
-        head = src.read(fmt.HEAD)
-        kind = fmt.sniff(head)
+        """Content inside an archive: identify it, recurse when it can hold pickles."""
+        probe = MemberProbe(src, self.budget, fmt.HEAD)
+        identity = fmt.identify(probe.data, probe.size, probe)
+        kind, head = identity.format, probe.data[: fmt.HEAD]
         if kind is None and not pickle_name and not (fmt.maybe_headerless_pickle(head) and self.probe(head)):
             return False
         if kind is not None and kind not in fmt.PICKLE_CAPABLE:
             if pickle_name:
                 self.problem(chain, f"a .pkl member holds {kind} content")
             return False
-        self.source(_rewound(src, head), chain, depth, kind, head)
+        self.source(rewound(src, probe.data), chain, depth, kind, head)
         return True
 
     def probe(self, head: bytes) -> bool:
@@ -80,7 +96,7 @@ class Analyser:
         runner = streams.StreamRunner(probe, self.limits, "")
         with contextlib.suppress(Unreadable):  # a broken prefix still shows its imports
             runner.one(Buffered(BytesReader(head)))
-        return any(_identifier(h.imp.module) and _identifier(h.imp.name) for h in probe.hits)
+        return probe.imports_code
 
     def _seekable(self, src: Source) -> Window:
         if isinstance(src, Window):
@@ -93,10 +109,12 @@ class Analyser:
 
     # -- formats ------------------------------------------------------------------------
     def _zip(self, win: Window, chain: str, depth: int) -> None:
-        archive = zipread.read_directory(win, self.budget)
+        archive = self.archive if chain == "" and self.archive else zipread.read_directory(win, self.budget)
         for reason in archive.problems:
             self.problem(chain, reason)
         names = [m.name for m in archive.members]
+        if chain == "":
+            self.torch_objects = [n for n in names if TORCH_OBJECT.match(n)]
         torch = any(re.fullmatch(r"(?:[^/]+/)?data\.pkl", n) for n in names)
         if torch:
             script = any(n.endswith("constants.pkl") for n in names)
@@ -151,7 +169,7 @@ class Analyser:
             streams.raw_sequence(streams.StreamRunner(self.report, self.limits, chain), r)
 
     def _tar(self, win: Window, chain: str, depth: int) -> None:
-        fh = _WindowFile(win)
+        fh = WindowFile(win)
         try:
             with tarfile.open(fileobj=fh, mode="r:") as tar:  # headers only; nothing extracted
                 members = [t for t in tar if t.isfile()]
@@ -175,67 +193,3 @@ class Analyser:
                     self.nested(body, where, depth + 1, pickle_name=legacy and t.name in ("pickle", "sys_info"))
             except Unreadable as exc:
                 self.problem(where, exc.reason, exc.offset)
-
-
-def _identifier(dotted: str) -> bool:
-    return bool(dotted) and all(part.isidentifier() for part in dotted.split("."))
-
-
-class _Rewound:
-    """Replays bytes already read from a non-seekable source, then continues it."""
-
-    def __init__(self, head: bytes, src: Source) -> None:
-        self._head, self._src, self._pos = head, src, 0
-
-    def read(self, n: int) -> bytes:
-        out = b""
-        if self._pos < len(self._head):
-            out = self._head[self._pos : self._pos + n]
-        rest = n - len(out)
-        if rest > 0:
-            out += self._src.read(rest)
-        self._pos += len(out)
-        return out
-
-    def skip(self, n: int) -> int:
-        if self._pos < len(self._head):
-            return len(self.read(n))
-        done = self._src.skip(n)
-        self._pos += done
-        return done
-
-    def tell(self) -> int:
-        return self._pos
-
-
-def _rewound(src: Source, head: bytes) -> Source:
-    if isinstance(src, Window | BytesReader):
-        src.seek(0)
-        return src
-    return _Rewound(head, src)  # type: ignore[return-value]
-
-
-class _WindowFile(io.RawIOBase):
-    """A read-only file object over a Window, for tarfile's header walk."""
-
-    def __init__(self, win: Window) -> None:
-        self._win = win
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, b: bytearray) -> int:  # type: ignore[override]
-        data = self._win.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._win.tell(), 2: self._win.length}[whence]
-        self._win.seek(base + pos)
-        return self._win.tell()
-
-    def tell(self) -> int:
-        return self._win.tell()

@@ -19,9 +19,10 @@ from typing import Any
 from hflint.pickles.buffered import Buffered
 from hflint.pickles.opargs import ArgReader
 from hflint.pickles.readers import LimitHit, Limits, Unreadable
-from hflint.pickles.values import MARK, OPAQUE, GlobalRef, Import, Obj, Stream
+from hflint.pickles.values import MARK, OPAQUE, GlobalRef, Import, Obj, PersId, Stream, SymDict
 
 OPCODES = {op.code.encode("latin-1"): op for op in pickletools.opcodes}
+ORDERED_DICT = GlobalRef("collections", "OrderedDict")
 
 
 class Walker:
@@ -74,6 +75,8 @@ class Walker:
 
     def _import(self, module: Any, name: Any, pos: int, index: int, opname: str) -> GlobalRef | Any:
         if not isinstance(module, str) or not isinstance(name, str):
+            if not (_literal(module) or _literal(name)):  # a literal that is no str: pickle refuses it
+                self.out.unresolved += 1
             self.out.problems.append(
                 (f"{opname} with operands that are not plain strings: the imported name is computed", pos)
             )
@@ -132,6 +135,10 @@ class Walker:
                 attr, module = self._pop(), self._pop()
                 self._push(self._import(module, attr, pos, index, name))
             elif name in ("EXT1", "EXT2", "EXT4"):
+                if arg <= 0:  # pickle.py get_extension: "EXT specifies code <= 0"
+                    raise Unreadable(f"{name} with code {arg}, which pickle refuses", pos)
+                # HF403 reports it; it does not count as an import in ``unresolved``: the
+                # registry is empty unless the loading process itself registers the code
                 out.problems.append((f"{name} imports through copyreg's extension registry (code {arg})", pos))
                 self._push(OPAQUE)
             elif name in ("PUT", "BINPUT", "LONG_BINPUT", "MEMOIZE"):
@@ -155,15 +162,14 @@ class Walker:
             elif name == "DUP":
                 self._push(self.stack[-1] if self.stack else self._pop())
             elif name in ("PERSID", "BINPERSID"):
-                if name == "BINPERSID":
-                    self._pop()
                 out.persistent_ids += 1
-                self._push(OPAQUE)
+                self._push(PersId(self._pop() if name == "BINPERSID" else arg))
             elif name in ("REDUCE", "NEWOBJ"):
                 args = self._pop()
                 cls = self._pop()
                 self._use(cls, "call" if name == "REDUCE" else "new")
-                self._push(Obj(cls, args))
+                # OrderedDict() then SETITEMS is how torch.save writes a state dict
+                self._push(SymDict() if cls == ORDERED_DICT and args == () else Obj(cls, args))
             elif name == "NEWOBJ_EX":
                 self._pop()
                 args = self._pop()
@@ -191,21 +197,20 @@ class Walker:
                 items = self._pop_mark() if n is None else [self._pop() for _ in range(n)][::-1]
                 self._push(tuple(items))
             elif name == "EMPTY_DICT":
-                self._push({})
+                self._push(SymDict())
             elif name in ("DICT", "SETITEMS"):
                 items = self._pop_mark()
                 if len(items) % 2:
                     raise Unreadable(f"{name} with an odd number of items", pos)
-                target = {} if name == "DICT" else self._pop()
-                if isinstance(target, dict):
+                target = SymDict() if name == "DICT" else self._pop()
+                if isinstance(target, SymDict):
                     for k, v in zip(items[::2], items[1::2], strict=True):
-                        if isinstance(k, str | int | bytes):
-                            target[k] = v
+                        _setitem(target, k, v)
                 self._push(target)
             elif name == "SETITEM":
                 value, key, target = self._pop(), self._pop(), self._pop()
-                if isinstance(target, dict) and isinstance(key, str | int | bytes):
-                    target[key] = value
+                if isinstance(target, SymDict):
+                    _setitem(target, key, value)
                 self._push(target)
             elif op.arg is not None and not op.stack_before and len(op.stack_after) == 1:
                 self._push(_constant(name, arg))
@@ -223,6 +228,18 @@ class Walker:
                 self._pop()
         for _ in op.stack_after:
             self._push(OPAQUE)
+
+
+def _literal(value: Any) -> bool:
+    """A value the walk knows exactly and that is not a str (a number, bytes, a container)."""
+    return value is None or isinstance(value, bool | int | float | bytes | tuple | list | dict)
+
+
+def _setitem(target: SymDict, key: Any, value: Any) -> None:
+    if isinstance(key, str | int | bytes):
+        target[key] = value
+    else:
+        target.unmodelled += 1
 
 
 def _memo_key(arg: Any, pos: int) -> int:

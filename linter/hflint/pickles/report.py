@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from hflint.pickles.values import Import
+
+if TYPE_CHECKING:
+    from hflint.pickles.checkpoint import NoStateDict, StateDictInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,18 +26,56 @@ class Problem:
     reason: str
 
 
+class Pending(NamedTuple):
+    """A stream's bytes awaiting fickling's second opinion (second_opinion.vet)."""
+
+    chain: str
+    start: int  # offset of the stream in its member
+    ours: frozenset[tuple[str, str]]  # the imports hflint's walk found
+    data: bytes
+
+
 @dataclass
 class FileReport:
-    format: str | None = None  # the outermost content format (sniff names)
+    format: str | None = None  # the outermost content format (hflint.identify names)
     kinds: set[str] = field(default_factory=set)  # torch-zip, torch-legacy, torchscript, joblib...
     hits: list[Hit] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     streams: int = 0  # pickle streams analysed
     tensors: bool = False  # holds torch tensors (HF404)
+    unresolved: int = 0  # imports whose name is computed from values the walk cannot know
+    # another format the content also is, read as which it imports code (a polyglot)
+    polyglot: str | None = None
+    # the state-dict view of a torch checkpoint (tensor names for the weights rules), or why not
+    state_dict: StateDictInfo | NoStateDict | None = None
+    pending: list[Pending] = field(default_factory=list)  # streams awaiting the second opinion
+    pending_bytes: int = 0
 
     @property
     def has_pickle(self) -> bool:
         return self.streams > 0 or bool(self.hits) or any(k != "npy" for k in self.kinds)
+
+    @property
+    def imports_code(self) -> bool:
+        """Whether a loader reading this content would import anything: a named global
+        (module and name are identifiers, as find_class needs) or one whose name is computed."""
+        return self.unresolved > 0 or any(_identifier(h.imp.module) and _identifier(h.imp.name) for h in self.hits)
+
+    def absorb(self, other: FileReport, polyglot: str) -> None:
+        """Take in what reading the content as ``polyglot`` found."""
+        self.kinds |= other.kinds
+        self.hits += other.hits
+        self.problems += other.problems
+        self.pending += other.pending
+        self.pending_bytes += other.pending_bytes
+        self.streams += other.streams
+        self.unresolved += other.unresolved
+        self.tensors = self.tensors or other.tensors
+        self.polyglot = polyglot
+
+
+def _identifier(dotted: str) -> bool:
+    return bool(dotted) and all(part.isidentifier() for part in dotted.split("."))
 
 
 def pointer(chain: str, offset: int | None = None, index: int | None = None) -> str:

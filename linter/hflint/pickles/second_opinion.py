@@ -14,7 +14,29 @@ import ast
 import contextlib
 import io
 
-from hflint.pickles.readers import LimitHit, Unreadable
+from hflint.pickles.readers import LimitHit, Limits, Unreadable
+from hflint.pickles.report import FileReport, Hit, Problem, pointer
+from hflint.pickles.values import Import
+
+
+def vet(report: FileReport, limits: Limits) -> FileReport:
+    """Ask fickling about every stream still pending; its extra imports become hits and its
+    failures problems. Idempotent: the pickle rules call it on the shared report."""
+    pending, report.pending, report.pending_bytes = report.pending, [], 0
+    for chain, start, ours, data in pending:
+        try:
+            seen = imports(data, limits.fickling_max_opcodes)
+        except Unsupported:
+            continue
+        except Unreadable as exc:
+            report.problems.append(Problem(pointer(chain, start), exc.reason))
+            continue
+        for module, name in sorted(seen - ours):
+            if module.startswith("_malformed_"):
+                continue  # fickling's placeholder for a computed name; HF403 already says so
+            imp = Import(module, name, start, 0, "fickling")
+            report.hits.append(Hit(chain, pointer(chain, start), imp, "fickling"))
+    return report
 
 
 class Unsupported(Exception):

@@ -19,27 +19,24 @@ from typing import Any
 
 from hflint.pickles import opcodes, second_opinion
 from hflint.pickles.buffered import Buffered
+from hflint.pickles.checkpoint import LEGACY_MAGIC, STORAGE_BYTES
 from hflint.pickles.readers import Limits, Unreadable
-from hflint.pickles.report import FileReport, Hit, Problem, pointer
-from hflint.pickles.values import OPAQUE, GlobalRef, Import, Obj, Stream
+from hflint.pickles.report import FileReport, Hit, Pending, Problem, pointer
+from hflint.pickles.values import OPAQUE, GlobalRef, Obj, Stream
 
-LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # torch/serialization.py MAGIC_NUMBER
 JOBLIB_WRAPPERS = {"joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper"}
-TORCH_ELEMENT_SIZE = {  # torch._utils._element_size for the legacy storage classes
-    "DoubleStorage": 8, "FloatStorage": 4, "HalfStorage": 2, "BFloat16Storage": 2, "LongStorage": 8,
-    "IntStorage": 4, "ShortStorage": 2, "CharStorage": 1, "ByteStorage": 1, "BoolStorage": 1,
-    "ComplexFloatStorage": 8, "ComplexDoubleStorage": 16, "QInt8Storage": 1, "QUInt8Storage": 1,
-    "QInt32Storage": 4, "QUInt4x2Storage": 1, "QUInt2x4Storage": 1,
-}
+NOTHING = object()  # StreamRunner.loaded before a stream completes
 _DESCR = re.compile(r"^[<>|=]?([a-zA-Z])(\d*)$")
 
 
 class StreamRunner:
-    """Walks streams from one source and records them in the file's report."""
+    """Walks streams from one source and records them in the file's report; ``loaded`` is
+    the object a loader gets from the source (raw_sequence sets it), for the state-dict view."""
 
     def __init__(self, report: FileReport, limits: Limits, chain: str) -> None:
         self.report, self.limits, self.chain = report, limits, chain
         self.inline = 0  # joblib arrays seen (their bytes sit inside the stream)
+        self.loaded: Any = NOTHING
 
     def one(self, r: Buffered) -> Stream:
         self.report.streams += 1
@@ -61,8 +58,15 @@ class StreamRunner:
         self._record(stream)
         # joblib inlines raw array bytes in the stream, which no pickle decoder (fickling's
         # included) can step over; hflint's own walk above skips them by the wrapper's size.
+        # The second opinion runs when a security rule asks for it (second_opinion.vet), on
+        # these same bytes: a weights rule reading tensor names needs only the walk above.
         if data is not None and self.inline == inline_before:
-            self._second_opinion(stream, data)
+            ours = {(i.module, i.name) for i in stream.imports}
+            ours |= {tuple(i.raw.rsplit(".", 1)) for i in stream.imports if i.raw}  # type: ignore[misc]
+            self.report.pending.append(Pending(self.chain, stream.start, frozenset(ours), data))
+            self.report.pending_bytes += len(data)
+            if self.report.pending_bytes > self.limits.fickling_max_bytes:  # bound what is kept
+                second_opinion.vet(self.report, self.limits)
         return stream
 
     def _record(self, stream: Stream) -> None:
@@ -73,22 +77,7 @@ class StreamRunner:
                 self.report.tensors = self.report.tensors or "Storage" in imp.name or "_rebuild" in imp.name
         for reason, offset in stream.problems:
             self.report.problems.append(Problem(pointer(self.chain, offset), reason))
-
-    def _second_opinion(self, stream: Stream, data: bytes) -> None:
-        try:
-            seen = second_opinion.imports(data, self.limits.fickling_max_opcodes)
-        except second_opinion.Unsupported:
-            return
-        except Unreadable as exc:
-            self.report.problems.append(Problem(pointer(self.chain, stream.start), exc.reason))
-            return
-        ours = {(i.module, i.name) for i in stream.imports}
-        ours |= {tuple(i.raw.rsplit(".", 1)) for i in stream.imports if i.raw}  # type: ignore[misc]
-        for module, name in sorted(seen - ours):
-            if module.startswith("_malformed_"):
-                continue  # fickling's placeholder for a computed name; HF403 already says so
-            imp = Import(module, name, stream.start, 0, "fickling")
-            self.report.hits.append(Hit(self.chain, pointer(self.chain, stream.start), imp, "fickling"))
+        self.report.unresolved += stream.unresolved
 
     # -- joblib -------------------------------------------------------------------------
     def _joblib(self, obj: Obj, r: Buffered) -> None:
@@ -126,10 +115,13 @@ def raw_sequence(runner: StreamRunner, r: Buffered) -> None:
     first = runner.one(r)
     if first.result == LEGACY_MAGIC and not first.imports:
         runner.report.kinds.add("torch-legacy")
-        for _ in range(4):  # protocol version, sys_info, the object, storage keys
-            runner.one(r)
+        runner.one(r)  # protocol version
+        runner.one(r)  # sys_info
+        runner.loaded = runner.one(r).result  # the object
+        runner.one(r)  # storage keys
         runner.report.tensors = True
         return  # raw storage bytes follow; torch reads them without unpickling
+    runner.loaded = first.result
     while not r.at_eof():
         at = r.tell()
         try:
@@ -144,7 +136,7 @@ def tar_storages(runner: StreamRunner, r: Buffered) -> None:
     for _ in range(count):
         args = runner.one(r).result
         kind = args[2] if isinstance(args, tuple) and len(args) == 3 else None
-        size = TORCH_ELEMENT_SIZE.get(kind.name) if isinstance(kind, GlobalRef) else None
+        size = STORAGE_BYTES.get(kind.name) if isinstance(kind, GlobalRef) else None
         if size is None:
             raise Unreadable("legacy tar storage record with an unknown storage type", r.tell())
         head = r.read(8)

@@ -24,6 +24,25 @@ class GlobalRef:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class PersId:
+    """A persistent id (PERSID/BINPERSID): how torch.save refers to a tensor's storage."""
+
+    pid: Any
+
+
+class SymDict(dict[Any, Any]):
+    """A dict the stream builds (EMPTY_DICT, DICT, or ``collections.OrderedDict()``), keyed
+    as a loader would key it; ``unmodelled`` counts the keys the walk could not model
+    (objects, long strings kept as OPAQUE), so a reader of its keys knows they are incomplete."""
+
+    __slots__ = ("unmodelled",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unmodelled = 0
+
+
 @dataclass(slots=True)
 class Obj:
     """The result of calling/instantiating ``cls``: kept for joblib and legacy torch."""
@@ -57,6 +76,7 @@ class Stream:
     opcodes: int = 0
     result: Any = None  # the symbolic value STOP returns
     persistent_ids: int = 0
+    unresolved: int = 0  # imports whose name is computed from values the walk cannot know
     # How each imported global was used: "new" (the class of NEWOBJ: cls.__new__, no
     # __init__), "build" (BUILD on an object so created), "call" (REDUCE, OBJ, INST: runs
     # the callable), "escape" (consumed by anything else: put in a tuple, list or dict, or

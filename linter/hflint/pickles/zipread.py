@@ -13,7 +13,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from hflint.pickles.readers import Budget, Inflater, LimitHit, Unreadable, Window
+from hflint.pickles.readers import Budget, BytesReader, Inflater, LimitHit, Unreadable, Window
 
 EOCD = b"PK\x05\x06"
 EOCD64 = b"PK\x06\x06"
@@ -42,7 +42,7 @@ class Archive:
     problems: list[str]
 
 
-def read_directory(win: Window, budget: Budget) -> Archive:
+def read_directory(win: Window | BytesReader, budget: Budget) -> Archive:
     size = win.length
     tail_len = min(size, 22 + 0xFFFF)
     win.seek(size - tail_len)
@@ -74,7 +74,7 @@ def read_directory(win: Window, budget: Budget) -> Archive:
     return Archive(members, problems)
 
 
-def _zip64(win: Window, eocd_pos: int) -> tuple[int, int, int]:
+def _zip64(win: Window | BytesReader, eocd_pos: int) -> tuple[int, int, int]:
     win.seek(eocd_pos - 20)
     loc = win.read(20)
     if len(loc) != 20 or not loc.startswith(LOC64):

@@ -1,9 +1,11 @@
 """Cached, repo-bound access to weight files: each file is read once for every rule.
 
-``safetensors_header`` is shared by HF306 and the shard rules (HF303-HF305, HF307);
-``shard_contents`` gives the tensor names (and byte total) of any shard, safetensors or
-pickle, or None for a Git LFS pointer (present, but its content is not in the checkout;
-HF002 reports it).
+``safetensors_header`` is shared by HF306, the shard rules (HF303-HF305, HF307) and content
+identification (hflint.identify); ``state_dict`` is the state-dict view of the pickle
+analysis the HF4xx rules vet (hflint.pickles.analysis: one reader, one walk of the same
+bytes); ``shard_contents`` gives the tensor names (and byte total) of any shard,
+safetensors or pickle, or None for a Git LFS pointer (present, but its content is not in
+the checkout; HF002 reports it).
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from hflint.repo import CannotAnalyse, Repo
 from hflint.weights.safetensors_format import Header, read_header
 
 if TYPE_CHECKING:
-    from hflint.weights.torch_checkpoint import StateDictInfo
+    from hflint.pickles.checkpoint import StateDictInfo
 
 HEADER_KEY = "hflint.weights.safetensors-header"
-STATE_DICT_KEY = "hflint.weights.state-dict"
 CONTENTS_KEY = "hflint.weights.contents"
 
 
@@ -37,6 +38,9 @@ class Unknown(CannotAnalyse):
         self.covered_by = covered_by
 
 
+PICKLE_SCAN = "pickle-scan"  # the kind whose HF403 reports a pickle the walk could not read
+
+
 def safetensors_header(repo: Repo, path: str) -> Header:
     def parse() -> Header:
         with repo.open(path) as fh:
@@ -46,18 +50,19 @@ def safetensors_header(repo: Repo, path: str) -> Header:
 
 
 def state_dict(repo: Repo, path: str) -> StateDictInfo:
+    """Tensor names, bytes and shapes of a torch checkpoint; Unknown says why not, naming
+    HF403's kind when the pickle analysis already reports the cause."""
     # lazy: the pickle reader is only needed when the model has .bin shards
-    from hflint.weights.pickle_keys import Unreadable
-    from hflint.weights.torch_checkpoint import read_state_dict
+    from hflint.pickles import analysis
+    from hflint.pickles.checkpoint import StateDictInfo, not_checkpoint
+    from hflint.pickles.readers import Limits
 
-    def parse() -> StateDictInfo:
-        with repo.open(path) as fh:
-            try:
-                return read_state_dict(fh)
-            except Unreadable as exc:
-                raise CannotAnalyse(f"tensor names cannot be read statically: {exc}") from None
-
-    return repo.cached(path, STATE_DICT_KEY, parse)
+    report = analysis.cached(repo, path, Limits())
+    found = report.state_dict or not_checkpoint(report.format)
+    if isinstance(found, StateDictInfo):
+        return found
+    raise Unknown(f"tensor names cannot be read statically: {found.reason}",
+                  PICKLE_SCAN if found.from_problem else None)
 
 
 def shard_contents(repo: Repo, path: str) -> Contents | None:
@@ -78,6 +83,8 @@ def _contents(repo: Repo, path: str) -> Contents:
         return Contents(frozenset(header.tensors), nbytes)
     try:
         info = state_dict(repo, path)
-    except CannotAnalyse as exc:
+    except Unknown:
+        raise
+    except CannotAnalyse as exc:  # the file cannot be opened: said on the shard, not the index
         raise Unknown(exc.reason, None) from None
     return Contents(frozenset(info.keys), info.nbytes, info.nbytes_unknown)

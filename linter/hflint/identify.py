@@ -1,0 +1,193 @@
+"""Name a file's format from its content, never from its name: the one function every kind uses.
+
+A file that the reference parser of a format accepts is that format, whatever its first two
+bytes look like: a safetensors file whose u64 header length is 384 starts with ``80 01``,
+pickle's PROTO 1, and a length of 376 starts with ``78 01``, a zlib header. So formats are
+tried in this order:
+
+1. structured formats, checked against their own rules: safetensors (a u64 length N within
+   the file, then N bytes that the reference parser deserialises as a header: see
+   hflint.weights.safetensors_format), GGUF (magic and a known version), HDF5 (8-byte
+   signature), zip (local-header magic; its central directory parsed when the reader can),
+   npy (magic and version, NEP 1), tar (``ustar`` at 257 and a matching header checksum,
+   POSIX.1-1988);
+2. multi-byte magic of compressed streams: xz, 7z, zstd, lz4, bzip2 (``BZh``, a level and
+   a block or end-of-stream magic), gzip (1f 8b, method 8, reserved flags clear, RFC 1952);
+3. two-byte heuristics: pickle PROTO 0-5, joblib's zlib files (``ZF``, or ``x`` and one of
+   the four header bytes zlib writes, RFC 1950).
+
+The first format that holds is the file's ``format``. Every other pickle-capable format
+whose magic the first bytes also match is kept in ``shadows``: a loader that trusts magic
+(``pickle.load``, torch's legacy reader) would read the file that way, so the pickle rules
+analyse each shadow too and report it when it imports anything (a polyglot). Headerless
+protocol 0/1 pickles are recognised by the pickle analysis (``maybe_headerless_pickle``),
+which walks them.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import NamedTuple, Protocol
+
+HEAD = 512
+
+SAFETENSORS = "safetensors"
+GGUF = "gguf"
+HDF5 = "hdf5"
+ZIP = "zip"
+NPY = "npy"
+TAR = "tar"
+XZ = "xz"
+SEVEN_Z = "7z"
+ZSTD = "zstd"
+LZ4 = "lz4"
+BZ2 = "bz2"
+GZIP = "gzip"
+PICKLE = "pickle"
+ZLIB = "joblib-zlib"
+
+COMPRESSED = {GZIP: "gzip", BZ2: "bz2", XZ: "xz", ZLIB: "zlib"}
+UNSUPPORTED = {SEVEN_Z: "7z archive", ZSTD: "zstd stream", LZ4: "lz4 frame"}
+# Formats that can carry pickle content.
+PICKLE_CAPABLE = frozenset({PICKLE, ZIP, NPY, TAR, *COMPRESSED, *UNSUPPORTED})
+
+MAX_SAFETENSORS_HEADER = 100_000_000  # safetensors tensor.rs MAX_HEADER_SIZE
+_WHITESPACE = b" \t\r\n"  # JSON whitespace, which serde_json skips before the header's '{'
+
+
+class Identity(NamedTuple):
+    format: str | None  # None: none of the formats above (text, JSON, an unknown binary)
+    validated: bool  # its structure was checked, not only its magic
+    shadows: tuple[str, ...] = ()  # other pickle-capable formats the first bytes match
+
+
+class Probe(Protocol):
+    """What identification may read beyond the first bytes; each read is bounded by the caller."""
+
+    def safetensors(self, length: int) -> bool | None:
+        """Does the reference parser deserialise this N-byte header? None: too large to check."""
+        ...
+
+    def zip_directory(self) -> bool | None:
+        """Does the zip central directory parse? None: the content cannot be searched from its end."""
+        ...
+
+
+class Magic(NamedTuple):
+    """A format's magic bytes at ``offset``; ``prefixes`` are alternatives."""
+
+    format: str
+    offset: int
+    prefixes: tuple[bytes, ...]
+
+
+# Every signature identify() compares, in its order (tests derive colliding inputs from it).
+MAGIC: tuple[Magic, ...] = (
+    Magic(GGUF, 0, (b"GGUF",)),
+    Magic(HDF5, 0, (b"\x89HDF\r\n\x1a\n",)),
+    Magic(ZIP, 0, (b"PK\x03\x04", b"PK\x05\x06")),  # APPNOTE 4.3.7 local header, 4.3.16 empty archive
+    Magic(NPY, 0, (b"\x93NUMPY",)),
+    Magic(TAR, 257, (b"ustar",)),
+    Magic(XZ, 0, (b"\xfd7zXZ\x00",)),
+    Magic(SEVEN_Z, 0, (b"7z\xbc\xaf\x27\x1c",)),
+    Magic(ZSTD, 0, (b"\x28\xb5\x2f\xfd",)),
+    Magic(LZ4, 0, (b"\x04\x22\x4d\x18",)),
+    Magic(BZ2, 0, (b"BZh",)),
+    Magic(GZIP, 0, (b"\x1f\x8b",)),
+    Magic(PICKLE, 0, tuple(b"\x80" + bytes([v]) for v in range(6))),  # PROTO 0-5 (pickletools)
+    # joblib < 0.10 wrote "ZF" + a hex length + zlib; later, a bare zlib stream whose first
+    # bytes are CMF 0x78 and one of zlib's four FLG values (joblib/numpy_pickle_utils.py)
+    Magic(ZLIB, 0, (b"ZF0x", b"ZFx", b"x\x01", b"x\x5e", b"x\x9c", b"x\xda")),
+)
+# bzip2 block header and end-of-stream magic (pi and sqrt(pi) in BCD), after "BZh" + level
+_BZ2_BLOCKS = (b"1AY&SY", b"\x17rE8P\x90")
+
+
+def identify(head: bytes, size: int | None, probe: Probe | None = None) -> Identity:
+    """The format of content starting with ``head`` (its first HEAD bytes) of ``size`` bytes."""
+    magic = [m.format for m in MAGIC if _has_magic(m, head)]
+    found: Identity | None = None
+    length = safetensors_length(head, size)
+    if length is not None:
+        verdict = probe.safetensors(length) if probe is not None else None
+        if verdict is not False:  # None: a header too large to parse, '{' first: kept as safetensors
+            found = Identity(SAFETENSORS, verdict is True)
+    for name in magic:
+        if found is not None:
+            break
+        valid = _VALIDATE.get(name)
+        checked = True if valid is None else valid(head, probe)
+        if checked is not False:
+            found = Identity(name, checked is True and name in _STRUCTURED)
+    if found is None:
+        return Identity(None, False)
+    shadows = tuple(n for n in magic if n != found.format and n in PICKLE_CAPABLE)
+    return found._replace(shadows=shadows)
+
+
+def safetensors_length(head: bytes, size: int | None) -> int | None:
+    """N when ``head`` can start a safetensors file: 0 < N <= the parser's limit, the
+    header inside the file, and its first non-whitespace byte '{'."""
+    if len(head) < 9:
+        return None
+    (n,) = struct.unpack("<Q", head[:8])
+    if not 0 < n <= MAX_SAFETENSORS_HEADER or (size is not None and 8 + n > size):
+        return None
+    return n if head[8 : 8 + n].lstrip(_WHITESPACE)[:1] == b"{" else None
+
+
+def _has_magic(m: Magic, head: bytes) -> bool:
+    return head[m.offset :].startswith(m.prefixes)
+
+
+def _gguf(head: bytes, probe: Probe | None) -> bool:
+    # ggml docs/gguf.md: "GGUF", then a little-endian uint32 version (1, 2 or 3 so far)
+    return len(head) >= 8 and struct.unpack("<I", head[4:8])[0] in (1, 2, 3)
+
+
+def _zip(head: bytes, probe: Probe | None) -> bool | None:
+    # Magic alone names a zip (a broken one is HF403's to report); a parsed directory validates it.
+    return True if probe is not None and probe.zip_directory() else None
+
+
+def _npy(head: bytes, probe: Probe | None) -> bool:
+    return len(head) > 6 and head[6] in (1, 2, 3)  # NEP 1: major version after the magic
+
+
+def _tar(head: bytes, probe: Probe | None) -> bool:
+    """POSIX ustar: the checksum at 148 is the sum of the header's bytes with the field
+    itself counted as spaces (tarfile accepts the unsigned or the signed sum)."""
+    block = head[:512]
+    if len(block) < 512:
+        return False
+    try:
+        stored = int(block[148:156].replace(b"\x00", b" ").strip() or b"-1", 8)
+    except ValueError:
+        return False
+    blank = block[:148] + b" " * 8 + block[156:]
+    return stored in (sum(blank), sum(struct.unpack("148b8x356b", block)) + 256)
+
+
+def _bz2(head: bytes, probe: Probe | None) -> bool:
+    return len(head) >= 10 and head[3] in b"123456789" and head[4:10] in _BZ2_BLOCKS
+
+
+def _gzip(head: bytes, probe: Probe | None) -> bool:
+    return len(head) >= 4 and head[2] == 8 and not head[3] & 0xE0  # deflate; reserved flags clear
+
+
+def _pickle(head: bytes, probe: Probe | None) -> bool | None:
+    return None  # a heuristic: the pickle walk is the validation
+
+
+_VALIDATE = {GGUF: _gguf, ZIP: _zip, NPY: _npy, TAR: _tar, BZ2: _bz2, GZIP: _gzip, PICKLE: _pickle}
+_STRUCTURED = frozenset({GGUF, ZIP, NPY, TAR, BZ2})
+
+
+# Opcodes a protocol 0-1 pickle may start with (it has no PROTO header): MARK, the
+# constants, the empty containers, GLOBAL/INST and PERSID.
+HEADERLESS_PICKLE_START = frozenset(b"(NIJKLMFSTUVXGBCcidl]})e.pP")
+
+
+def maybe_headerless_pickle(head: bytes) -> bool:
+    return bool(head) and head[0] in HEADERLESS_PICKLE_START
