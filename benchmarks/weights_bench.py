@@ -1,6 +1,6 @@
 """Benchmark: HF301-HF307 on a 7B-class sharded checkpoint, reading headers only.
 
-    python benchmarks/weights_bench.py [--runs 3] [--keep]
+    python benchmarks/weights_bench.py [--runs 3] [--keep] [--baseline OTHER/linter]
 
 Builds, under a temporary folder in /tmp, a Llama-7B-like layout (291 tensors, BF16) as
 4 safetensors shards of ~3.4 GB plus model.safetensors.index.json, and the same as 4
@@ -13,7 +13,9 @@ minimal floor script that only reads what any header check must read (the index,
 safetensors length + header, each zip's central directory + data.pkl walked with
 pickletools). Reported per run: wall time, peak RSS (ru_maxrss of the child) and bytes read
 (``rchar`` from the child's /proc/self/io at exit, i.e. every read() including Python's own
-imports). Figures are medians over ``--runs``.
+imports). Figures are medians over ``--runs``. ``--baseline`` adds the weights rows for
+another hflint source tree (e.g. ``git archive main linter rules | tar -x -C /tmp/base``),
+interleaved with this one's, so a change is compared side by side in one run.
 """
 
 from __future__ import annotations
@@ -200,6 +202,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the layout in /tmp")
     parser.add_argument("--linter", type=Path, default=ROOT / "linter",
                         help="the hflint source tree to measure (default: this checkout)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another hflint source tree (its linter/ folder, with rules/ beside it) "
+                        "whose weights rows run interleaved with this one's, marked 'base'")
     parser.add_argument("--python", default=sys.executable,
                         help="interpreter for the measured processes, e.g. a clean venv's (default: this one); "
                         "it needs hflint's dependencies, and PYTHONPATH points it at --linter")
@@ -218,27 +223,32 @@ def main() -> int:
               f"{len(tensors())} tensors; disk used "
               f"{sum(p.stat().st_blocks * 512 for p in work.rglob('*') if p.is_file()) / 1e6:.1f} MB")
         print(f"python: {args.python}")
-        print(f"{'layout':<10}{'program':<16}{'process s':>10}{'x floor':>8}{'measured s':>11}{'(min)':>8}"
+        print(f"{'layout':<10}{'program':<21}{'process s':>10}{'x floor':>8}{'measured s':>11}{'(min)':>8}"
               f"{'x floor':>8}{'peak RSS MB':>12}{'read (proc)':>12}{'read (meas.)':>13}{'exit':>5}")
-        programs = (("floor", FLOOR), ("hflint cli", HFLINT_CLI), ("hflint cli HF3", HFLINT_CLI_HF3),
-                    ("hflint HF3", HFLINT_SCAN), ("HF3 checks", HF3_CHECKS))
+        programs = [("floor", FLOOR, args.linter), ("hflint cli", HFLINT_CLI, args.linter),
+                    ("hflint cli HF3", HFLINT_CLI_HF3, args.linter), ("hflint HF3", HFLINT_SCAN, args.linter),
+                    ("HF3 checks", HF3_CHECKS, args.linter)]
+        if args.baseline is not None:
+            subprocess.run([args.python, "-m", "compileall", "-q", str(args.baseline)], check=True,
+                           stdout=subprocess.DEVNULL)
+            programs += [(f"base {label}", code, args.baseline) for label, code, _ in programs[1:]]
         for layout in ("big/st", "big/bin", "tiny/st", "tiny/bin"):
             path = str(work / layout)
             # Interleaved (program after program, run after run) so that machine noise
             # falls on every row alike: the ratios are measured side by side.
-            runs: dict[str, list[dict[str, float]]] = {label: [] for label, _ in programs}
+            runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in programs}
             for _ in range(args.runs):
-                for label, code in programs:
-                    runs[label].append(measure(["-c", code, path], args.linter, args.python))
+                for label, code, linter in programs:
+                    runs[label].append(measure(["-c", code, path], linter, args.python))
             floor_wall = statistics.median(r["wall"] for r in runs["floor"])
             floor_inner = min(r["inner_s"] for r in runs["floor"])
-            for label, _ in programs:
+            for label, _, _ in programs:
 
                 def med(key: str, rows: list[dict[str, float]] = runs[label]) -> float:
                     return statistics.median(r[key] for r in rows)
 
                 fastest = min(r["inner_s"] for r in runs[label])
-                print(f"{layout:<10}{label:<16}{med('wall'):>10.3f}{med('wall') / floor_wall:>8.2f}"
+                print(f"{layout:<10}{label:<21}{med('wall'):>10.3f}{med('wall') / floor_wall:>8.2f}"
                       f"{med('inner_s'):>11.4f}{fastest:>8.4f}{fastest / floor_inner:>8.2f}"
                       f"{med('hwm') / 1e6:>12.1f}{med('read'):>12.0f}{med('inner_read'):>13.0f}"
                       f"{int(max(r['exit'] for r in runs[label])):>5}")

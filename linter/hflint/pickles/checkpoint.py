@@ -53,34 +53,43 @@ def view(top: Any) -> StateDictInfo | NoStateDict:
         return NoStateDict("the checkpoint's top-level object is not a dict")
     if top.unmodelled:
         return NoStateDict(f"the checkpoint has {top.unmodelled} key(s) that are not plain strings")
-    keys = []
-    for key in top:
-        if not isinstance(key, str):
-            return NoStateDict(f"the checkpoint has a non-string key ({type(key).__name__})")
-        keys.append(key)
-    nbytes, why = _storage_bytes(top)
-    return StateDictInfo(tuple(keys), nbytes, why, _shapes(top))
-
-
-def _storage_bytes(top: SymDict) -> tuple[int | None, str | None]:
-    """Bytes of every distinct storage the values reference (transformers' total_size)."""
-    sizes: dict[object, int] = {}
+    keys = tuple(top)
+    if not all(type(key) is str for key in keys):
+        key = next(key for key in keys if type(key) is not str)
+        return NoStateDict(f"the checkpoint has a non-string key ({type(key).__name__})")
+    shapes: dict[str, tuple[int, ...]] = {}
+    sizes: dict[object, int] = {}  # storage key -> bytes: tensors sharing a storage count it once
+    why: str | None = None
     for name, value in top.items():
-        pids = list(_persistent_ids(value))
-        if not pids:
-            return None, f"the value of {name!r} is not a tensor stored in the checkpoint"
-        for pid in pids:
-            if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"):
-                return None, "a tensor's storage reference has an unexpected form"
-            kind, key, numel = pid[1], pid[2], pid[4]
-            item = STORAGE_BYTES.get(kind.name) if isinstance(kind, GlobalRef) else None
-            if item is None or type(numel) is not int:
-                return None, f"storage type {kind!r} has no known element size"
-            try:
-                sizes[key] = numel * item  # tensors sharing a storage count it once
-            except TypeError:  # an unhashable key: the walk kept a list or dict there
-                return None, "a tensor's storage key is not a string"
-    return sum(sizes.values()), None
+        args = value.args if isinstance(value, Obj) and value.cls == _REBUILD else None
+        if isinstance(args, tuple) and len(args) >= 3:  # the usual value: one rebuilt tensor
+            size = args[2]
+            if isinstance(size, tuple) and all(type(d) is int for d in size):
+                shapes[name] = size
+            pids = [args[0].pid] if isinstance(args[0], PersId) else list(_persistent_ids(value))
+        else:
+            pids = list(_persistent_ids(value))
+        if why is None:
+            why = _count(name, pids, sizes)
+    return StateDictInfo(keys, None if why else sum(sizes.values()), why, shapes)
+
+
+def _count(name: str, pids: list[object], sizes: dict[object, int]) -> str | None:
+    """Add the bytes of each storage ``pids`` names to ``sizes``; or why they are unknown."""
+    if not pids:
+        return f"the value of {name!r} is not a tensor stored in the checkpoint"
+    for pid in pids:
+        if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"):
+            return "a tensor's storage reference has an unexpected form"
+        kind, key, numel = pid[1], pid[2], pid[4]
+        item = STORAGE_BYTES.get(kind.name) if isinstance(kind, GlobalRef) else None
+        if item is None or type(numel) is not int:
+            return f"storage type {kind!r} has no known element size"
+        try:
+            sizes[key] = numel * item
+        except TypeError:  # an unhashable key: the walk kept a list or dict there
+            return "a tensor's storage key is not a string"
+    return None
 
 
 def _persistent_ids(value: object) -> Iterator[object]:
@@ -99,14 +108,3 @@ def _persistent_ids(value: object) -> Iterator[object]:
             stack += list(value)
         elif isinstance(value, dict):
             stack += list(value.values())
-
-
-def _shapes(top: SymDict) -> dict[str, tuple[int, ...]]:
-    out: dict[str, tuple[int, ...]] = {}
-    for name, value in top.items():
-        if isinstance(name, str) and isinstance(value, Obj) and value.cls == _REBUILD:
-            args = value.args
-            size = args[2] if isinstance(args, tuple) and len(args) >= 3 else None
-            if isinstance(size, tuple) and all(type(d) is int for d in size):
-                out[name] = size
-    return out

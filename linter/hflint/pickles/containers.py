@@ -9,12 +9,10 @@ identified by content with hflint.identify, like files.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import io
 import re
 import struct
-import tarfile
 import zlib
 from typing import Any
 
@@ -25,10 +23,9 @@ from hflint.pickles.readers import Budget, BytesReader, Inflater, LimitHit, Unre
 from hflint.pickles.report import FileReport, Problem, pointer
 from hflint.pickles.sources import MemberProbe, Source, WindowFile, rewound
 
-TORCH_DATA = re.compile(r"^(?:[^/]+/)?(?:data/\d+|\.data/.*|byteorder|version|\.format_version|"
-                        r"\.storage_alignment|serialization_id)$")  # raw bytes torch never unpickles
-# torch.load reads the object from "<archive>/data.pkl" (torch/serialization.py _load)
-TORCH_OBJECT = re.compile(r"^[^/]+/data\.pkl$")
+# Members torch reads as raw bytes, never unpickled (compiled on first use: start-up matters)
+TORCH_DATA = (r"^(?:[^/]+/)?(?:data/\d+|\.data/.*|byteorder|version|\.format_version|"
+              r"\.storage_alignment|serialization_id)$")
 MAX_NESTED_IN_MEMORY = 256 << 20
 
 
@@ -40,6 +37,7 @@ class Analyser:
         self.report, self.budget, self.limits = report, budget, budget.limits
         self.archive = archive  # the file's zip directory, when identification already read it
         self.loaded: dict[str, Any] = {}
+        self.digests: dict[str, tuple[int, int]] = {}  # member -> (CRC-32, size) of what the walk read
         self.torch_objects: list[str] = []  # "<archive>/data.pkl" members of the file's zip
 
     def problem(self, chain: str, reason: str, offset: int | None = None) -> None:
@@ -57,11 +55,14 @@ class Analyser:
     def _dispatch(self, src: Source, chain: str, depth: int, kind: str | None, head: bytes) -> None:
         if kind == fmt.PICKLE or kind is None:
             runner = streams.StreamRunner(self.report, self.limits, chain)
+            reader = Buffered(src)
             try:
-                streams.raw_sequence(runner, Buffered(src))
+                streams.raw_sequence(runner, reader)
             finally:
                 if runner.loaded is not streams.NOTHING and (chain == "" or chain in self.torch_objects):
                     self.loaded[chain] = runner.loaded
+            if (digest := reader.digest()) is not None:
+                self.digests[chain] = digest
         elif kind == fmt.ZIP:
             self._zip(self._seekable(src), chain, depth)
         elif kind == fmt.NPY:
@@ -113,15 +114,15 @@ class Analyser:
         for reason in archive.problems:
             self.problem(chain, reason)
         names = [m.name for m in archive.members]
-        if chain == "":
-            self.torch_objects = [n for n in names if TORCH_OBJECT.match(n)]
-        torch = any(re.fullmatch(r"(?:[^/]+/)?data\.pkl", n) for n in names)
+        if chain == "":  # torch.load reads "<archive>/data.pkl" (torch/serialization.py _load)
+            self.torch_objects = [n for n in names if _torch_object(n)]
+        torch = any(n == "data.pkl" or _torch_object(n) for n in names)
         if torch:
             script = any(n.endswith("constants.pkl") for n in names)
             self.report.kinds.add("torchscript" if script else "torch-zip")
             self.report.tensors = True
         for m in archive.members:
-            if m.name.endswith("/") or (torch and TORCH_DATA.match(m.name)):
+            if m.name.endswith("/") or (torch and re.match(TORCH_DATA, m.name)):
                 continue
             where = f"{chain}!{m.name}" if chain else m.name
             try:
@@ -130,18 +131,23 @@ class Analyser:
                     self.problem(where, reason)
                 is_pkl = m.name.endswith(("pkl", ".pickle"))
                 if self.nested(body, where, depth + 1, pickle_name=is_pkl):
-                    self._check_crc(win, m, where)
+                    self._check_crc(win, m, where, self.digests.pop(where, None))
             except Unreadable as exc:
                 self.problem(where, exc.reason, exc.offset)
 
-    def _check_crc(self, win: Window, m: zipread.Member, where: str) -> None:
+    def _check_crc(self, win: Window, m: zipread.Member, where: str, digest: tuple[int, int] | None) -> None:
+        """The member's CRC and size against its directory entry; ``digest`` is what the
+        walk computed while reading all of it, else the member is read again."""
         if m.flags & 0x0001:
             return  # "encrypted" member: its CRC is of the plaintext, already reported
-        body, _ = zipread.open_member(win, m, self.budget)
-        crc, size = 0, 0
-        while chunk := body.read(1 << 20):
-            crc = zlib.crc32(chunk, crc)
-            size += len(chunk)
+        if digest is None:
+            body, _ = zipread.open_member(win, m, self.budget)
+            crc, size = 0, 0
+            while chunk := body.read(1 << 20):
+                crc = zlib.crc32(chunk, crc)
+                size += len(chunk)
+        else:
+            crc, size = digest
         if crc != m.crc:
             self.problem(where, f"CRC mismatch (stored {m.crc:08x}, content {crc:08x}): "
                                 "loaders that skip the check still read it")
@@ -159,6 +165,8 @@ class Analyser:
         (hlen,) = struct.unpack(size_fmt, raw_len) if len(raw_len) == struct.calcsize(size_fmt) else (-1,)
         header = r.read(hlen) if 0 <= hlen <= 1 << 20 else b""
         try:
+            import ast  # lazy, as tarfile below: most files hold neither npy nor tar
+
             meta = ast.literal_eval(header.decode("latin-1"))
             descr = meta["descr"]
         except (ValueError, SyntaxError, KeyError, TypeError, MemoryError, RecursionError):
@@ -169,6 +177,8 @@ class Analyser:
             streams.raw_sequence(streams.StreamRunner(self.report, self.limits, chain), r)
 
     def _tar(self, win: Window, chain: str, depth: int) -> None:
+        import tarfile
+
         fh = WindowFile(win)
         try:
             with tarfile.open(fileobj=fh, mode="r:") as tar:  # headers only; nothing extracted
@@ -193,3 +203,9 @@ class Analyser:
                     self.nested(body, where, depth + 1, pickle_name=legacy and t.name in ("pickle", "sys_info"))
             except Unreadable as exc:
                 self.problem(where, exc.reason, exc.offset)
+
+
+def _torch_object(name: str) -> bool:
+    """``<archive>/data.pkl``: the member holding the object torch.save pickled."""
+    folder, _, rest = name.partition("/")
+    return bool(folder) and rest == "data.pkl"

@@ -7,218 +7,208 @@ that looking only at the two preceding opcodes misses names fetched from the mem
 or built by other opcodes.
 Imports come from GLOBAL, INST (picklescan#13) and STACK_GLOBAL; EXT1/2/4 name a global
 through copyreg's extension registry, which cannot be resolved statically (HF403).
+The walk's result is the symbolic object the stream builds (dicts keyed as a loader keys
+them, calls, persistent ids), which hflint.pickles.checkpoint reads as a state dict: the
+security view and the tensor view come from this one walk. One handler per opcode family;
+arguments pushed as they are take an inlined path (the bulk of a torch data.pkl).
 """
 
 from __future__ import annotations
 
 import pickle
 import pickletools
-from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
+from collections.abc import Callable
 from typing import Any
 
+from hflint.pickles import opargs
 from hflint.pickles.buffered import Buffered
-from hflint.pickles.opargs import ArgReader
+from hflint.pickles.machine import Machine
 from hflint.pickles.readers import LimitHit, Limits, Unreadable
-from hflint.pickles.values import MARK, OPAQUE, GlobalRef, Import, Obj, PersId, Stream, SymDict
+from hflint.pickles.values import MARK, OPAQUE, GlobalRef, Obj, PersId, Stream, SymDict, setitem
 
-OPCODES = {op.code.encode("latin-1"): op for op in pickletools.opcodes}
 ORDERED_DICT = GlobalRef("collections", "OrderedDict")
+# Opcodes that push their argument unchanged (the hot path: strings, ints, bytes); GLOBAL,
+# GET, PERSID and EXT also take an argument and push one value but mean more.
+_PUSH_ARG = frozenset(
+    op.name for op in pickletools.opcodes
+    if op.arg is not None and not op.stack_before and len(op.stack_after) == 1
+) - {"GLOBAL", "GET", "BINGET", "LONG_BINGET", "PERSID", "EXT1", "EXT2", "EXT4", "INT", "LONG", "FLOAT", "STRING"}
 
 
-class Walker:
+class Walker(Machine):
     """Walks one stream; ``after_build`` lets joblib skip array bytes inlined after BUILD."""
 
     def __init__(self, reader: Buffered, limits: Limits) -> None:
-        self.r = reader
-        self.args = ArgReader(reader)
-        self.limits = limits
-        self.stack: list[Any] = []
-        self.memo: dict[int, Any] = {}
-        self.out = Stream()
-        self.after_build: Any = None  # callable(Obj, Reader) -> None
-        self._popped: list[GlobalRef] = []  # globals the current opcode consumed
-
-    # -- stack -------------------------------------------------------------------------
-    def _pop(self) -> Any:
-        if not self.stack or self.stack[-1] is MARK:
-            raise Unreadable("stack underflow", self.r.tell())
-        value = self.stack.pop()
-        if type(value) is GlobalRef:
-            self._popped.append(value)
-        return value
-
-    def _pop_mark(self) -> list[Any]:
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i] is MARK:
-                items = self.stack[i + 1 :]
-                del self.stack[i:]
-                self._popped += [v for v in items if type(v) is GlobalRef]
-                return items
-        raise Unreadable("no MARK on the stack", self.r.tell())
-
-    def _use(self, ref: Any, role: str) -> None:
-        """Record how a consumed global is used; the rest of this opcode's pops escape."""
-        if type(ref) is GlobalRef:
-            self.out.uses.setdefault((ref.module, ref.name), set()).add(role)
-            self._popped.remove(ref)
-
-    def _settle(self, opname: str) -> None:
-        role = "drop" if opname in ("POP", "POP_MARK") else "escape"
-        for ref in self._popped:
-            self.out.uses.setdefault((ref.module, ref.name), set()).add(role)
-        self._popped.clear()
-
-    def _push(self, value: Any) -> None:
-        self.stack.append(value)
-        if len(self.stack) > self.limits.max_stack:
-            raise LimitHit(f"stack deeper than {self.limits.max_stack}", self.r.tell())
-
-    def _import(self, module: Any, name: Any, pos: int, index: int, opname: str) -> GlobalRef | Any:
-        if not isinstance(module, str) or not isinstance(name, str):
-            if not (_literal(module) or _literal(name)):  # a literal that is no str: pickle refuses it
-                self.out.unresolved += 1
-            self.out.problems.append(
-                (f"{opname} with operands that are not plain strings: the imported name is computed", pos)
-            )
-            return OPAQUE
-        raw = None
-        if self.out.protocol < 3:  # pickle's fix_imports maps Python 2 names (_compat_pickle)
-            mapped = NAME_MAPPING.get((module, name)) or (IMPORT_MAPPING.get(module, module), name)
-            if mapped != (module, name):
-                raw = f"{module}.{name}"
-                module, name = mapped
-        self.out.imports.append(Import(module, name, pos, index, opname, raw))
-        return GlobalRef(module, name)
+        super().__init__(reader, limits)
+        self.ops = _table(reader)
 
     # -- the walk ----------------------------------------------------------------------
     def walk(self) -> Stream:
-        out = self.out
-        out.start = self.r.tell()
+        out, stack, popped, ops, r = self.out, self.stack, self._popped, self.ops, self.r
+        read, tell, append = r.read, r.tell, stack.append
+        max_opcodes, max_stack = self.limits.max_opcodes, self.limits.max_stack
+        out.start = tell()
         index = 0
         prev = ""
         while True:
-            pos = self.r.tell()
-            code = self.r.read(1)
-            if not code:
-                raise Unreadable("stream ends before STOP (truncated)", pos)
-            op = OPCODES.get(code)
-            if op is None:
+            pos = r.pos
+            code = read(1)
+            entry = ops.get(code)
+            if entry is None:
+                if not code:
+                    raise Unreadable("stream ends before STOP (truncated)", pos)
                 raise Unreadable(f"invalid opcode 0x{code[0]:02x}", pos)
+            name, decode, handler = entry
             index += 1
-            if index > self.limits.max_opcodes:
-                raise LimitHit(f"more than {self.limits.max_opcodes} opcodes in one stream", pos)
-            arg = self.args.read(op)
-            name = op.name
-            if self._popped:
+            if index > max_opcodes:
+                raise LimitHit(f"more than {max_opcodes} opcodes in one stream", pos)
+            arg: Any = None if decode is None else decode(name)
+            if popped:
                 self._settle(prev)
             prev = name
-            if name == "STOP":
-                out.result = self._pop() if self.stack else OPAQUE
-                self._settle(name)  # a global returned as the result escapes to the caller
-                out.end, out.opcodes = self.r.tell(), index
+            if handler is None:  # the hot path, inlined: an argument pushed as it is
+                append(arg)
+                if len(stack) > max_stack:
+                    raise LimitHit(f"stack deeper than {max_stack}", tell())
+                continue
+            self.index = index
+            if handler(self, name, arg, pos):
                 return out
-            if name == "PROTO":
-                if arg > pickle.HIGHEST_PROTOCOL:
-                    raise Unreadable(f"unsupported pickle protocol {arg}", pos)
-                out.protocol = arg
-            elif name == "FRAME":
-                pass
-            elif name in ("GLOBAL", "INST"):
-                ref = self._import(arg[0], arg[1], pos, index, name)
-                if name == "INST":
-                    self._push(Obj(ref, tuple(self._pop_mark())))
-                    if type(ref) is GlobalRef:
-                        self.out.uses.setdefault((ref.module, ref.name), set()).add("call")
-                else:
-                    self._push(ref)
-            elif name == "STACK_GLOBAL":
-                attr, module = self._pop(), self._pop()
-                self._push(self._import(module, attr, pos, index, name))
-            elif name in ("EXT1", "EXT2", "EXT4"):
-                if arg <= 0:  # pickle.py get_extension: "EXT specifies code <= 0"
-                    raise Unreadable(f"{name} with code {arg}, which pickle refuses", pos)
-                # HF403 reports it; it does not count as an import in ``unresolved``: the
-                # registry is empty unless the loading process itself registers the code
-                out.problems.append((f"{name} imports through copyreg's extension registry (code {arg})", pos))
-                self._push(OPAQUE)
-            elif name in ("PUT", "BINPUT", "LONG_BINPUT", "MEMOIZE"):
-                key = len(self.memo) if name == "MEMOIZE" else _memo_key(arg, pos)
-                if not self.stack:
-                    raise Unreadable("memo store from an empty stack", pos)
-                self.memo[key] = self.stack[-1]
-                if len(self.memo) > self.limits.max_memo:
-                    raise LimitHit(f"memo larger than {self.limits.max_memo}", pos)
-            elif name in ("GET", "BINGET", "LONG_BINGET"):
-                key = _memo_key(arg, pos)
-                if key not in self.memo:
-                    raise Unreadable(f"memo key {key} read before it was stored", pos)
-                self._push(self.memo[key])
-            elif name == "MARK":
-                self._push(MARK)
-            elif name == "POP":
-                self._pop()
-            elif name == "POP_MARK":
-                self._pop_mark()
-            elif name == "DUP":
-                self._push(self.stack[-1] if self.stack else self._pop())
-            elif name in ("PERSID", "BINPERSID"):
-                out.persistent_ids += 1
-                self._push(PersId(self._pop() if name == "BINPERSID" else arg))
-            elif name in ("REDUCE", "NEWOBJ"):
-                args = self._pop()
-                cls = self._pop()
-                self._use(cls, "call" if name == "REDUCE" else "new")
-                # OrderedDict() then SETITEMS is how torch.save writes a state dict
-                self._push(SymDict() if cls == ORDERED_DICT and args == () else Obj(cls, args))
-            elif name == "NEWOBJ_EX":
-                self._pop()
-                args = self._pop()
-                cls = self._pop()
-                self._use(cls, "new")
-                self._push(Obj(cls, args))
-            elif name == "OBJ":
-                items = self._pop_mark()
-                if not items:
-                    raise Unreadable("OBJ without a class", pos)
-                self._use(items[0], "call")
-                self._push(Obj(items[0], tuple(items[1:])))
-            elif name == "BUILD":
-                state = self._pop()
-                target = self._pop()
-                if isinstance(target, Obj):
-                    target.state = state
-                    if type(target.cls) is GlobalRef:  # __setstate__, or a __dict__ update
-                        self.out.uses.setdefault((target.cls.module, target.cls.name), set()).add("build")
-                self._push(target)
-                if self.after_build is not None and isinstance(target, Obj):
-                    self.after_build(target, self.r)
-            elif name in ("TUPLE", "TUPLE1", "TUPLE2", "TUPLE3", "EMPTY_TUPLE"):
-                n = {"EMPTY_TUPLE": 0, "TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3}.get(name)
-                items = self._pop_mark() if n is None else [self._pop() for _ in range(n)][::-1]
-                self._push(tuple(items))
-            elif name == "EMPTY_DICT":
-                self._push(SymDict())
-            elif name in ("DICT", "SETITEMS"):
-                items = self._pop_mark()
-                if len(items) % 2:
-                    raise Unreadable(f"{name} with an odd number of items", pos)
-                target = SymDict() if name == "DICT" else self._pop()
-                if isinstance(target, SymDict):
-                    for k, v in zip(items[::2], items[1::2], strict=True):
-                        _setitem(target, k, v)
-                self._push(target)
-            elif name == "SETITEM":
-                value, key, target = self._pop(), self._pop(), self._pop()
-                if isinstance(target, SymDict):
-                    _setitem(target, key, value)
-                self._push(target)
-            elif op.arg is not None and not op.stack_before and len(op.stack_after) == 1:
-                self._push(_constant(name, arg))
-            else:
-                self._generic(op, pos)
 
-    def _generic(self, op: pickletools.OpcodeInfo, pos: int) -> None:
-        before = op.stack_before
+    def _stop(self, name: str, arg: Any, pos: int) -> bool:
+        out = self.out
+        out.result = self._pop() if self.stack else OPAQUE
+        self._settle(name)  # a global returned as the result escapes to the caller
+        out.end, out.opcodes = self.r.tell(), self.index
+        return True
+
+    # One handler per opcode family: (walker, opcode name, argument, offset).
+    def _proto(self, name: str, arg: Any, pos: int) -> None:
+        if arg > pickle.HIGHEST_PROTOCOL:
+            raise Unreadable(f"unsupported pickle protocol {arg}", pos)
+        self.out.protocol = arg
+
+    def _nothing(self, name: str, arg: Any, pos: int) -> None:
+        pass  # FRAME: a length hint only
+
+    def _global(self, name: str, arg: Any, pos: int) -> None:
+        ref = self._import(arg[0], arg[1], pos, self.index, name)
+        if name == "INST":
+            self._push(Obj(ref, tuple(self._pop_mark())))
+            if type(ref) is GlobalRef:
+                self.out.uses.setdefault((ref.module, ref.name), set()).add("call")
+        else:
+            self._push(ref)
+
+    def _stack_global(self, name: str, arg: Any, pos: int) -> None:
+        attr, module = self._pop(), self._pop()
+        self._push(self._import(module, attr, pos, self.index, name))
+
+    def _ext(self, name: str, arg: Any, pos: int) -> None:
+        if arg <= 0:  # pickle.py get_extension: "EXT specifies code <= 0"
+            raise Unreadable(f"{name} with code {arg}, which pickle refuses", pos)
+        # HF403 reports it; it does not count as an import in ``unresolved``: the
+        # registry is empty unless the loading process itself registers the code
+        self.out.problems.append((f"{name} imports through copyreg's extension registry (code {arg})", pos))
+        self._push(OPAQUE)
+
+    def _put(self, name: str, arg: Any, pos: int) -> None:
+        memo = self.memo
+        key = len(memo) if name == "MEMOIZE" else opargs.memo_key(arg, pos)
+        if not self.stack:
+            raise Unreadable("memo store from an empty stack", pos)
+        memo[key] = self.stack[-1]
+        if len(memo) > self.limits.max_memo:
+            raise LimitHit(f"memo larger than {self.limits.max_memo}", pos)
+
+    def _get(self, name: str, arg: Any, pos: int) -> None:
+        key = opargs.memo_key(arg, pos)
+        if key not in self.memo:
+            raise Unreadable(f"memo key {key} read before it was stored", pos)
+        self._push(self.memo[key])
+
+    def _mark(self, name: str, arg: Any, pos: int) -> None:
+        self.marks.append(len(self.stack))
+        self.stack.append(MARK)
+        if len(self.stack) > self.limits.max_stack:
+            raise LimitHit(f"stack deeper than {self.limits.max_stack}", pos)
+
+    def _pop1(self, name: str, arg: Any, pos: int) -> None:
+        self._pop()
+
+    def _pop_to_mark(self, name: str, arg: Any, pos: int) -> None:
+        self._pop_mark()
+
+    def _dup(self, name: str, arg: Any, pos: int) -> None:
+        self._push(self.stack[-1] if self.stack else self._pop())
+
+    def _persid(self, name: str, arg: Any, pos: int) -> None:
+        self.out.persistent_ids += 1
+        self._push(PersId(self._pop() if name == "BINPERSID" else arg))
+
+    def _reduce(self, name: str, arg: Any, pos: int) -> None:
+        args = self._pop()
+        cls = self._pop()
+        self._use(cls, "call" if name == "REDUCE" else "new")
+        # OrderedDict() then SETITEMS is how torch.save writes a state dict
+        self._push(SymDict() if args == () and cls == ORDERED_DICT else Obj(cls, args))
+
+    def _newobj_ex(self, name: str, arg: Any, pos: int) -> None:
+        self._pop()
+        args = self._pop()
+        cls = self._pop()
+        self._use(cls, "new")
+        self._push(Obj(cls, args))
+
+    def _obj(self, name: str, arg: Any, pos: int) -> None:
+        items = self._pop_mark()
+        if not items:
+            raise Unreadable("OBJ without a class", pos)
+        self._use(items[0], "call")
+        self._push(Obj(items[0], tuple(items[1:])))
+
+    def _build(self, name: str, arg: Any, pos: int) -> None:
+        state = self._pop()
+        target = self._pop()
+        if isinstance(target, Obj):
+            target.state = state
+            if type(target.cls) is GlobalRef:  # __setstate__, or a __dict__ update
+                self.out.uses.setdefault((target.cls.module, target.cls.name), set()).add("build")
+        self._push(target)
+        if self.after_build is not None and isinstance(target, Obj):
+            self.after_build(target, self.r)
+
+    def _tuple(self, name: str, arg: Any, pos: int) -> None:
+        n = _TUPLE_SIZE.get(name)
+        self._push(tuple(self._pop_mark() if n is None else self._pop_n(n)))
+
+    def _empty_dict(self, name: str, arg: Any, pos: int) -> None:
+        self._push(SymDict())
+
+    def _setitems(self, name: str, arg: Any, pos: int) -> None:
+        items = self._pop_mark()
+        if len(items) % 2:
+            raise Unreadable(f"{name} with an odd number of items", pos)
+        target = SymDict() if name == "DICT" else self._pop()
+        if isinstance(target, SymDict):
+            for k, v in zip(items[::2], items[1::2], strict=True):
+                setitem(target, k, v)
+        self._push(target)
+
+    def _setitem(self, name: str, arg: Any, pos: int) -> None:
+        value, key, target = self._pop(), self._pop(), self._pop()
+        if isinstance(target, SymDict):
+            setitem(target, key, value)
+        self._push(target)
+
+    def _constant(self, name: str, arg: Any, pos: int) -> None:
+        self._push(opargs.text_constant(name, arg))
+
+    def _singleton(self, name: str, arg: Any, pos: int) -> None:
+        self._push(_SINGLETONS[name])
+
+    def _generic(self, name: str, arg: Any, pos: int) -> None:
+        before = _OPS[name].stack_before
         if pickletools.markobject in before:
             self._pop_mark()
             for _ in range(before.index(pickletools.markobject)):
@@ -226,44 +216,41 @@ class Walker:
         else:
             for _ in before:
                 self._pop()
-        for _ in op.stack_after:
+        for _ in _OPS[name].stack_after:
             self._push(OPAQUE)
 
 
-def _literal(value: Any) -> bool:
-    """A value the walk knows exactly and that is not a str (a number, bytes, a container)."""
-    return value is None or isinstance(value, bool | int | float | bytes | tuple | list | dict)
+_OPS = {op.name: op for op in pickletools.opcodes}
+_TUPLE_SIZE = {"EMPTY_TUPLE": 0, "TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3}
+_SINGLETONS = {"NONE": None, "NEWTRUE": True, "NEWFALSE": False}
+Handler = Callable[[Walker, str, Any, int], "bool | None"]  # True: the stream ended
+_HANDLERS: dict[str, Handler] = {
+    "STOP": Walker._stop, "PROTO": Walker._proto, "FRAME": Walker._nothing,
+    "GLOBAL": Walker._global, "INST": Walker._global, "STACK_GLOBAL": Walker._stack_global,
+    **dict.fromkeys(("EXT1", "EXT2", "EXT4"), Walker._ext),
+    **dict.fromkeys(("PUT", "BINPUT", "LONG_BINPUT", "MEMOIZE"), Walker._put),
+    **dict.fromkeys(("GET", "BINGET", "LONG_BINGET"), Walker._get),
+    "MARK": Walker._mark, "POP": Walker._pop1, "POP_MARK": Walker._pop_to_mark, "DUP": Walker._dup,
+    "PERSID": Walker._persid, "BINPERSID": Walker._persid,
+    "REDUCE": Walker._reduce, "NEWOBJ": Walker._reduce, "NEWOBJ_EX": Walker._newobj_ex,
+    "OBJ": Walker._obj, "BUILD": Walker._build,
+    **dict.fromkeys(("TUPLE", *_TUPLE_SIZE), Walker._tuple),
+    "EMPTY_DICT": Walker._empty_dict, "DICT": Walker._setitems, "SETITEMS": Walker._setitems,
+    "SETITEM": Walker._setitem,
+    **dict.fromkeys(("INT", "LONG", "FLOAT", "STRING"), Walker._constant),
+    **dict.fromkeys(_SINGLETONS, Walker._singleton),
+}  # fmt: skip
 
 
-def _setitem(target: SymDict, key: Any, value: Any) -> None:
-    if isinstance(key, str | int | bytes):
-        target[key] = value
-    else:
-        target.unmodelled += 1
-
-
-def _memo_key(arg: Any, pos: int) -> int:
-    if isinstance(arg, bytes):  # PUT/GET take a decimal line in protocol 0
-        try:
-            return int(arg)
-        except ValueError:
-            raise Unreadable("memo key is not a number", pos) from None
-    return int(arg)
-
-
-def _constant(name: str, arg: Any) -> Any:
-    if isinstance(arg, bytes) and name in ("INT", "LONG", "FLOAT"):
-        try:
-            text = arg.decode("ascii").rstrip("L")
-            if name == "INT" and text in ("00", "01"):
-                return text == "01"
-            return float(text) if name == "FLOAT" else int(text)
-        except ValueError:
-            return OPAQUE
-    if name in ("STRING",) and isinstance(arg, bytes):
-        text = arg.decode("latin-1")
-        return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else OPAQUE
-    return arg
+def _table(reader: Buffered) -> dict[bytes, tuple[str, opargs.Decoder | None, Handler | None]]:
+    """Opcode byte -> (name, argument decoder, handler; None for an argument pushed as is),
+    kept on the reader: every stream read from it uses the same table."""
+    cached: dict[bytes, tuple[str, opargs.Decoder | None, Handler | None]] | None = getattr(reader, "ops", None)
+    if cached is None:
+        cached = {code: (op.name, decode, None if op.name in _PUSH_ARG else _HANDLERS.get(op.name, Walker._generic))
+                  for code, (op, decode) in opargs.per_opcode(reader).items()}
+        reader.ops = cached
+    return cached
 
 
 def walk(reader: Buffered, limits: Limits, after_build: Any = None) -> Stream:

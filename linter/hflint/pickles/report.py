@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from hflint.pickles.values import Import
@@ -11,17 +10,19 @@ if TYPE_CHECKING:
     from hflint.pickles.checkpoint import NoStateDict, StateDictInfo
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     chain: str  # archive member chain ("" for the file itself)
-    where: str  # pointer: archive member chain, byte offset and opcode number
     imp: Import
     by: str  # "opcodes" (hflint's own walk) or "fickling"
     uses: frozenset[str] | None = None  # how the stream uses the global (values.Stream.uses); None: unknown
 
+    @property
+    def where(self) -> str:
+        """Pointer: archive member chain, byte offset and opcode number (fickling's: none)."""
+        return pointer(self.chain, self.imp.offset, self.imp.number or None)
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+
+class Problem(NamedTuple):
     where: str
     reason: str
 
@@ -35,21 +36,27 @@ class Pending(NamedTuple):
     data: bytes
 
 
-@dataclass
 class FileReport:
-    format: str | None = None  # the outermost content format (hflint.identify names)
-    kinds: set[str] = field(default_factory=set)  # torch-zip, torch-legacy, torchscript, joblib...
-    hits: list[Hit] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    streams: int = 0  # pickle streams analysed
-    tensors: bool = False  # holds torch tensors (HF404)
-    unresolved: int = 0  # imports whose name is computed from values the walk cannot know
-    # another format the content also is, read as which it imports code (a polyglot)
-    polyglot: str | None = None
-    # the state-dict view of a torch checkpoint (tensor names for the weights rules), or why not
-    state_dict: StateDictInfo | NoStateDict | None = None
-    pending: list[Pending] = field(default_factory=list)  # streams awaiting the second opinion
-    pending_bytes: int = 0
+    """What analysing one file found (a plain class: see hflint.pickles.values)."""
+
+    def __init__(self, *, format: str | None = None, streams: int = 0) -> None:
+        self.format = format  # the outermost content format (hflint.identify names)
+        self.kinds: set[str] = set()  # torch-zip, torch-legacy, torchscript, joblib...
+        self.hits: list[Hit] = []
+        self.problems: list[Problem] = []
+        self.streams = streams  # pickle streams analysed
+        self.tensors = False  # holds torch tensors (HF404)
+        self.unresolved = 0  # imports whose name is computed from values the walk cannot know
+        # another format the content also is, read as which it imports code (a polyglot)
+        self.polyglot: str | None = None
+        # the state-dict view of a torch checkpoint (tensor names for the weights rules), or why not
+        self.state_dict: StateDictInfo | NoStateDict | None = None
+        self.pending: list[Pending] = []  # streams awaiting the second opinion
+        self.pending_bytes = 0
+
+    def __repr__(self) -> str:
+        return (f"FileReport(format={self.format!r}, kinds={sorted(self.kinds)}, hits={len(self.hits)}, "
+                f"problems={self.problems!r}, streams={self.streams}, polyglot={self.polyglot!r})")
 
     @property
     def has_pickle(self) -> bool:

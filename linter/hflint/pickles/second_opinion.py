@@ -35,7 +35,7 @@ def vet(report: FileReport, limits: Limits) -> FileReport:
             if module.startswith("_malformed_"):
                 continue  # fickling's placeholder for a computed name; HF403 already says so
             imp = Import(module, name, start, 0, "fickling")
-            report.hits.append(Hit(chain, pointer(chain, start), imp, "fickling"))
+            report.hits.append(Hit(chain, imp, "fickling"))
     return report
 
 

@@ -70,11 +70,13 @@ class StreamRunner:
         return stream
 
     def _record(self, stream: Stream) -> None:
+        hits, chain = self.report.hits, self.chain
+        uses = {key: frozenset(roles) for key, roles in stream.uses.items()}
+        none: frozenset[str] = frozenset()
         for imp in stream.imports:
-            uses = frozenset(stream.uses.get((imp.module, imp.name), ()))
-            self.report.hits.append(Hit(self.chain, pointer(self.chain, imp.offset, imp.index), imp, "opcodes", uses))
-            if imp.module == "torch" or imp.module.startswith("torch."):
-                self.report.tensors = self.report.tensors or "Storage" in imp.name or "_rebuild" in imp.name
+            hits.append(Hit(chain, imp, "opcodes", uses.get((imp.module, imp.name), none)))
+            if not self.report.tensors and (imp.module == "torch" or imp.module.startswith("torch.")):
+                self.report.tensors = "Storage" in imp.name or "_rebuild" in imp.name
         for reason, offset in stream.problems:
             self.report.problems.append(Problem(pointer(self.chain, offset), reason))
         self.report.unresolved += stream.unresolved

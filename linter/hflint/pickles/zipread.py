@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hflint.pickles.readers import Budget, BytesReader, Inflater, LimitHit, Unreadable, Window
 
@@ -25,8 +25,7 @@ HARMLESS_FLAGS = 0x0002 | 0x0004 | 0x0008 | 0x0800
 METHODS = {0: "stored", 8: "deflate"}
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(NamedTuple):
     name: str
     flags: int
     method: int
@@ -36,17 +35,22 @@ class Member:
     header_offset: int
 
 
-@dataclass
-class Archive:
+class Archive(NamedTuple):
     members: list[Member]
     problems: list[str]
 
 
 def read_directory(win: Window | BytesReader, budget: Budget) -> Archive:
     size = win.length
-    tail_len = min(size, 22 + 0xFFFF)
+    # The record is 22 bytes plus a comment of up to 64 KiB (APPNOTE 4.3.16): read the last
+    # 22 bytes first, as zipfile does; the search below finds the same record either way.
+    tail_len = min(size, 22)
     win.seek(size - tail_len)
     tail = win.read(tail_len)
+    if not (tail.startswith(EOCD) and tail[20:22] == b"\x00\x00"):
+        tail_len = min(size, 22 + 0xFFFF)
+        win.seek(size - tail_len)
+        tail = win.read(tail_len)
     at = tail.rfind(EOCD)
     while at >= 0 and at + 22 > len(tail):
         at = tail.rfind(EOCD, 0, at)
