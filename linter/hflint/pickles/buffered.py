@@ -111,6 +111,12 @@ class Buffered:
 
     def readline(self, keep: int) -> tuple[bytes, bool]:
         """Up to ``keep`` bytes of the next line (newline dropped); False when EOF came first."""
+        i = self._i
+        j = self._buf.find(b"\n", i)
+        if 0 <= j - i <= keep:  # the common case: a short line inside the buffer
+            self._i = j + 1
+            self.pos += j + 1 - i
+            return self._buf[i:j], True
         kept = bytearray()
         while True:
             j = self._buf.find(b"\n", self._i)

@@ -150,8 +150,8 @@ class Walker(Machine):
         args = self._pop()
         cls = self._pop()
         self._use(cls, "call" if name == "REDUCE" else "new")
-        # OrderedDict() then SETITEMS is how torch.save writes a state dict
-        self._push(SymDict() if args == () and cls == ORDERED_DICT else Obj(cls, args))
+        # OrderedDict() then SETITEMS is how torch.save writes a state dict; two values went
+        self.stack.append(SymDict() if args == () and cls == ORDERED_DICT else Obj(cls, args))
 
     def _newobj_ex(self, name: str, arg: Any, pos: int) -> None:
         self._pop()
@@ -180,7 +180,8 @@ class Walker(Machine):
 
     def _tuple(self, name: str, arg: Any, pos: int) -> None:
         n = _TUPLE_SIZE.get(name)
-        self._push(tuple(self._pop_mark() if n is None else self._pop_n(n)))
+        items = self._pop_mark() if n is None else self._pop_n(n)
+        self.stack.append(tuple(items))  # at least one value (or the MARK) went: no deeper
 
     def _empty_dict(self, name: str, arg: Any, pos: int) -> None:
         self._push(SymDict())
@@ -221,8 +222,8 @@ class Walker(Machine):
 
 
 _OPS = {op.name: op for op in pickletools.opcodes}
-_TUPLE_SIZE = {"EMPTY_TUPLE": 0, "TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3}
-_SINGLETONS = {"NONE": None, "NEWTRUE": True, "NEWFALSE": False}
+_TUPLE_SIZE = {"TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3}
+_SINGLETONS: dict[str, Any] = {"NONE": None, "NEWTRUE": True, "NEWFALSE": False, "EMPTY_TUPLE": ()}
 Handler = Callable[[Walker, str, Any, int], "bool | None"]  # True: the stream ended
 _HANDLERS: dict[str, Handler] = {
     "STOP": Walker._stop, "PROTO": Walker._proto, "FRAME": Walker._nothing,
