@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hflint.kinds.base import Result, each_file, no_extra_validation
+from hflint.identify import PICKLE_CAPABLE
+from hflint.kinds.base import Consequence, Result, each_file, no_extra_validation
 from hflint.repo import Repo
 from hflint.rule import Rule
-from hflint.weights.readers import safetensors_header
+from hflint.weights.readers import content_format, safetensors_header
 from hflint.weights.safetensors_format import Problem
 
 PARAMS_SCHEMA = {
@@ -39,9 +40,16 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     limit: int = rule.params.get("max-findings", 20)
 
     def check_file(path: str) -> Iterator[Result]:
-        problems = safetensors_header(repo, path).problems
-        for problem in problems[:limit]:
-            yield rule.finding(path, pointer=problem.pointer, detail=detail(problem))
+        header = safetensors_header(repo, path)
+        problems = header.problems
+        # A header the parser cannot read at all: say what the file is instead (by content).
+        # Pickle-capable content under this name is HF405's defect (kind pickle-scan): these
+        # findings only follow from it, and are reported when that rule did not report it.
+        other = content_format(repo, path) if header.tensors is None and header.parser_rejects else None
+        for i, problem in enumerate(problems[:limit]):
+            note = f"; the file holds {other} content, not safetensors" if other and i == 0 else ""
+            found = rule.finding(path, pointer=problem.pointer, detail=detail(problem) + note)
+            yield Consequence(found, "pickle-scan", path) if other in PICKLE_CAPABLE else found
         if len(problems) > limit:
             yield rule.finding(path, detail=f"{len(problems) - limit} more problems not shown")
 

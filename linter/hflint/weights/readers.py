@@ -49,6 +49,19 @@ def safetensors_header(repo: Repo, path: str) -> Header:
     return repo.cached(path, HEADER_KEY, parse)
 
 
+def content_format(repo: Repo, path: str) -> str | None:
+    """The format hflint.identify names from the file's first bytes (None: not one it knows,
+    or safetensors): for messages about a file whose named format does not parse."""
+    from hflint import identify
+
+    with repo.open(path) as fh:
+        size = fh.seek(0, 2)
+        fh.seek(0)
+        head = fh.read(identify.HEAD)
+    found = identify.identify(head, size).format
+    return None if found == identify.SAFETENSORS else found
+
+
 def state_dict(repo: Repo, path: str) -> StateDictInfo:
     """Tensor names, bytes and shapes of a torch checkpoint; Unknown says why not, naming
     HF403's kind when the pickle analysis already reports the cause."""
