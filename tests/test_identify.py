@@ -342,3 +342,19 @@ def test_malformed_extension_data_is_named(tmp_path: Path, body: str, error: str
     path.write_text(body)
     with pytest.raises(ValueError, match=error):
         claims.load(path)
+
+
+def test_bytes_held_for_the_second_opinion_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A weights-only scan keeps each stream's bytes for fickling until a pickle rule asks;
+    past a total per scan, the second opinion runs at once instead of holding more."""
+    shards = {f"pytorch_model-0000{k}-of-00003.bin": fx.torch_zip_bytes(fx.BIN_A) for k in (1, 2, 3)}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, blob in shards.items():
+            (Path(tmp) / name).write_bytes(blob)
+        repo = Repo(Path(tmp))
+        held = [analysis.cached(repo, name, Limits()) for name in shards]
+        assert all(r.pending for r in held)  # nothing vetted yet: fickling not needed
+        monkeypatch.setattr(analysis, "MAX_HELD_BYTES", held[0].pending_bytes + 1)
+        repo = Repo(Path(tmp))
+        reports = [analysis.cached(repo, name, Limits()) for name in shards]
+    assert reports[0].pending and not reports[1].pending and not reports[2].pending

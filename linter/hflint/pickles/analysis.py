@@ -11,6 +11,7 @@ security rule asks (``vetted``). One report per file and limits is cached on the
 from __future__ import annotations
 
 import os
+import weakref
 from typing import TYPE_CHECKING
 
 from hflint import identify as fmt
@@ -24,19 +25,39 @@ if TYPE_CHECKING:
     from hflint.pickles.containers import Analyser
 
 
+# Stream bytes a scan may hold for fickling across all cached reports; past it, a report's
+# second opinion runs at once (a weights-only scan then imports fickling, but stays bounded).
+MAX_HELD_BYTES = 64 << 20
+_held: weakref.WeakKeyDictionary[Repo, int] = weakref.WeakKeyDictionary()
+
+
 def cached(repo: Repo, rel: str, limits: Limits) -> FileReport:
     """The shared analysis of ``rel`` (one per file and limits, for every rule)."""
-    return repo.cached(rel, f"pickle:{limits!r}", lambda: analyse(repo, rel, limits))
+
+    def run() -> FileReport:
+        report = analyse(repo, rel, limits)
+        held = _held.get(repo, 0) + report.pending_bytes
+        if held > MAX_HELD_BYTES:
+            held -= report.pending_bytes
+            _vet(report, limits)
+        _held[repo] = held
+        return report
+
+    return repo.cached(rel, f"pickle:{limits!r}", run)
 
 
 def vetted(repo: Repo, rel: str, limits: Limits) -> FileReport:
     """The shared analysis, with fickling's second opinion on every stream taken in."""
     report = cached(repo, rel, limits)
     if report.pending:
-        from hflint.pickles import second_opinion  # lazy: fickling loads when a stream needs it
-
-        second_opinion.vet(report, limits)
+        _vet(report, limits)
     return report
+
+
+def _vet(report: FileReport, limits: Limits) -> None:
+    from hflint.pickles import second_opinion  # lazy: fickling loads when a stream needs it
+
+    second_opinion.vet(report, limits)
 
 
 def analyse(repo: Repo, rel: str, limits: Limits) -> FileReport:
