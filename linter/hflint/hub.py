@@ -212,6 +212,13 @@ class HubRepo(Repo):
             # Files on the Hub are content, never Git LFS pointers: resolve URLs serve the object.
             self._sizes[path] = size
 
+    def resolve(self, rel: str) -> str | None:
+        # The Hub stores no symlinks: a path leads where its text says.
+        import posixpath
+
+        norm = posixpath.normpath(rel)
+        return None if norm.startswith(("/", "../")) or norm == ".." else norm
+
     def _open_checked(self, rel: str) -> BinaryIO:
         raw = _RangeFile(self.source, rel, self._sizes[rel])
         return io.BufferedReader(raw, buffer_size=_BUFFER)

@@ -183,6 +183,15 @@ class Repo:
     def size(self, rel: str) -> int:
         return self._sizes[rel]
 
+    def resolve(self, rel: str) -> str | None:
+        """The root-relative path that ``rel`` (which may hold '..' or pass through
+        symlinks) leads to when the OS opens it, or None when that is outside the root.
+        A reference a file makes to another (ONNX external data) is checked with this."""
+        real = os.path.realpath(os.path.join(self.root, rel))
+        if not self._inside(real):
+            return None
+        return os.path.relpath(real, self.root).replace(os.sep, "/")
+
     def select(self, include: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
         """Content files matching the globs; LFS pointers are left out (HF002 covers them).
         Rules of one family share their globs, so each selection is computed once."""

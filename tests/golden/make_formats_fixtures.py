@@ -1,0 +1,98 @@
+"""Write the golden cases of the formats pack (HF601-HF605 ONNX, HF621 GGUF) with the real
+libraries' writers, and check that each library reads its files back:
+
+    pip install onnx gguf && python tests/golden/make_formats_fixtures.py
+
+TensorFlow and TFLite cases are written by tests/fixtures/tf/make_tf_fixtures.py (it
+needs TensorFlow, which the tests never import). Deterministic: fixed names and data.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import formats_onnx as ox  # noqa: E402
+import numpy as np  # noqa: E402
+from onnx import helper, numpy_helper  # noqa: E402
+
+
+def _case(rule: str, outcome: str, name: str) -> Path:
+    folder = HERE / rule / outcome / name
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _data_file(folder: Path, name: str, size: int) -> None:
+    (folder / name).write_bytes(bytes(size))
+
+
+def onnx_cases() -> None:
+    # HF601: locations that leave the model's folder, wherever the tensor is.
+    ox.save(ox.add_model([ox.external("w", [2], "weights/../../secret.bin")]),
+            _case("HF601", "fail", "dotdot-after-prefix") / "model.onnx")
+    ox.save(ox.add_model([ox.external("w", [2], "/etc/passwd")]), _case("HF601", "fail", "absolute") / "model.onnx")
+    ox.save(ox.add_model([ox.external("w", [2], "*/_ORT_MEM_ADDR_/*", offset=4096, length=8)]),
+            _case("HF601", "fail", "ort-memory-tag") / "model.onnx")
+    const = ox.constant_node("T", ox.external("c", [2], "..\\..\\windows\\win.ini"))
+    ox.save(ox.if_model([const], "T"), _case("HF601", "fail", "if-branch-constant") / "onnx" / "model.onnx")
+    fn = ox.local_function("custom", "Leak", [ox.constant_node("B", ox.external("k", [2], "C:/Users/x/.ssh/id_rsa"))])
+    ox.save(ox.add_model(functions=[fn], opsets=[helper.make_opsetid("custom", 1)]),
+            _case("HF601", "fail", "function-constant") / "model.onnx")
+    # pass: onnx's own external-data writer, and a '..' that stays inside the folder
+    ox.save_with_data(ox.big_weights_model(), _case("HF601", "pass", "onnx-external-data") / "model.onnx",
+                      "model.onnx.data")
+    folder = _case("HF601", "pass", "dotdot-inside")
+    _data_file(folder, "model.onnx.data", 8)
+    ox.save(ox.add_model([ox.external("w", [2], "weights/../model.onnx.data", 0, 8)]), folder / "model.onnx")
+
+    # HF602: missing file, file too short, malformed numbers, length/shape mismatch.
+    ox.save(ox.add_model([ox.external("w", [2], "model.onnx.data", 0, 8)]),
+            _case("HF602", "fail", "data-not-uploaded") / "model.onnx")
+    folder = _case("HF602", "fail", "data-too-short")
+    _data_file(folder, "model.onnx.data", 4)
+    ox.save(ox.add_model([ox.external("w", [2], "model.onnx.data", 0, 8)]), folder / "model.onnx")
+    folder = _case("HF602", "fail", "bad-offset")
+    _data_file(folder, "model.onnx.data", 64)
+    ox.save(ox.add_model([ox.external("w", [2], "model.onnx.data", -8, 8)]), folder / "model.onnx")
+    ox.save_with_data(ox.big_weights_model(), _case("HF602", "pass", "onnx-external-data") / "model.onnx",
+                      "model.onnx.data")
+
+    # HF603: Python operators, in the main graph and in a sub-graph.
+    pyop = helper.make_node("PyOp", ["X"], ["P"], domain="pyopmulti_1", module="os", class_name="system",
+                            input_types=[1], output_types=[1])
+    ox.save(ox.add_model(nodes=[pyop], opsets=[helper.make_opsetid("pyopmulti_1", 1)]),
+            _case("HF603", "fail", "pyop") / "model.onnx")
+    python_op = helper.make_node("PythonOp", ["X"], ["T"], domain="com.microsoft", func_name="evil.Fn")
+    ox.save(ox.if_model([python_op], "T"), _case("HF603", "fail", "pythonop-in-subgraph") / "model.onnx")
+    gelu = helper.make_node("Gelu", ["Y"], ["Z"], domain="com.microsoft")
+    ox.save(ox.add_model(nodes=[gelu], opsets=[helper.make_opsetid("com.microsoft", 1)]),
+            _case("HF603", "pass", "contrib-ops") / "model.onnx")
+
+    # HF604: a domain nobody ships; pass: contrib domains and the model's own functions.
+    custom = helper.make_node("GridSample3D", ["Y"], ["Z"], domain="mmdeploy")
+    ox.save(ox.add_model(nodes=[custom], opsets=[helper.make_opsetid("mmdeploy", 1)]),
+            _case("HF604", "fail", "custom-domain") / "model.onnx")
+    fn = ox.local_function("pkg.onnxscript.torch_lib", "aten_gelu", [helper.make_node("Relu", ["A"], ["B"])])
+    call = helper.make_node("aten_gelu", ["Y"], ["Z"], domain="pkg.onnxscript.torch_lib")
+    ml = helper.make_node("Normalizer", ["Z"], ["N"], domain="ai.onnx.ml", norm="L2")
+    ox.save(ox.add_model(nodes=[call, ml, gelu], functions=[fn],
+                         opsets=[helper.make_opsetid("pkg.onnxscript.torch_lib", 1),
+                                 helper.make_opsetid("ai.onnx.ml", 3), helper.make_opsetid("com.microsoft", 1)]),
+            _case("HF604", "pass", "local-function-and-contrib") / "model.onnx")
+
+    # HF605: cut and garbage files; pass: a plain model with its weights inline.
+    whole = ox.add_model([numpy_helper.from_array(np.arange(64, dtype=np.float32), "w")]).SerializeToString()
+    (_case("HF605", "fail", "truncated") / "model.onnx").write_bytes(whole[: len(whole) // 2])
+    (_case("HF605", "fail", "not-protobuf") / "model.onnx").write_bytes(b"\xff" * 64)
+    ox.save(ox.add_model(), _case("HF605", "pass", "inline-weights") / "model.onnx")
+
+
+if __name__ == "__main__":
+    onnx_cases()
