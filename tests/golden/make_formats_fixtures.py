@@ -16,16 +16,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import formats_gguf as gx  # noqa: E402
 import formats_onnx as ox  # noqa: E402
 import numpy as np  # noqa: E402
 from onnx import helper, numpy_helper  # noqa: E402
 
 
 def _case(rule: str, outcome: str, name: str) -> Path:
+    """An emptied case folder; its reviewed expected.txt is kept."""
     folder = HERE / rule / outcome / name
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in folder.iterdir():
+        if item.name != "expected.txt":
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
     return folder
 
 
@@ -94,5 +97,35 @@ def onnx_cases() -> None:
     ox.save(ox.add_model(), _case("HF605", "pass", "inline-weights") / "model.onnx")
 
 
+def gguf_cases() -> None:
+    good = gx.write(_case("HF621", "pass", "llama-q8_0") / "model-q8_0.gguf")
+    gx.write(_case("HF621", "pass", "alignment-64") / "model.gguf", alignment=64)
+    gx.write(_case("HF621", "pass", "big-endian") / "model-be.gguf", big_endian=True)
+    data = good.read_bytes()
+    # A GGUF named like a torch checkpoint is still read as GGUF (recognised by its magic).
+    (_case("HF621", "pass", "renamed") / "pytorch_model.bin").write_bytes(data)
+
+    def fail(name: str, content: bytes, file: str = "model.gguf") -> None:
+        (_case("HF621", "fail", name) / file).write_bytes(content)
+
+    fail("2-pow-60-tensors", gx.with_counts(data, tensors=2**60))
+    fail("truncated-data", data[: len(data) - 100])
+    fail("truncated-header", data[:300])
+    q = "blk.0.attn_q.weight"
+    fail("offset-misaligned", gx.patch_tensor(data, q, offset=gx.read_offset(data, q) + 4))
+    fail("overlap", gx.patch_tensor(data, "blk.1.attn_q.weight", offset=gx.read_offset(data, q)))
+    fail("removed-type", gx.patch_tensor(data, "blk.0.attn_norm.weight", ggml_type=4))
+    fail("row-not-block-multiple", gx.patch_tensor(data, q, dim0=48))
+    fail("size-overflow", gx.patch_tensor(data, q, dim0=2**62))
+    dup = data.replace(b"blk.1.attn_norm.weight", b"blk.0.attn_norm.weight")
+    fail("duplicate-name", dup)
+    aligned = (HERE / "HF621" / "pass" / "alignment-64" / "model.gguf").read_bytes()
+    at = aligned.index(b"general.alignment") + len(b"general.alignment") + 4  # past the value type
+    fail("alignment-not-power-of-2", aligned[:at] + (48).to_bytes(4, "little") + aligned[at + 4 :])
+    fail("no-magic", b"\x80\x04K\x01." + bytes(32))
+    fail("disguised-as-bin", data[:300], file="pytorch_model.bin")
+
+
 if __name__ == "__main__":
     onnx_cases()
+    gguf_cases()
