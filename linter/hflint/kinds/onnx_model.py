@@ -51,7 +51,7 @@ PARAMS_SCHEMA = {
     },
     "additionalProperties": False,
 }
-FIELDS = frozenset({"detail", "pointer", "tensor", "op", "domain", "reason"})
+FIELDS = frozenset({"detail", "pointer"})
 DEFAULT_POLICY = "hflint:data/onnx-ops.yaml"
 # onnxruntime's tag for initializers already in memory: `offset` is then a raw address
 # (onnxruntime core/framework/tensorprotoutils.h kTensorProtoMemoryAddressTag); a file that
@@ -122,8 +122,8 @@ def _ops(rule: Rule, path: str, info: ModelInfo) -> Iterator[Finding]:
         if entry is None or entry.category not in wanted:
             continue
         node = f" (node '{use.node}')" if use.node else ""
-        yield rule.finding(path, pointer=use.where, op=op_type, domain=domain or "ai.onnx", reason=entry.reason,
-                           detail=f"{use.nodes} node(s){node}")
+        detail = f"operator {op_type} (domain {domain or 'ai.onnx'}), {use.nodes} node(s){node}: {entry.reason}"
+        yield rule.finding(path, pointer=use.where, detail=detail)
 
 
 def _custom_domains(rule: Rule, path: str, info: ModelInfo) -> Iterator[Finding]:
@@ -137,7 +137,8 @@ def _custom_domains(rule: Rule, path: str, info: ModelInfo) -> Iterator[Finding]
         names = ", ".join(op for op, _ in uses[:10]) + (f" and {len(uses) - 10} more" if len(uses) > 10 else "")
         count = sum(use.nodes for _, use in uses)
         first = uses[0][1].where
-        yield rule.finding(path, pointer=first, domain=domain, op=names, detail=f"{count} node(s)")
+        detail = f"{count} node(s) of domain '{domain}' ({names}) need a custom-operator library to run"
+        yield rule.finding(path, pointer=first, detail=detail)
 
 
 def _external(rule: Rule, repo: Repo, path: str, info: ModelInfo, what: str) -> Iterator[Finding]:
@@ -154,7 +155,7 @@ def _external(rule: Rule, repo: Repo, path: str, info: ModelInfo, what: str) -> 
         firsts.setdefault(detail, ref)
     for detail, ref in firsts.items():
         more = f" (and {seen[detail] - 1} more tensor(s))" if seen[detail] > 1 else ""
-        yield rule.finding(path, pointer=ref.where, tensor=ref.name, detail=detail + more)
+        yield rule.finding(path, pointer=ref.where, detail=f"tensor '{ref.name}': {detail}{more}")
 
 
 def location_escape(location: str) -> str | None:

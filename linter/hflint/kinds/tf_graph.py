@@ -1,0 +1,83 @@
+"""Kind ``tf-graph``: TensorFlow SavedModels and frozen GraphDefs whose ops run Python,
+touch the file system or the network (HF611-HF613), or that cannot be read (HF614).
+
+``saved_model.pb`` (and any ``*.pb`` that starts like one) is read as a SavedModel, every
+other ``*.pb`` as a bare GraphDef (hflint.formats.tf_graph); the op policy is data
+(``rules/data/tf-ops.yaml``), and the save/restore ops every SavedModel has are judged by
+hflint.formats.tf_ops. TensorFlow is never imported. ``params.check``: ``ops`` (with
+``params.categories``) or ``unanalysable``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from hflint.formats.oppolicy import POLICY_PARAMS, OpPolicy, load_policy, validate_policy
+from hflint.formats.protowire import Limits, WireError
+from hflint.formats.tf_graph import Graph, looks_like_saved_model, read_graph_def, read_saved_model
+from hflint.formats.tf_ops import hits
+from hflint.kinds.base import Result, each_file
+from hflint.kinds.onnx_model import LIMIT_PARAMS, limits_of
+from hflint.repo import CannotAnalyse, Repo
+from hflint.rule import Rule
+
+PARAMS_SCHEMA = {
+    "type": "object",
+    "required": ["check"],
+    "properties": {
+        "check": {"enum": ["ops", "unanalysable"]},
+        **POLICY_PARAMS,
+        "limits": LIMIT_PARAMS,
+        "max-findings": {"type": "integer", "minimum": 1},
+    },
+    "additionalProperties": False,
+}
+FIELDS = frozenset({"detail", "pointer"})
+DEFAULT_POLICY = "hflint:data/tf-ops.yaml"
+SAVED_MODEL = "saved_model.pb"
+
+
+def validate(rule: Rule) -> list[str]:
+    return validate_policy(rule.data_file(rule.params.get("policy", DEFAULT_POLICY)), rule.params.get("categories"))
+
+
+def parsed(repo: Repo, path: str, policy: OpPolicy, limits: Limits) -> list[Graph]:
+    def parse() -> list[Graph]:
+        if path.endswith(".pbtxt"):
+            raise CannotAnalyse("a text-format SavedModel (saved_model.pbtxt) is not read by hflint; "
+                                "save it as saved_model.pb")
+        with repo.open(path) as fh:
+            try:
+                if posixpath.basename(path) == SAVED_MODEL or looks_like_saved_model(fh):
+                    return read_saved_model(fh, policy.attrs_wanted(), limits)
+                return read_graph_def(fh, policy.attrs_wanted(), limits)
+            except WireError as exc:
+                raise CannotAnalyse(f"not a TensorFlow graph hflint can read: {exc}") from None
+
+    return repo.cached(path, f"hflint.formats.tf/{id(policy)}/{limits}", parse)
+
+
+def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    policy = load_policy(rule.data_file(rule.params.get("policy", DEFAULT_POLICY)))
+    limits = limits_of(rule.params)
+    cap: int = rule.params.get("max-findings", 20)
+    categories = frozenset(rule.params.get("categories", ()))
+
+    def check_file(path: str) -> Iterator[Result]:
+        if rule.params["check"] == "unanalysable":
+            try:
+                parsed(repo, path, policy, limits)
+            except CannotAnalyse as exc:
+                yield rule.finding(path, detail=exc.reason)
+            return
+        found = hits(parsed(repo, path, policy, limits), policy, categories)
+        for hit in found[:cap]:
+            scope = f"function {hit.function!r}" if hit.function is not None else "the graph"
+            note = f" ({hit.note})" if hit.note else ""
+            detail = f"{hit.node.op} node {hit.node.name!r} in {scope}: {hit.entry.reason}{note}"
+            yield rule.finding(path, pointer=hit.node.where, detail=detail)
+        if len(found) > cap:
+            yield rule.finding(path, detail=f"{len(found) - cap} more not shown")
+
+    yield from each_file(rule, repo, check_file, covered_by="tf-graph")
