@@ -1,0 +1,274 @@
+"""Model-format scanners side by side on ONNX, TensorFlow, TFLite and GGUF: hflint vs
+ModelAudit and modelscan.
+
+Every sample is a folder (a SavedModel is one; an ONNX model may need its external data
+file beside it) scanned by each tool in its own process; the exit code is the verdict
+(hflint: ``--select HF6,HF001 --fail-on error``, so the missing model card does not count),
+wall time and peak RSS (``os.wait4``) are per process. Benign samples are written by the
+real libraries: onnx (onnx.helper, onnx's external-data writer), gguf-py's GGUFWriter, and
+the SavedModels/TFLite models TensorFlow wrote for the golden tests; malicious ones carry
+harmless payloads (paths under /tmp, /etc/passwd read, no code). Two large benign samples
+(a 2 GiB GGUF and an ONNX model with 2 GiB of external data, both sparse) show that reads
+do not grow with the weights.
+
+    pip install -e '.[test]'    # onnx and gguf build the corpus
+    python benchmarks/formats_bench.py --peer modelaudit=/tmp/ma/bin/modelaudit \
+        --peer modelscan=/tmp/ms/bin/modelscan [--markdown] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+sys.path.insert(0, str(GOLDEN))
+HFLINT = [sys.executable, "-m", "hflint", "scan", "--isolated", "--select", "HF6,HF001", "--fail-on", "error",
+          "--format", "json", "-o", os.devnull]
+
+
+@dataclass
+class Tool:
+    name: str
+    argv: list[str]
+    flagged: frozenset[int]  # exit codes meaning "unsafe"
+    skipped: frozenset[int] = frozenset()  # exit codes meaning "nothing here I can scan" (a gate passes it)
+    rows: dict[str, tuple[int, float, int]] = field(default_factory=dict)  # sample -> (rc, s, kB)
+
+
+def run(argv: list[str], cwd: Path) -> tuple[int, float, int]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "linter"), NO_COLOR="1", TF_CPP_MIN_LOG_LEVEL="3")
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    return os.waitstatus_to_exitcode(status), time.perf_counter() - start, usage.ru_maxrss
+
+
+# -- corpus ---------------------------------------------------------------------------------
+
+
+def _onnx_samples(base: Path) -> dict[str, Callable[[Path], None]]:
+    import formats_onnx as ox
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    def one(model: object, name: str = "model.onnx") -> Callable[[Path], None]:
+        return lambda d: ox.save(model, d / name)  # type: ignore[arg-type]
+
+    pyop = helper.make_node("PyOp", ["X"], ["P"], domain="pyop", module="os", class_name="system")
+    gelu = helper.make_node("Gelu", ["Y"], ["Z"], domain="com.microsoft")
+    fn = ox.local_function("pkg.onnxscript.torch_lib", "aten_relu", [helper.make_node("Relu", ["A"], ["B"])])
+    call = helper.make_node("aten_relu", ["Y"], ["R"], domain="pkg.onnxscript.torch_lib")
+    big = ox.add_model([numpy_helper.from_array(np.zeros(4_000_000, np.float32), "w")])
+
+    def external(d: Path) -> None:
+        ox.save_with_data(ox.big_weights_model(8), d / "model.onnx", "model.onnx.data")
+
+    def large_external(d: Path) -> None:
+        from onnx import TensorProto
+
+        size = 2**31
+        (d / "model.onnx.data").touch()
+        os.truncate(d / "model.onnx.data", size)
+        tensor = TensorProto(name="w", dims=[size // 4], data_type=TensorProto.FLOAT,
+                             data_location=TensorProto.EXTERNAL)  # no data in memory
+        for key, value in (("location", "model.onnx.data"), ("offset", "0"), ("length", str(size))):
+            entry = tensor.external_data.add()
+            entry.key, entry.value = key, value
+        ox.save(ox.add_model([tensor]), d / "model.onnx")
+
+    return {
+        "benign/onnx/inline-16MB": one(big),
+        "benign/onnx/external-data": external,
+        "benign/onnx/contrib-and-local-function": one(ox.add_model(
+            nodes=[gelu, call], functions=[fn],
+            opsets=[helper.make_opsetid("com.microsoft", 1), helper.make_opsetid("pkg.onnxscript.torch_lib", 1)])),
+        "benign/onnx/if-subgraph": one(ox.if_model([helper.make_node("Identity", ["X"], ["T"])], "T")),
+        "large/onnx-2GiB-external": large_external,
+        "malicious/onnx/external-etc-passwd": one(ox.add_model([ox.external("w", [2], "/etc/passwd")])),
+        "malicious/onnx/external-dotdot-after-prefix": one(ox.add_model(
+            [ox.external("w", [2], "weights/../../../etc/passwd")])),
+        "malicious/onnx/external-in-if-branch": one(ox.if_model(
+            [ox.constant_node("T", ox.external("c", [2], "../../etc/passwd"))], "T")),
+        "malicious/onnx/external-in-function": one(ox.add_model(
+            functions=[ox.local_function("x", "F", [ox.constant_node("B", ox.external("k", [2], "/etc/shadow"))])],
+            opsets=[helper.make_opsetid("x", 1)])),
+        "malicious/onnx/ort-memory-address": one(ox.add_model(
+            [ox.external("w", [2], "*/_ORT_MEM_ADDR_/*", 4096, 8)])),
+        "malicious/onnx/pyop": one(ox.add_model(nodes=[pyop], opsets=[helper.make_opsetid("pyop", 1)])),
+    }
+
+
+def _gguf_samples() -> dict[str, Callable[[Path], None]]:
+    import formats_gguf as gx
+
+    def patched(fn: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+        def write(d: Path) -> None:
+            good = gx.write(d / "model.gguf")
+            good.write_bytes(fn(good.read_bytes()))
+
+        return write
+
+    q = "blk.0.attn_q.weight"
+
+    def large(d: Path) -> None:
+        from gguf import GGUFWriter
+
+        writer = GGUFWriter(str(d / "model-f32.gguf"), "llama")
+        writer.add_block_count(1)
+        size = 2**31
+        writer.add_tensor_info("token_embd.weight", (size // 4 // 4096, 4096), np_dtype(), size)
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_ti_data_to_file()
+        writer.close()
+        path = d / "model-f32.gguf"
+        head = path.stat().st_size
+        os.truncate(path, head + (-head % 32) + size)
+
+    return {
+        "benign/gguf/llama-q8_0": lambda d: gx.write(d / "model.gguf") and None,
+        "benign/gguf/alignment-64": lambda d: gx.write(d / "model.gguf", alignment=64) and None,
+        "benign/gguf/big-endian": lambda d: gx.write(d / "model.gguf", big_endian=True) and None,
+        "large/gguf-2GiB": large,
+        "malicious/gguf/2-pow-60-tensors": patched(lambda b: gx.with_counts(b, tensors=2**60)),
+        "malicious/gguf/2-pow-40-pairs": patched(lambda b: gx.with_counts(b, pairs=2**40)),
+        "malicious/gguf/size-overflow": patched(lambda b: gx.patch_tensor(b, "blk.0.attn_norm.weight", dim0=2**62 - 1)),
+        "malicious/gguf/offset-past-eof": patched(lambda b: gx.patch_tensor(b, q, offset=2**40)),
+        "malicious/gguf/overlapping-tensors": patched(
+            lambda b: gx.patch_tensor(b, "blk.1.attn_q.weight", offset=gx.read_offset(b, q))),
+        "malicious/gguf/removed-type": patched(lambda b: gx.patch_tensor(b, q, ggml_type=4)),
+    }
+
+
+def np_dtype() -> object:
+    import numpy as np
+
+    return np.float32
+
+
+def _copied(*parts: str) -> Callable[[Path], None]:
+    return lambda d: shutil.copytree(GOLDEN.joinpath(*parts), d, dirs_exist_ok=True,
+                                     ignore=shutil.ignore_patterns("expected.txt"))
+
+
+def _tf_samples() -> dict[str, Callable[[Path], None]]:
+    return {
+        "benign/tf/saved-model-tf2": _copied("HF612", "pass", "benign-saved-model"),
+        "benign/tf/saved-model-tf1-saver": _copied("HF612", "pass", "tf1-saved-model-saver"),
+        "benign/tf/saved-model-vocab-table": _copied("HF613", "fail", "vocab-table"),
+        "benign/tflite/builtin-ops": _copied("HF616", "pass", "builtin-ops"),
+        "benign/tflite/flex-string-join": _copied("HF616", "pass", "flex-string-join"),
+        "malicious/tf/write-file": _copied("HF612", "fail", "write-file"),
+        "malicious/tf/print-to-file": _copied("HF612", "fail", "print-to-file"),
+        "malicious/tf/save-v2-outside-saver": _copied("HF612", "fail", "save-v2-outside-saver"),
+        "malicious/tf/frozen-read-file": _copied("HF612", "fail", "frozen-read-file"),
+        "malicious/tf/py-function": _copied("HF611", "fail", "py-function"),
+        "malicious/tf/frozen-py-func": _copied("HF611", "fail", "frozen-py-func"),
+        "malicious/tflite/flex-write-file": _copied("HF616", "fail", "flex-write-file"),
+        "malicious/tflite/flex-read-file": _copied("HF616", "fail", "flex-read-file"),
+        "malicious/tflite/nodedef-differs-from-code": _copied("HF616", "fail", "nodedef-differs-from-code"),
+    }
+
+
+def corpus(base: Path) -> dict[str, Path]:
+    samples = {**_onnx_samples(base), **_gguf_samples(), **_tf_samples()}
+    out = {}
+    for label, build in samples.items():
+        folder = base / label.replace("/", "__")
+        folder.mkdir(parents=True)
+        build(folder)
+        out[label] = folder
+    return out
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def _table(chosen: list[Tool], markdown: bool) -> str:
+    head = ["tool", "malicious flagged", "of which scan errors", "samples not scanned", "benign flagged",
+            "large (2 GiB) flagged",
+            "median s / sample", "max s", "max RSS MiB"]
+    rows = []
+    for t in chosen:
+        mal = {k: v for k, v in t.rows.items() if k.startswith("malicious/")}
+        ben = {k: v for k, v in t.rows.items() if k.startswith("benign/")}
+        large = {k: v for k, v in t.rows.items() if k.startswith("large/")}
+        def bad(rc: int, tool: Tool = t) -> bool:
+            return rc != 0 and rc not in tool.skipped
+
+        flagged = sum(bad(rc) for rc, _, _ in mal.values())
+        errors = sum(bad(rc) and rc not in t.flagged for rc, _, _ in mal.values())
+        unscanned = sum(rc in t.skipped for rc, _, _ in t.rows.values())
+        times = [s for _, s, _ in t.rows.values()]
+        rows.append([t.name, f"{flagged}/{len(mal)}", str(errors), str(unscanned),
+                     f"{sum(bad(rc) for rc, _, _ in ben.values())}/{len(ben)}",
+                     f"{sum(bad(rc) for rc, _, _ in large.values())}/{len(large)}",
+                     f"{statistics.median(times):.2f}", f"{max(times):.2f}",
+                     f"{max(kb for _, _, kb in t.rows.values()) / 1024:.0f}"])
+    return _render(head, rows, markdown)
+
+
+def _per_sample(chosen: list[Tool], markdown: bool) -> str:
+    head = ["sample", *(t.name for t in chosen)]
+    rows = []
+    for label in chosen[0].rows:
+        cells = [label]
+        for t in chosen:
+            rc, s, _ = t.rows[label]
+            verdict = ("flagged" if rc in t.flagged else "clean" if rc == 0
+                       else "not scanned" if rc in t.skipped else f"error rc {rc}")
+            cells.append(f"{verdict} {s:.2f}s")
+        rows.append(cells)
+    return _render(head, rows, markdown)
+
+
+def _render(head: list[str], rows: list[list[str]], markdown: bool) -> str:
+    if markdown:
+        out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        return "\n".join(out + ["| " + " | ".join(r) + " |" for r in rows])
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--peer", action="append", default=[], help="NAME=EXECUTABLE (modelaudit, modelscan)")
+    ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    chosen = [Tool("hflint", HFLINT, frozenset({1}))]
+    for spec in args.peer:
+        name, exe = spec.split("=", 1)
+        if name == "modelaudit":
+            chosen.append(Tool("modelaudit 0.2.54", [exe, "scan", "--no-cache", "--format", "json"], frozenset({1})))
+        elif name == "modelscan":
+            # modelscan: 3 = no supported files found (it has no ONNX, GGUF or TFLite scanner)
+            chosen.append(Tool("modelscan 0.8.8", [exe, "-p"], frozenset({1}), frozenset({3})))
+    with tempfile.TemporaryDirectory() as tmp:
+        samples = corpus(Path(tmp) / "corpus")
+        for label, folder in samples.items():
+            for tool in chosen:  # interleaved: each sample by every tool in turn
+                tool.rows[label] = run([*tool.argv, str(folder)], Path(tmp))
+    print(_table(chosen, args.markdown))
+    print()
+    print(_per_sample(chosen, args.markdown))
+    if args.json:
+        args.json.write_text(json.dumps({t.name: t.rows for t in chosen}, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
