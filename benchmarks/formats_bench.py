@@ -34,6 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 sys.path.insert(0, str(GOLDEN))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from tables import render  # noqa: E402
+
 HFLINT = [sys.executable, "-m", "hflint", "scan", "--isolated", "--select", "HF6,HF001", "--fail-on", "error",
           "--format", "json", "-o", os.devnull]
 
@@ -183,15 +186,23 @@ def _tf_samples() -> dict[str, Callable[[Path], None]]:
     }
 
 
-def corpus(base: Path) -> dict[str, Path]:
+def corpus(base: Path) -> dict[str, str]:
+    """Built in a child process: the writers (onnx, numpy, gguf) would otherwise raise this
+    process's peak RSS, which Linux hands on to every scanner it starts (ru_maxrss survives
+    fork and exec) and which would then be measured as theirs."""
+    subprocess.run([sys.executable, __file__, "--build", str(base)], check=True)
+    return json.loads((base / "samples.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def build(base: Path) -> None:
     samples = {**_onnx_samples(base), **_gguf_samples(), **_tf_samples()}
     out = {}
-    for label, build in samples.items():
+    for label, write in samples.items():
         folder = base / label.replace("/", "__")
         folder.mkdir(parents=True)
-        build(folder)
-        out[label] = folder
-    return out
+        write(folder)
+        out[label] = str(folder)
+    (base / "samples.json").write_text(json.dumps(out), encoding="utf-8")
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -218,7 +229,7 @@ def _table(chosen: list[Tool], markdown: bool) -> str:
                      f"{sum(bad(rc) for rc, _, _ in large.values())}/{len(large)}",
                      f"{statistics.median(times):.2f}", f"{max(times):.2f}",
                      f"{max(kb for _, _, kb in t.rows.values()) / 1024:.0f}"])
-    return _render(head, rows, markdown)
+    return render(head, rows, markdown)
 
 
 def _per_sample(chosen: list[Tool], markdown: bool) -> str:
@@ -232,15 +243,7 @@ def _per_sample(chosen: list[Tool], markdown: bool) -> str:
                        else "not scanned" if rc in t.skipped else f"error rc {rc}")
             cells.append(f"{verdict} {s:.2f}s")
         rows.append(cells)
-    return _render(head, rows, markdown)
-
-
-def _render(head: list[str], rows: list[list[str]], markdown: bool) -> str:
-    if markdown:
-        out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        return "\n".join(out + ["| " + " | ".join(r) + " |" for r in rows])
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows])
+    return render(head, rows, markdown)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,7 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer", action="append", default=[], help="NAME=EXECUTABLE (modelaudit, modelscan)")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.build:
+        build(args.build)
+        return 0
     chosen = [Tool("hflint", HFLINT, frozenset({1}))]
     for spec in args.peer:
         name, exe = spec.split("=", 1)
@@ -261,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         samples = corpus(Path(tmp) / "corpus")
         for label, folder in samples.items():
             for tool in chosen:  # interleaved: each sample by every tool in turn
-                tool.rows[label] = run([*tool.argv, str(folder)], Path(tmp))
+                tool.rows[label] = run([*tool.argv, folder], Path(tmp))
     print(_table(chosen, args.markdown))
     print()
     print(_per_sample(chosen, args.markdown))

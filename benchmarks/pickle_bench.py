@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from tables import render  # noqa: E402
+
 CORPUS = ROOT / "tests" / "fixtures" / "pickles"
 HFLINT = [sys.executable, "-m", "hflint", "scan", "--isolated", "--select", "HF401,HF402,HF403,HF405,HF001",
           "--fail-on", "error", "--format", "json", "-o", os.devnull]
@@ -176,12 +179,7 @@ def _table(chosen: list[Tool], *, markdown: bool) -> str:
             cells.append(f"{s:.2f} / {kb / 1024:.0f}" + ("" if rc == 0 or rc in t.skipped else f" (rc {rc})"))
         cells.append(f"{rss:.0f}")
         lines.append(cells)
-    if markdown:
-        out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        out += ["| " + " | ".join(c) + " |" for c in lines]
-        return "\n".join(out)
-    widths = [max(len(r[i]) for r in [head, *lines]) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *lines])
+    return render(head, lines, markdown)
 
 
 if __name__ == "__main__":

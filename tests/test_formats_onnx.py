@@ -29,6 +29,10 @@ from hflint.kinds.onnx_model import location_escape
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
 import formats_onnx as ox
 
+sys.path.insert(0, str(Path(__file__).parent))
+from protoenc import field as _field
+from protoenc import varint as _varint
+
 # -- an independent reference: walk onnx's parsed Python objects --------------------------
 
 
@@ -185,18 +189,8 @@ def test_the_golden_files_decode_as_onnx_decodes_them() -> None:
 # -- protobuf semantics the walker must share with the parsers -----------------------------
 
 
-def _field(number: int, payload: bytes) -> bytes:
-    """A LEN field (hand-encoded: the protobuf serialisers never write a field twice)."""
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
 
 
 def test_a_tensor_split_over_two_occurrences_is_merged_as_protobuf_merges_it() -> None:
@@ -352,3 +346,11 @@ def test_unreadable_onnx_is_hf605_and_not_repeated_as_hf001(tmp_path: Path) -> N
     result = scan(tmp_path, Config(select=("HF601", "HF001"), fail_on=None))
     assert [f.rule_id for f in result.findings] == ["HF001"]  # HF605 off: the engine still reports it
 
+
+
+def test_findings_are_capped_and_the_last_one_says_how_many_more(tmp_path: Path) -> None:
+    tensors = [ox.external(f"w{i}", [2], f"../secret{i}.bin") for i in range(25)]
+    ox.save(ox.add_model(tensors), tmp_path / "model.onnx")
+    found = _scan(tmp_path, "HF601")
+    assert len(found) == 20
+    assert found[-1][2].endswith("(5 more not shown)")

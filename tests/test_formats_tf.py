@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ from hflint.formats.oppolicy import load_policy
 from hflint.formats.protowire import WireError
 from hflint.formats.tf_graph import Graph, all_nodes, looks_like_saved_model, read_graph_def, read_saved_model
 from hflint.formats.tf_ops import hits
+
+sys.path.insert(0, str(Path(__file__).parent))
+from protoenc import field as _f
+from protoenc import varint as _varint
 
 GOLDEN = Path(__file__).parent / "golden"
 REFERENCE = Path(__file__).parent / "fixtures" / "tf" / "reference_ops.json"
@@ -53,18 +58,8 @@ def test_benign_saved_models_have_their_saver_ops_and_pass() -> None:
 # -- hand-encoded graphs ---------------------------------------------------------------------
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
 
 
-def _f(number: int, payload: bytes | str) -> bytes:
-    raw = payload.encode() if isinstance(payload, str) else payload
-    return _varint(number << 3 | 2) + _varint(len(raw)) + raw
 
 
 def _node(name: str, op: str, *, f: str = "", inputs: tuple[str, ...] = ()) -> bytes:

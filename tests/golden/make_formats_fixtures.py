@@ -9,7 +9,6 @@ needs TensorFlow, which the tests never import). Deterministic: fixed names and 
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -19,17 +18,8 @@ sys.path.insert(0, str(HERE))
 import formats_gguf as gx  # noqa: E402
 import formats_onnx as ox  # noqa: E402
 import numpy as np  # noqa: E402
+from goldencase import case as _case  # noqa: E402
 from onnx import helper, numpy_helper  # noqa: E402
-
-
-def _case(rule: str, outcome: str, name: str) -> Path:
-    """An emptied case folder; its reviewed expected.txt is kept."""
-    folder = HERE / rule / outcome / name
-    folder.mkdir(parents=True, exist_ok=True)
-    for item in folder.iterdir():
-        if item.name != "expected.txt":
-            shutil.rmtree(item) if item.is_dir() else item.unlink()
-    return folder
 
 
 def _data_file(folder: Path, name: str, size: int) -> None:

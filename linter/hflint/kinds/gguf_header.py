@@ -60,6 +60,6 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         for problem in problems[:cap]:
             yield rule.finding(path, pointer=problem.where or "header", detail=problem.message)
         if len(problems) > cap:
-            yield rule.finding(path, detail=f"{len(problems) - cap} more problems not shown")
+            yield rule.finding(path, pointer="header", detail=f"{len(problems) - cap} more problems not shown")
 
     yield from each_file(rule, repo, check_file)

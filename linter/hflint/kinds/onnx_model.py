@@ -20,37 +20,18 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from hflint.finding import Finding
 from hflint.formats.onnx_model import ExternalTensor, ModelInfo, OpUse, read_model
-from hflint.formats.oppolicy import POLICY_PARAMS, load_policy, validate_policy
+from hflint.formats.oppolicy import load_policy, validate_policy
 from hflint.formats.protowire import Limits, WireError
+from hflint.formats.reporting import limits_of, params_schema, report
 from hflint.kinds.base import Result, each_file
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 
-CHECKS = ("external-outside", "external-missing", "ops", "custom-domain", "unanalysable")
-LIMIT_PARAMS = {
-    "type": "object",
-    "properties": {
-        "max-fields": {"type": "integer", "minimum": 1},
-        "max-depth": {"type": "integer", "minimum": 1},
-        "max-string": {"type": "integer", "minimum": 1},
-    },
-    "additionalProperties": False,
-}
-PARAMS_SCHEMA = {
-    "type": "object",
-    "required": ["check"],
-    "properties": {
-        "check": {"enum": list(CHECKS)},
-        **POLICY_PARAMS,
-        "limits": LIMIT_PARAMS,
-        "max-findings": {"type": "integer", "minimum": 1},
-    },
-    "additionalProperties": False,
-}
+CHECKS = ["external-outside", "external-missing", "ops", "custom-domain", "unanalysable"]
+PARAMS_SCHEMA = params_schema(CHECKS, limits=True)
 FIELDS = frozenset({"detail", "pointer"})
 DEFAULT_POLICY = "hflint:data/onnx-ops.yaml"
 # onnxruntime's tag for initializers already in memory: `offset` is then a raw address
@@ -70,13 +51,6 @@ def validate(rule: Rule) -> list[str]:
     return validate_policy(rule.data_file(rule.params.get("policy", DEFAULT_POLICY)), rule.params.get("categories"))
 
 
-def limits_of(params: dict[str, Any]) -> Limits:
-    raw = params.get("limits", {})
-    default = Limits()
-    return Limits(raw.get("max-fields", default.max_fields), raw.get("max-depth", default.max_depth),
-                  raw.get("max-string", default.max_string))
-
-
 def parsed(repo: Repo, path: str, limits: Limits) -> ModelInfo:
     def parse() -> ModelInfo:
         with repo.open(path) as fh:
@@ -91,25 +65,16 @@ def parsed(repo: Repo, path: str, limits: Limits) -> ModelInfo:
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     what: str = rule.params["check"]
     limits = limits_of(rule.params)
-    cap: int = rule.params.get("max-findings", 20)
+
+    def findings(path: str, info: ModelInfo) -> Iterator[Finding]:
+        if what == "ops":
+            return _ops(rule, path, info)
+        if what == "custom-domain":
+            return _custom_domains(rule, path, info)
+        return _external(rule, repo, path, info, what)
 
     def check_file(path: str) -> Iterator[Result]:
-        if what == "unanalysable":
-            try:
-                parsed(repo, path, limits)
-            except CannotAnalyse as exc:
-                yield rule.finding(path, detail=exc.reason)
-            return
-        info = parsed(repo, path, limits)
-        if what == "ops":
-            found = list(_ops(rule, path, info))
-        elif what == "custom-domain":
-            found = list(_custom_domains(rule, path, info))
-        else:
-            found = list(_external(rule, repo, path, info, what))
-        yield from found[:cap]
-        if len(found) > cap:
-            yield rule.finding(path, detail=f"{len(found) - cap} more not shown")
+        return report(rule, path, lambda: parsed(repo, path, limits), lambda info: findings(path, info))
 
     yield from each_file(rule, repo, check_file, covered_by="onnx-model")
 

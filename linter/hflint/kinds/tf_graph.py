@@ -13,26 +13,16 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from hflint.formats.oppolicy import POLICY_PARAMS, OpPolicy, load_policy, validate_policy
+from hflint.formats.oppolicy import OpPolicy, load_policy, validate_policy
 from hflint.formats.protowire import Limits, WireError
+from hflint.formats.reporting import limits_of, params_schema, report
 from hflint.formats.tf_graph import Graph, looks_like_saved_model, read_graph_def, read_saved_model
 from hflint.formats.tf_ops import hits
 from hflint.kinds.base import Result, each_file
-from hflint.kinds.onnx_model import LIMIT_PARAMS, limits_of
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 
-PARAMS_SCHEMA = {
-    "type": "object",
-    "required": ["check"],
-    "properties": {
-        "check": {"enum": ["ops", "unanalysable"]},
-        **POLICY_PARAMS,
-        "limits": LIMIT_PARAMS,
-        "max-findings": {"type": "integer", "minimum": 1},
-    },
-    "additionalProperties": False,
-}
+PARAMS_SCHEMA = params_schema(["ops", "unanalysable"], limits=True)
 FIELDS = frozenset({"detail", "pointer"})
 DEFAULT_POLICY = "hflint:data/tf-ops.yaml"
 SAVED_MODEL = "saved_model.pb"
@@ -61,23 +51,16 @@ def parsed(repo: Repo, path: str, policy: OpPolicy, limits: Limits) -> list[Grap
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     policy = load_policy(rule.data_file(rule.params.get("policy", DEFAULT_POLICY)))
     limits = limits_of(rule.params)
-    cap: int = rule.params.get("max-findings", 20)
     categories = frozenset(rule.params.get("categories", ()))
 
-    def check_file(path: str) -> Iterator[Result]:
-        if rule.params["check"] == "unanalysable":
-            try:
-                parsed(repo, path, policy, limits)
-            except CannotAnalyse as exc:
-                yield rule.finding(path, detail=exc.reason)
-            return
-        found = hits(parsed(repo, path, policy, limits), policy, categories)
-        for hit in found[:cap]:
+    def findings(path: str, graphs: list[Graph]) -> Iterator[Result]:
+        for hit in hits(graphs, policy, categories):
             scope = f"function {hit.function!r}" if hit.function is not None else "the graph"
             note = f" ({hit.note})" if hit.note else ""
             detail = f"{hit.node.op} node {hit.node.name!r} in {scope}: {hit.entry.reason}{note}"
             yield rule.finding(path, pointer=hit.node.where, detail=detail)
-        if len(found) > cap:
-            yield rule.finding(path, detail=f"{len(found) - cap} more not shown")
+
+    def check_file(path: str) -> Iterator[Result]:
+        return report(rule, path, lambda: parsed(repo, path, policy, limits), lambda g: findings(path, g))
 
     yield from each_file(rule, repo, check_file, covered_by="tf-graph")

@@ -15,22 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hflint.formats.identify import claims
-from hflint.formats.oppolicy import POLICY_PARAMS, load_policy, validate_policy
+from hflint.formats.oppolicy import load_policy, validate_policy
+from hflint.formats.reporting import params_schema, report
 from hflint.formats.tflite_model import FLEX_PREFIX, IDENTIFIER, FlatError, TFLiteInfo, read_tflite
 from hflint.kinds.base import Result, each_file
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 
-PARAMS_SCHEMA = {
-    "type": "object",
-    "required": ["check"],
-    "properties": {
-        "check": {"enum": ["flex-ops", "custom-ops", "unanalysable"]},
-        **POLICY_PARAMS,
-        "max-findings": {"type": "integer", "minimum": 1},
-    },
-    "additionalProperties": False,
-}
+PARAMS_SCHEMA = params_schema(["flex-ops", "custom-ops", "unanalysable"], limits=False)
 FIELDS = frozenset({"detail", "pointer"})
 DEFAULT_POLICY = "hflint:data/tf-ops.yaml"
 SUFFIXES = (".tflite", ".lite")
@@ -54,23 +46,13 @@ def parsed(repo: Repo, path: str) -> TFLiteInfo:
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
-    what: str = rule.params["check"]
-    cap: int = rule.params.get("max-findings", 20)
+    def findings(path: str, info: TFLiteInfo) -> Iterator[Result]:
+        return _flex(rule, path, info) if rule.params["check"] == "flex-ops" else _custom(rule, path, info)
 
     def check_file(path: str) -> Iterator[Result]:
         if not claims(repo, path, SUFFIXES, IDENTIFIER, 4):
-            return
-        if what == "unanalysable":
-            try:
-                parsed(repo, path)
-            except CannotAnalyse as exc:
-                yield rule.finding(path, detail=exc.reason)
-            return
-        info = parsed(repo, path)
-        found = list(_flex(rule, path, info) if what == "flex-ops" else _custom(rule, path, info))
-        yield from found[:cap]
-        if len(found) > cap:
-            yield rule.finding(path, detail=f"{len(found) - cap} more not shown")
+            return iter(())
+        return report(rule, path, lambda: parsed(repo, path), lambda info: findings(path, info))
 
     yield from each_file(rule, repo, check_file, covered_by="tflite-model")
 

@@ -1,0 +1,61 @@
+"""What the graph-format kinds (onnx-model, tf-graph, tflite-model) share: their params
+schema and the way a file's parse becomes findings or an "unanalysable" finding."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+from hflint.finding import Finding
+from hflint.formats.oppolicy import POLICY_PARAMS
+from hflint.formats.protowire import Limits
+from hflint.kinds.base import Result
+from hflint.repo import CannotAnalyse
+from hflint.rule import Rule
+
+T = TypeVar("T")
+
+LIMIT_PARAMS = {
+    "type": "object",
+    "properties": {
+        "max-fields": {"type": "integer", "minimum": 1},
+        "max-depth": {"type": "integer", "minimum": 1},
+        "max-string": {"type": "integer", "minimum": 1},
+    },
+    "additionalProperties": False,
+}
+
+
+def params_schema(checks: list[str], *, limits: bool) -> dict[str, Any]:
+    properties: dict[str, Any] = {"check": {"enum": checks}, **POLICY_PARAMS,
+                                  "max-findings": {"type": "integer", "minimum": 1}}
+    if limits:
+        properties["limits"] = LIMIT_PARAMS
+    return {"type": "object", "required": ["check"], "properties": properties, "additionalProperties": False}
+
+
+def limits_of(params: dict[str, Any]) -> Limits:
+    raw = params.get("limits", {})
+    default = Limits()
+    return Limits(raw.get("max-fields", default.max_fields), raw.get("max-depth", default.max_depth),
+                  raw.get("max-string", default.max_string))
+
+
+def report(rule: Rule, path: str, parse: Callable[[], T], findings: Callable[[T], Iterable[Result]]
+           ) -> Iterator[Result]:
+    """``check: unanalysable`` reports a parse that fails (the reason is the finding); any
+    other check reports ``findings`` of the parse, at most ``max-findings`` of them."""
+    if rule.params["check"] == "unanalysable":
+        try:
+            parse()
+        except CannotAnalyse as exc:
+            yield rule.finding(path, detail=exc.reason)
+        return
+    found = list(findings(parse()))
+    cap: int = rule.params.get("max-findings", 20)
+    if len(found) > cap:  # the last one shown says how many were left out
+        last = found[cap - 1]
+        if isinstance(last, Finding):
+            found[cap - 1] = dataclasses.replace(last, message=f"{last.message} ({len(found) - cap} more not shown)")
+    yield from found[:cap]
