@@ -183,3 +183,11 @@ def test_scan_checks_gguf_by_content_and_names_by_claim(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_bytes(b"GGU")
     result = scan(tmp_path, Config(select=("HF621",), fail_on=None))
     assert sorted({f.path for f in result.findings}) == ["model.gguf", "weights.bin"]
+
+
+def test_a_broken_gguf_is_one_finding_hf621_not_also_hf001(tmp_path: Path) -> None:
+    (tmp_path / "model.gguf").write_bytes((HERE / "good.gguf").read_bytes()[:200])
+    both = scan(tmp_path, Config(select=("HF208", "HF621", "HF001"), fail_on=None))
+    assert [f.rule_id for f in both.findings] == ["HF621"]
+    alone = scan(tmp_path, Config(select=("HF208", "HF001"), fail_on=None))
+    assert [f.rule_id for f in alone.findings] == ["HF001"]  # HF621 deselected: still reported

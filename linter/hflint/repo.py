@@ -188,7 +188,7 @@ class Repo:
         symlinks) leads to when the OS opens it, or None when that is outside the root.
         A reference a file makes to another (ONNX external data) is checked with this."""
         real = os.path.realpath(os.path.join(self.root, rel))
-        if not self._inside(real):
+        if not inside(str(self.root), real):
             return None
         return os.path.relpath(real, self.root).replace(os.sep, "/")
 

@@ -123,10 +123,15 @@ PLANNED: dict[str, str] = {
 
 # Kinds whose findings say that a file itself is broken or refused: its listing (engine:
 # LFS pointer, symlink, unreadable), its syntax (json-parse, card-metadata), its header
-# (safetensors-header) or its pickle streams (pickle-scan). Such a finding is the root cause
+# (safetensors-header, gguf-header), its pickle streams (pickle-scan) or its model format
+# (onnx-model, tf-graph, tflite-model: a file they cannot read is their own "unanalysable"
+# finding, HF605/HF614/HF618). Such a finding is the root cause
 # for every other rule that needed the file: their "cannot analyse" for the same file is
 # dropped instead of repeated as HF001 (one defect, one finding; docs/one-defect-one-finding.md).
-ROOT_CAUSE_KINDS = frozenset({"engine", "json-parse", "card-metadata", "safetensors-header", "pickle-scan"})
+ROOT_CAUSE_KINDS = frozenset({
+    "engine", "json-parse", "card-metadata", "safetensors-header", "pickle-scan",
+    "gguf-header", "onnx-model", "tf-graph", "tflite-model",
+})
 
 # Kinds that look at the repo as a whole and take no `files:` globs.
 KINDS_WITHOUT_FILES = frozenset({"engine"})
