@@ -26,37 +26,21 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 sys.path.insert(0, str(GOLDEN))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from tables import render  # noqa: E402
+from peers import Tool, render, run  # noqa: E402
 
 HFLINT = [sys.executable, "-m", "hflint", "scan", "--isolated", "--select", "HF6,HF001", "--fail-on", "error",
           "--format", "json", "-o", os.devnull]
 
 
-@dataclass
-class Tool:
-    name: str
-    argv: list[str]
-    flagged: frozenset[int]  # exit codes meaning "unsafe"
-    skipped: frozenset[int] = frozenset()  # exit codes meaning "nothing here I can scan" (a gate passes it)
-    rows: dict[str, tuple[int, float, int]] = field(default_factory=dict)  # sample -> (rc, s, kB)
 
 
-def run(argv: list[str], cwd: Path) -> tuple[int, float, int]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "linter"), NO_COLOR="1", TF_CPP_MIN_LOG_LEVEL="3")
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    return os.waitstatus_to_exitcode(status), time.perf_counter() - start, usage.ru_maxrss
 
 
 # -- corpus ---------------------------------------------------------------------------------
@@ -214,12 +198,8 @@ def _table(chosen: list[Tool], markdown: bool) -> str:
             "median s / sample", "max s", "max RSS MiB"]
     rows = []
     for t in chosen:
-        mal = {k: v for k, v in t.rows.items() if k.startswith("malicious/")}
-        ben = {k: v for k, v in t.rows.items() if k.startswith("benign/")}
-        large = {k: v for k, v in t.rows.items() if k.startswith("large/")}
-        def bad(rc: int, tool: Tool = t) -> bool:
-            return rc != 0 and rc not in tool.skipped
-
+        mal, ben, large = t.group("malicious/"), t.group("benign/"), t.group("large/")
+        bad = t.bad
         flagged = sum(bad(rc) for rc, _, _ in mal.values())
         errors = sum(bad(rc) and rc not in t.flagged for rc, _, _ in mal.values())
         unscanned = sum(rc in t.skipped for rc, _, _ in t.rows.values())

@@ -18,30 +18,20 @@ import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
-import time
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from tables import render  # noqa: E402
+from peers import Tool, render, run  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "pickles"
 HFLINT = [sys.executable, "-m", "hflint", "scan", "--isolated", "--select", "HF401,HF402,HF403,HF405,HF001",
           "--fail-on", "error", "--format", "json", "-o", os.devnull]
 
 
-@dataclass
-class Tool:
-    name: str
-    argv: list[str]  # the file path is appended
-    flagged: frozenset[int]  # exit codes meaning "unsafe"
-    skipped: frozenset[int] = frozenset()  # exit codes meaning "nothing I can scan" (counted clean)
-    rows: dict[str, tuple[int, float, int]] = field(default_factory=dict)  # sample -> (rc, s, kB)
 
 
 def tools(peers: Path | None) -> list[Tool]:
@@ -62,14 +52,6 @@ def tools(peers: Path | None) -> list[Tool]:
     return out
 
 
-def run(argv: list[str], cwd: Path) -> tuple[int, float, int]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "linter"), NO_COLOR="1")
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, time.perf_counter() - start, usage.ru_maxrss
 
 
 def large_samples(folder: Path, gib: float) -> list[tuple[str, Path]]:
@@ -159,13 +141,9 @@ def _table(chosen: list[Tool], *, markdown: bool) -> str:
             "corpus wall s", "large legacy s / MiB", "large zip s / MiB", "max RSS MiB (corpus)"]
     lines = []
     for t in chosen:
-        mal = {k: v for k, v in t.rows.items() if k.startswith("malicious/")}
-        ben = {k: v for k, v in t.rows.items() if k.startswith("benign/")}
-        large = {k: v for k, v in t.rows.items() if k.startswith("large/")}
+        mal, ben, large = t.group("malicious/"), t.group("benign/"), t.group("large/")
 
-        def bad(rc: int, tool: Tool = t) -> bool:
-            return rc != 0 and rc not in tool.skipped
-
+        bad = t.bad
         flagged = sum(bad(rc) for rc, _, _ in mal.values())
         errors = sum(bad(rc) and rc not in t.flagged for rc, _, _ in mal.values())
         fps = sum(bad(rc) for rc, _, _ in [*ben.values(), *large.values()])
