@@ -79,10 +79,11 @@ def _detail(error: Any) -> str:
         return f"{shown} {schema['x-message']}"
     if error.validator == "enum" and isinstance(error.instance, str):
         allowed = [v for v in error.validator_value if isinstance(v, str)]
+        near = difflib.get_close_matches(error.instance, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
         if len(allowed) > 8:
-            near = difflib.get_close_matches(error.instance, allowed, n=1, cutoff=0.6)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
             return f"{shown} is not one of the {len(allowed)} known values{hint}"
+        return f"{shown} is not one of {', '.join(repr(v) for v in allowed)}{hint}"
     return json_schema._detail(error)
 
 
