@@ -134,6 +134,11 @@ def _policy() -> policy.Policy:
         ("torch._utils", "_rebuild_tensor_v2", policy.SAFE),
         ("numpy._core.multiarray", "_reconstruct", policy.SAFE),
         ("numpy.dtypes", "Float32DType", policy.SAFE),
+        # a walk through an allowlisted name's attributes is not that name
+        ("numpy.dtypes", "Float64DType.type.tofile", policy.UNLISTED),
+        ("numpy", "dtype.type", policy.UNLISTED),
+        ("numpy.dtypes", "_add_dtype_helper", policy.UNLISTED),  # mutates the numpy.dtypes module
+        ("numpy.dtypes", "__builtins__", policy.UNLISTED),
         ("collections", "OrderedDict", policy.SAFE),
         ("transformers.training_args", "TrainingArguments", policy.UNLISTED),
         ("torch._utils", "_rebuild_tensor_v2x", policy.UNLISTED),
@@ -147,6 +152,9 @@ def test_policy_classifies_by_dotted_name(module: str, name: str, verdict: str) 
     ("dotted", "torchscript", "verdict"),
     [
         ("__torch__.MyModule", True, policy.SAFE),  # a class compiled from the archive's code/
+        ("__torch__.torch.nn.modules.linear.Linear", True, policy.SAFE),  # any module of the namespace
+        ("__torch__.MyModule.__init__.__globals__", True, policy.UNLISTED),
+        ("__torch__.torch.nn.__builtins__", True, policy.UNLISTED),
         ("__torch__.MyModule", False, policy.UNLISTED),  # only TorchScript archives may name it
         ("torch.jit._pickle.restore_type_tag", False, policy.SAFE),  # an identity function
         ("os.system", True, policy.DANGEROUS),  # a TorchScript archive allows nothing dangerous
@@ -156,6 +164,44 @@ def test_policy_classifies_by_dotted_name(module: str, name: str, verdict: str) 
 def test_torchscript_names_are_allowed_only_inside_torchscript(dotted: str, torchscript: bool, verdict: str) -> None:
     module, name = dotted.rsplit(".", 1)
     assert _policy().classify(module, name, torchscript=torchscript)[0] == verdict
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "verdict"),
+    [
+        ("pkg.mod", "Thing", policy.SAFE),  # pkg.mod.*: a name defined in pkg.mod
+        ("pkg.mod", "Thing.method", policy.UNLISTED),  # not an attribute walk below it
+        ("pkg.mod.sub", "Thing", policy.UNLISTED),  # nor another module
+        ("pkg.mod", "__dict__", policy.UNLISTED),
+        ("ns.a.b", "Cls", policy.SAFE),  # ns.**: a name in any module of the namespace
+        ("ns", "Cls", policy.SAFE),
+        ("ns.a", "Cls.attr", policy.UNLISTED),
+        ("nsx.a", "Cls", policy.UNLISTED),  # a root package is matched whole, never as a prefix
+    ],
+)
+def test_wildcard_entries_admit_one_name_never_a_walk(tmp_path: Path, module: str, name: str, verdict: str) -> None:
+    safe = tmp_path / "safe.yaml"
+    safe.write_text("safe:\n  - reason: test\n    names: [pkg.mod.*, ns.**]\n", encoding="utf-8")
+    pol = policy.load(ROOT / "rules" / "data" / "pickle-dangerous.yaml", safe)
+    assert pol.classify(module, name)[0] == verdict
+
+
+@pytest.mark.parametrize("name", ["pkg.*.x", "pkg.***", "*"])
+def test_malformed_wildcards_are_refused(tmp_path: Path, name: str) -> None:
+    safe = tmp_path / "safe.yaml"
+    safe.write_text(f"safe:\n  - reason: test\n    names: ['{name}']\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="wildcard"):
+        policy.load(ROOT / "rules" / "data" / "pickle-dangerous.yaml", safe)
+
+
+def test_allowlist_wildcards_are_audited() -> None:
+    """Every wildcard of the shipped allowlist is one whose names have no side effects
+    (this list changes only with a reason in pickle-safe.yaml)."""
+    import yaml
+
+    doc = yaml.safe_load((ROOT / "rules" / "data" / "pickle-safe.yaml").read_text(encoding="utf-8"))
+    wildcards = sorted(n for section in doc.values() for e in section for n in e["names"] if "*" in n)
+    assert wildcards == ["__torch__.**"]  # TorchScript classes: resolved by the C++ unpickler, never imported
 
 
 def test_torch_names_outside_a_torchscript_archive_are_unlisted(tmp_path: Path) -> None:

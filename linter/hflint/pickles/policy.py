@@ -7,7 +7,12 @@ Matching is on the full dotted name (module + "." + name) after Python 2 name ma
   checked from each of its own components, so ``torch.serialization.os.system`` is
   ``os.system`` reached through a re-export; a dunder component (``__globals__``,
   ``__builtins__``) reaches interpreter internals and is dangerous by itself;
-* safe entries are exact dotted names, or ``prefix.*`` for a namespace.
+* safe entries are exact dotted names; ``module.*`` admits one name defined in ``module``
+  itself and ``package.**`` one name defined in any module of the ``package`` namespace. A
+  wildcard never admits a walk through attributes (``numpy.dtypes.Float64DType.type.tofile``
+  reaches a method that writes any bytes to any path) nor an interpreter-provided dunder
+  (``module.__builtins__`` is the builtins dict, which SETITEMS can rewrite): such a name is
+  unlisted, and so is any dotted path below an exact entry.
 """
 
 from __future__ import annotations
@@ -27,9 +32,9 @@ UNLISTED = "unlisted"
 class Policy:
     dangerous: dict[str, str]  # dotted prefix -> reason / advisory
     safe: frozenset[str]
-    safe_prefixes: tuple[str, ...]
+    safe_wildcards: Wildcards
     script_safe: frozenset[str] = frozenset()  # allowed inside TorchScript archives only
-    script_safe_prefixes: tuple[str, ...] = ()
+    script_safe_wildcards: Wildcards = ((), ())
     # name -> the only uses that keep it safe, e.g. {"new", "build"} for a plain dataclass:
     # rebuilt by cls.__new__ and a __dict__ update, but never called (that runs __init__).
     safe_if_used: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -52,9 +57,9 @@ class Policy:
                     break
         if reason is not None:
             return DANGEROUS, reason
-        if dotted in self.safe or dotted.startswith(self.safe_prefixes):
+        if dotted in self.safe or _wildcard(module, name, self.safe_wildcards):
             return SAFE, ""
-        if torchscript and (dotted in self.script_safe or dotted.startswith(self.script_safe_prefixes)):
+        if torchscript and (dotted in self.script_safe or _wildcard(module, name, self.script_safe_wildcards)):
             return SAFE, ""
         allowed = self.safe_if_used.get(dotted)
         if allowed is not None:
@@ -73,6 +78,17 @@ class Policy:
         return None
 
 
+Wildcards = tuple[tuple[str, ...], tuple[str, ...]]  # (modules of ``m.*``, packages of ``p.**``)
+
+
+def _wildcard(module: str, name: str, wildcards: Wildcards) -> bool:
+    """Whether ``module``.``name`` is one plain name that a wildcard entry admits."""
+    modules, packages = wildcards
+    if not name.isidentifier() or (name.startswith("__") and name.endswith("__")):
+        return False  # an attribute walk ("A.b.c" is no identifier) or an interpreter dunder
+    return module in modules or module in packages or module.startswith(tuple(p + "." for p in packages))
+
+
 @functools.cache
 def load(dangerous_path: Path, safe_path: Path) -> Policy:
     dangerous: dict[str, str] = {}
@@ -86,10 +102,12 @@ def load(dangerous_path: Path, safe_path: Path) -> Policy:
     return Policy(dangerous, safe, prefixes, script_safe, script_prefixes, if_used)
 
 
-def _names(entries: list[_Entry]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Exact names, and the prefixes written as ``module.*``."""
-    exact = [n for e in entries for n in e.names if not n.endswith(".*")]
-    return frozenset(exact), tuple(n[:-1] for e in entries for n in e.names if n.endswith(".*"))
+def _names(entries: list[_Entry]) -> tuple[frozenset[str], Wildcards]:
+    """Exact names, and the wildcards: modules written ``module.*``, packages ``package.**``."""
+    names = [n for e in entries for n in e.names]
+    packages = tuple(n[:-3] for n in names if n.endswith(".**"))
+    modules = tuple(n[:-2] for n in names if n.endswith(".*") and not n.endswith(".**"))
+    return frozenset(n for n in names if not n.endswith(".*")), (modules, packages)
 
 
 USES = frozenset({"new", "build", "call", "escape", "drop"})
@@ -122,5 +140,8 @@ def _entries(path: Path, key: str, *, required: bool = True) -> list[_Entry]:
             raise ValueError(f"{path.name}: {key}[{i}] 'uses' is a list of: {', '.join(sorted(USES))}")
         if uses is not None and any(n.endswith(".*") for n in names):
             raise ValueError(f"{path.name}: {key}[{i}] 'uses' applies to exact names, not module.* prefixes")
+        bad = [n for n in names if "*" in n.removesuffix(".**").removesuffix(".*")]
+        if bad:
+            raise ValueError(f"{path.name}: {key}[{i}] {bad[0]!r}: a wildcard is 'module.*' or 'package.**'")
         out.append(_Entry(names, reason, None if uses is None else frozenset(uses)))
     return out
