@@ -5,28 +5,29 @@
 * legacy ``torch.save(..., _use_new_zipfile_serialization=False)``: magic number, protocol
   version, sys_info, the object, storage keys - five pickles - then raw storage bytes that
   are never unpickled (torch/serialization.py ``_legacy_load``); the walk stops there.
-* joblib: each NumpyArrayWrapper BUILD is followed by the array bytes inline, or by a
-  nested pickle for object arrays (joblib/numpy_pickle.py ``read_array``).
+* joblib: each NumpyArrayWrapper BUILD is followed by the array bytes inline (after a
+  padding byte and padding when the wrapper records an alignment), or, when the array's
+  dtype holds objects (hflint.pickles.dtypes), by a nested pickle that joblib reads with a
+  plain Unpickler (joblib/numpy_pickle.py ``read_array``). A wrapper whose layout cannot be
+  derived statically is HF403, never guessed.
 * torch's pre-1.0 tar format: ``storages``/``tensors`` members interleave small pickles
   and raw data (``_legacy_load`` tar branch).
 """
 
 from __future__ import annotations
 
-import re
 import struct
 from typing import Any
 
-from hflint.pickles import opcodes, second_opinion
+from hflint.pickles import dtypes, opcodes, second_opinion
 from hflint.pickles.buffered import Buffered
 from hflint.pickles.checkpoint import LEGACY_MAGIC, STORAGE_BYTES
 from hflint.pickles.readers import Limits, Unreadable
 from hflint.pickles.report import FileReport, Hit, Pending, Problem, pointer
-from hflint.pickles.values import OPAQUE, GlobalRef, Obj, Stream
+from hflint.pickles.values import OPAQUE, GlobalRef, Obj, Stream, SymDict, literal
 
 JOBLIB_WRAPPERS = {"joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper"}
 NOTHING = object()  # StreamRunner.loaded before a stream completes
-_DESCR = re.compile(r"^[<>|=]?([a-zA-Z])(\d*)$")
 
 
 class StreamRunner:
@@ -37,15 +38,18 @@ class StreamRunner:
         self.report, self.limits, self.chain = report, limits, chain
         self.inline = 0  # joblib arrays seen (their bytes sit inside the stream)
         self.loaded: Any = NOTHING
+        self._wrappers: dict[int, Obj] = {}  # joblib wrappers already read (kept alive: ids stay unique)
 
-    def one(self, r: Buffered) -> Stream:
+    def one(self, r: Buffered, *, joblib: bool = True) -> Stream:
+        """Walk one stream; ``joblib``: BUILD on a joblib array wrapper reads the array that
+        follows, as joblib's NumpyUnpickler does (a nested object stream is a plain pickle)."""
         self.report.streams += 1
         if self.report.streams > self.limits.max_streams:
             raise Unreadable(f"more than {self.limits.max_streams} pickle streams")
         r.start_tee(self.limits.fickling_max_bytes)
         start, inline_before = r.tell(), self.inline
         walker = opcodes.Walker(r, self.limits)
-        walker.after_build = self._joblib
+        walker.after_build = self._joblib if joblib else None
         try:
             stream = walker.walk()
         except Unreadable as exc:
@@ -88,28 +92,51 @@ class StreamRunner:
             return
         self.report.kinds.add("joblib")
         self.inline += 1
-        state = obj.state if isinstance(obj.state, dict) else {}
-        shape, dtype = state.get("shape"), state.get("dtype")
-        descr = dtype.args[0] if isinstance(dtype, Obj) and isinstance(dtype.args, tuple) and dtype.args else None
-        m = _DESCR.match(descr) if isinstance(descr, str) else None
-        if not isinstance(shape, tuple) or not all(isinstance(n, int) and n >= 0 for n in shape) or m is None:
-            raise Unreadable("joblib array wrapper whose shape or dtype cannot be read statically", r.tell())
-        if m.group(1) == "O":  # object array: a nested pickle stream follows inline
-            self.one(r)
+        state = _wrapper_state(obj, id(obj) in self._wrappers, r.tell())
+        self._wrappers[id(obj)] = obj
+        shape = state.get("shape")
+        if not isinstance(shape, tuple) or not all(isinstance(n, int) and n >= 0 for n in shape):
+            raise Unreadable("joblib array wrapper whose shape cannot be read statically", r.tell())
+        try:
+            layout = dtypes.layout(state.get("dtype"))
+        except Unreadable as exc:
+            raise Unreadable(f"joblib array: {exc.reason}", r.tell()) from None
+        if layout.hasobject:
+            # read_array: a nested stream, no padding; read_mmap (allow_mmap and joblib.load's
+            # mmap_mode) would read raw bytes instead, so a wrapper allowing both is refused.
+            if state.get("allow_mmap", False) not in (False, 0):
+                raise Unreadable("joblib object array that allows memory mapping: what follows it depends on "
+                                 "joblib.load's mmap_mode", r.tell())
+            self.one(r, joblib=False)
             return
-        if state.get("numpy_array_alignment_bytes") is not None:
+        align = state.get("numpy_array_alignment_bytes")
+        if not literal(align):
+            raise Unreadable("joblib array alignment cannot be read statically", r.tell())
+        if align is not None:  # joblib >= 1.2: one byte with the padding length, then the padding
             pad = r.read(1)
             if len(pad) != 1 or r.skip(pad[0]) != pad[0]:
                 raise Unreadable("joblib array padding is truncated", r.tell())
-        size = int(m.group(2) or 0) * (4 if m.group(1) == "U" else 1)
-        if size == 0 and m.group(1) not in ("b", "B", "?"):
-            raise Unreadable(f"joblib array dtype {descr!r} has no item size", r.tell())
+        if layout.itemsize == 0:
+            raise Unreadable("joblib array dtype has no item size", r.tell())
         count = 1
         for n in shape:
             count *= n
-        nbytes = count * max(size, 1)
+        nbytes = count * layout.itemsize
         if r.skip(nbytes) != nbytes:
             raise Unreadable("joblib array data is truncated", r.tell())
+
+
+def _wrapper_state(obj: Obj, again: bool, at: int) -> SymDict:
+    """The attributes joblib reads from a NumpyArrayWrapper: joblib writes it with NEWOBJ and
+    no arguments, then one BUILD with a plain dict; anything else is refused."""
+    if again:
+        raise Unreadable("joblib array wrapper built twice: its attributes cannot be derived", at)
+    if obj.args != ():
+        raise Unreadable("joblib array wrapper made with constructor arguments: its attributes cannot be derived",
+                         at)
+    if not isinstance(obj.state, SymDict) or obj.state.unmodelled:
+        raise Unreadable("joblib array wrapper whose state is not a plain dict", at)
+    return obj.state
 
 
 def raw_sequence(runner: StreamRunner, r: Buffered) -> None:
