@@ -27,7 +27,10 @@ which walks them.
 from __future__ import annotations
 
 import struct
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from hflint.repo import Repo
 
 HEAD = 512
 
@@ -191,3 +194,24 @@ HEADERLESS_PICKLE_START = frozenset(b"(NIJKLMFSTUVXGBCcidl]})e.pP")
 
 def maybe_headerless_pickle(head: bytes) -> bool:
     return bool(head) and head[0] in HEADERLESS_PICKLE_START
+
+
+# -- the first bytes of a repository file, for kinds that recognise a format by its magic --
+SNIFF = 16  # GGUF's magic at 0, TFLite's TFL3 at 4, HDF5's 8-byte signature at 0
+_SNIFF_KEY = "hflint.identify.head"
+
+
+def head(repo: Repo, path: str) -> bytes:
+    """The file's first SNIFF bytes, read once per scan for every kind that asks."""
+
+    def read() -> bytes:
+        with repo.open(path) as fh:
+            return fh.read(SNIFF)
+
+    return repo.cached(path, _SNIFF_KEY, read)
+
+
+def claims(repo: Repo, path: str, suffixes: tuple[str, ...], magic: bytes, at: int) -> bool:
+    """Whether the file is named as a format or carries its magic at offset ``at``: the
+    extension is a claim that is checked, and content is recognised whatever its name."""
+    return path.lower().endswith(suffixes) or head(repo, path)[at : at + len(magic)] == magic

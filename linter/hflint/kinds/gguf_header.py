@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hflint.formats.identify import claims
+from hflint.identify import claims
 from hflint.kinds.base import Result, each_file
 from hflint.repo import Repo
 from hflint.rule import Rule

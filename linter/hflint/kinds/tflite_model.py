@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hflint.formats.identify import claims
 from hflint.formats.oppolicy import load_policy, validate_policy
 from hflint.formats.reporting import params_schema, report
 from hflint.formats.tflite_model import FLEX_PREFIX, IDENTIFIER, FlatError, TFLiteInfo, read_tflite
+from hflint.identify import claims
 from hflint.kinds.base import Result, each_file
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
