@@ -1,5 +1,6 @@
 """What the graph-format kinds (onnx-model, tf-graph, tflite-model) share: their params
-schema and the way a file's parse becomes findings or an "unanalysable" finding."""
+schema, the way a file's parse becomes findings or an "unanalysable" finding, and the cap on
+findings per file (also used by keras-model)."""
 
 from __future__ import annotations
 
@@ -52,10 +53,16 @@ def report(rule: Rule, path: str, parse: Callable[[], T], findings: Callable[[T]
         except CannotAnalyse as exc:
             yield rule.finding(path, detail=exc.reason)
         return
-    found = list(findings(parse()))
+    yield from capped(rule, findings(parse()))
+
+
+def capped(rule: Rule, results: Iterable[Result]) -> list[Result]:
+    """At most ``params.max-findings`` results (20); the last one shown says how many more
+    were left out."""
+    found = list(results)
     cap: int = rule.params.get("max-findings", 20)
-    if len(found) > cap:  # the last one shown says how many were left out
+    if len(found) > cap:
         last = found[cap - 1]
         if isinstance(last, Finding):
             found[cap - 1] = dataclasses.replace(last, message=f"{last.message} ({len(found) - cap} more not shown)")
-    yield from found[:cap]
+    return found[:cap]

@@ -29,6 +29,7 @@ KINDS: dict[str, str] = {
     "gguf-header": "hflint.kinds.gguf_header",
     "json-parse": "hflint.kinds.json_parse",
     "json-schema": "hflint.kinds.json_schema",
+    "keras-model": "hflint.kinds.keras_model",
     "license-text": "hflint.kinds.license_text",
     "loadable": "hflint.kinds.loadable",
     "onnx-model": "hflint.kinds.onnx_model",
@@ -71,6 +72,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
         gguf_header,
         json_parse,
         json_schema,
+        keras_model,
         license_text,
         loadable,
         onnx_model,
@@ -101,6 +103,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
         gguf_header,
         json_parse,
         json_schema,
+        keras_model,
         license_text,
         loadable,
         onnx_model,
@@ -124,13 +127,13 @@ PLANNED: dict[str, str] = {
 # Kinds whose findings say that a file itself is broken or refused: its listing (engine:
 # LFS pointer, symlink, unreadable), its syntax (json-parse, card-metadata), its header
 # (safetensors-header, gguf-header), its pickle streams (pickle-scan) or its model format
-# (onnx-model, tf-graph, tflite-model: a file they cannot read is their own "unanalysable"
-# finding, HF605/HF614/HF618). Such a finding is the root cause
+# (onnx-model, tf-graph, tflite-model, keras-model: a file they cannot read is their own
+# "unanalysable" finding, HF605/HF614/HF618/HF634). Such a finding is the root cause
 # for every other rule that needed the file: their "cannot analyse" for the same file is
 # dropped instead of repeated as HF001 (one defect, one finding; docs/one-defect-one-finding.md).
 ROOT_CAUSE_KINDS = frozenset({
     "engine", "json-parse", "card-metadata", "safetensors-header", "pickle-scan",
-    "gguf-header", "onnx-model", "tf-graph", "tflite-model",
+    "gguf-header", "onnx-model", "tf-graph", "tflite-model", "keras-model",
 })
 
 # Kinds that look at the repo as a whole and take no `files:` globs.

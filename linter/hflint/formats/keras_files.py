@@ -1,0 +1,187 @@
+"""The model configs a Keras file carries, read the way Keras reads them, within limits.
+
+* Keras 3 ``.keras``: a zip whose ``config.json`` Keras parses (keras/src/saving/saving_lib.py
+  ``_load_state``); read with hflint's own zip reader (hflint.pickles.zipread), never
+  extracted; every member named ``config.json`` is read (Python's zipfile keeps the last).
+* legacy HDF5 (``.h5``/``.hdf5``, Keras 1-2 and Keras 3's legacy saver): the root attributes
+  ``model_config`` and ``training_config`` (keras/src/legacy/saving/legacy_h5_format.py),
+  read with h5py through a file object that refuses any single read over the attribute
+  limit and any total over the read limit. HDF5 decodes a whole attribute message when it
+  opens or even looks up an attribute, so the limit has to sit below h5py: a 1 GB attribute
+  ends in a refused read, before a byte of it is held. A file without ``model_config`` is a
+  weights file (``*.weights.h5``, transformers' ``tf_model.h5``) and has no config.
+* Keras-2 SavedModels: ``keras_metadata.pb``, a SavedMetadata message whose nodes each hold
+  a layer's or model's JSON metadata (tensorflow/python/keras/protobuf/saved_metadata.proto:
+  ``SavedMetadata.nodes = 1``, ``SavedObject.metadata = 5``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO, NamedTuple
+
+from hflint.repo import CannotAnalyse
+
+
+class Config(NamedTuple):
+    where: str  # member, attribute or node the config came from
+    value: Any  # parsed JSON
+
+
+class Limits(NamedTuple):
+    max_config_bytes: int = 64 << 20  # one config.json / attribute / metadata string
+    max_read_bytes: int = 256 << 20  # everything read from one HDF5 file
+
+
+class Deferred(CannotAnalyse):
+    """The file cannot be read, and the kind named ``covered_by`` reports why (a broken zip is
+    HF403's, pickle content behind a Keras name HF405's)."""
+
+    def __init__(self, reason: str, covered_by: str) -> None:
+        super().__init__(reason)
+        self.covered_by = covered_by
+
+
+def parse(data: bytes, where: str) -> Config:
+    """A config's JSON as Keras's ``json.loads`` reads it; CannotAnalyse says why not."""
+    try:
+        return Config(where, json.loads(data.decode("utf-8")))
+    except UnicodeDecodeError as exc:
+        raise CannotAnalyse(f"{where} is not UTF-8 (byte {exc.start})") from None
+    except RecursionError:
+        raise CannotAnalyse(f"{where} is nested deeper than a JSON parser accepts") from None
+    except ValueError as exc:
+        raise CannotAnalyse(f"{where} is not JSON: {exc}") from None
+
+
+# -- .keras ---------------------------------------------------------------------------------
+
+
+def keras_zip(fh: BinaryIO, size: int, limits: Limits) -> list[Config]:
+    from hflint.pickles import zipread
+    from hflint.pickles.readers import Budget, Unreadable, Window
+    from hflint.pickles.readers import Limits as ReadLimits
+
+    budget = Budget(ReadLimits(max_read_bytes=limits.max_read_bytes, max_inflated_bytes=limits.max_read_bytes))
+    win = Window(fh, 0, size, budget)
+    try:
+        archive = zipread.read_directory(win, budget)
+    except Unreadable as exc:
+        raise Deferred(f"zip directory cannot be read: {exc.reason}", "pickle-scan") from None
+    found = [m for m in archive.members if m.name == "config.json"]
+    if not found and any(m.name.endswith(".pkl") for m in archive.members):
+        raise Deferred("a zip of pickles (a torch checkpoint), not a Keras archive", "pickle-scan")
+    if not found:
+        raise CannotAnalyse("a .keras archive without config.json: Keras cannot load it and hflint cannot "
+                            "see its layers")
+    out = []
+    for m in found:
+        if m.usize > limits.max_config_bytes:
+            raise CannotAnalyse(f"config.json is {m.usize} bytes, over the {limits.max_config_bytes}-byte limit")
+        try:
+            body, _ = zipread.open_member(win, m, budget)
+            data = body.read(limits.max_config_bytes + 1)
+        except Unreadable as exc:
+            raise Deferred(f"config.json cannot be read: {exc.reason}", "pickle-scan") from None
+        if len(data) > limits.max_config_bytes:
+            raise CannotAnalyse(f"config.json inflates past the {limits.max_config_bytes}-byte limit")
+        out.append(parse(data, "config.json"))
+    return out
+
+
+# -- HDF5 -----------------------------------------------------------------------------------
+
+ATTRIBUTES = ("model_config", "training_config")
+
+
+class _CappedFile(io.RawIOBase):
+    """What h5py reads through: each read is checked against the limits before a byte of it
+    is read (HDF5 allocates the buffer, which stays untouched when the read is refused)."""
+
+    def __init__(self, fh: BinaryIO, limits: Limits) -> None:
+        self.fh, self.limits, self.total = fh, limits, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
+        return self.fh.seek(pos, whence)
+
+    def tell(self) -> int:
+        return self.fh.tell()
+
+    def readinto(self, buf: Any) -> int:
+        n = len(buf)
+        if n > self.limits.max_config_bytes:
+            raise OSError(f"hflint refuses one HDF5 read of {n} bytes (limit {self.limits.max_config_bytes})")
+        self.total += n
+        if self.total > self.limits.max_read_bytes:
+            raise OSError(f"hflint refuses to read more than {self.limits.max_read_bytes} bytes of one HDF5 file")
+        return self.fh.readinto(buf)  # type: ignore[attr-defined, no-any-return]
+
+
+def hdf5_configs(fh: BinaryIO, limits: Limits) -> list[Config]:
+    try:
+        import h5py  # type: ignore[import-untyped]  # lazy: only a scan with HDF5 files imports it (and numpy)
+    except ImportError as exc:
+        raise CannotAnalyse(f"h5py cannot be imported ({exc}); reinstall hflint with its dependencies "
+                            "(pip install hflint) to read HDF5 models") from None
+    capped = _CappedFile(fh, limits)
+    out = []
+    try:
+        with h5py.File(capped, "r") as f:
+            for name in ATTRIBUTES:
+                if not h5py.h5a.exists(f.id, name.encode()):
+                    continue
+                raw = f.attrs[name]
+                text = _attribute_text(raw)
+                if text is None:
+                    raise CannotAnalyse(f"HDF5 attribute {name} is {type(raw).__name__}, not the JSON string Keras "
+                                        "writes")
+                out.append(parse(text, name))
+    except CannotAnalyse:
+        raise
+    except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
+        raise CannotAnalyse(f"not an HDF5 file h5py can read within the limits: {_short(exc)}") from None
+    return out
+
+
+def _attribute_text(raw: Any) -> bytes | None:
+    if isinstance(raw, bytes):
+        return raw
+    if isinstance(raw, str):
+        return raw.encode("utf-8", "surrogatepass")
+    item = getattr(raw, "item", None)  # a numpy scalar or 0-d array of bytes/str
+    if callable(item) and getattr(raw, "shape", None) in ((), (1,)):
+        return _attribute_text(item() if raw.shape == () else raw[0])
+    return None
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+# -- keras_metadata.pb ------------------------------------------------------------------------
+
+
+def keras_metadata(fh: BinaryIO, limits: Limits) -> Iterator[Config]:
+    from hflint.formats import protowire
+
+    reader = protowire.WireReader(fh, protowire.Limits(max_string=limits.max_config_bytes))
+    index = -1
+    try:
+        for number, wire, start, length in reader.fields(reader.whole, 0):
+            if number != 1 or wire != protowire.LEN:
+                continue
+            index += 1
+            for field, kind, at, size in reader.fields([(start, start + length)], 1):
+                if field == 5 and kind == protowire.LEN:
+                    yield parse(reader.read(at, size), f"nodes/{index}/metadata")
+    except protowire.WireError as exc:
+        raise CannotAnalyse(f"not a SavedMetadata message hflint can read: {exc}") from None
