@@ -215,3 +215,36 @@ def claims(repo: Repo, path: str, suffixes: tuple[str, ...], magic: bytes, at: i
     """Whether the file is named as a format or carries its magic at offset ``at``: the
     extension is a claim that is checked, and content is recognised whatever its name."""
     return path.lower().endswith(suffixes) or head(repo, path)[at : at + len(magic)] == magic
+
+
+# -- plain data without a magic number (hflint.kinds.file_format) ---------------------------
+_CONTROL = frozenset(range(32)) - frozenset(b"\t\n\r\f\v\x1b")
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Text in any 8-bit encoding or UTF-8 (a UTF-16 file starts with its BOM): no NUL byte
+    and almost no other control characters. Binary formats put NULs in their first bytes."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return b"\x00" not in head and sum(b in _CONTROL for b in head) * 50 <= len(head)
+
+
+def sentencepiece_model(head: bytes) -> bool:
+    """A SentencePiece ModelProto (tokenizer.model, spiece.model): field 1 ``pieces``, whose
+    first field is the piece string (sentencepiece_model.proto)."""
+    if head[:1] != b"\x0a":
+        return False
+    i = 1
+    while i < len(head) and head[i] & 0x80:  # the length varint
+        i += 1
+    return head[i + 1 : i + 2] == b"\x0a"
+
+
+def msgpack_map(head: bytes) -> bool:
+    """A msgpack map with a string first key, as flax.serialization.to_bytes writes a state
+    dict (fixmap/map16/map32, then fixstr/str8/str16)."""
+    if not head:
+        return False
+    first = head[0]
+    at = 1 if 0x80 <= first <= 0x8F else 3 if first == 0xDE else 5 if first == 0xDF else 0
+    return bool(at) and len(head) > at and (0xA0 <= head[at] <= 0xBF or head[at] in (0xD9, 0xDA))

@@ -25,6 +25,7 @@ KINDS: dict[str, str] = {
     "code-review": "hflint.kinds.code_review",
     "config-weights": "hflint.kinds.config_weights",
     "engine": "hflint.kinds.engine_events",
+    "file-format": "hflint.kinds.file_format",
     "file-presence": "hflint.kinds.file_presence",
     "gguf-header": "hflint.kinds.gguf_header",
     "json-parse": "hflint.kinds.json_parse",
@@ -68,6 +69,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
         code_review,
         config_weights,
         engine_events,
+        file_format,
         file_presence,
         gguf_header,
         json_parse,
@@ -99,6 +101,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
         code_review,
         config_weights,
         engine_events,
+        file_format,
         file_presence,
         gguf_header,
         json_parse,
@@ -128,12 +131,13 @@ PLANNED: dict[str, str] = {
 # LFS pointer, symlink, unreadable), its syntax (json-parse, card-metadata), its header
 # (safetensors-header, gguf-header), its pickle streams (pickle-scan) or its model format
 # (onnx-model, tf-graph, tflite-model, keras-model: a file they cannot read is their own
-# "unanalysable" finding, HF605/HF614/HF618/HF634). Such a finding is the root cause
+# "unanalysable" finding, HF605/HF614/HF618/HF634) or its format itself (file-format: a
+# format hflint has no reader for, HF635, or none it knows, HF600). Such a finding is the root cause
 # for every other rule that needed the file: their "cannot analyse" for the same file is
 # dropped instead of repeated as HF001 (one defect, one finding; docs/one-defect-one-finding.md).
 ROOT_CAUSE_KINDS = frozenset({
     "engine", "json-parse", "card-metadata", "safetensors-header", "pickle-scan",
-    "gguf-header", "onnx-model", "tf-graph", "tflite-model", "keras-model",
+    "gguf-header", "onnx-model", "tf-graph", "tflite-model", "keras-model", "file-format",
 })
 
 # Kinds that look at the repo as a whole and take no `files:` globs.

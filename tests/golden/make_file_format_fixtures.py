@@ -1,0 +1,62 @@
+"""Write the golden cases of HF600 (unknown file format) and HF635 (model format hflint has
+no reader for); standard library only. The files are headers of the formats they stand
+for (an ELF header, an ExecuTorch identifier...), enough for content identification,
+which reads a file's first bytes.
+
+    python tests/golden/make_file_format_fixtures.py
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from goldencase import case  # noqa: E402
+
+
+def main() -> int:
+    rng = random.Random(0)
+    elf = b"\x7fELF\x02\x01\x01\x00" + bytes(8) + struct.pack("<HHI", 3, 0x3E, 1) + bytes(232)
+    (case("HF600", "fail", "shared-library") / "helper.so").write_bytes(elf)
+    (case("HF600", "fail", "random-bytes-named-bin") / "weights.bin").write_bytes(
+        b"\x00\x01" + bytes(rng.randrange(256) for _ in range(510)))
+
+    plain = case("HF600", "pass", "hub-data-files")
+    (plain / ".gitattributes").write_text("*.bin filter=lfs diff=lfs merge=lfs -text\n", encoding="utf-8")
+    (plain / "vocab.txt").write_text("[PAD]\n[UNK]\nthe\n", encoding="utf-8")
+    (plain / "empty.bin").write_bytes(b"")
+    (plain / "sample.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(24))
+    (plain / "sample.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(24))
+    (plain / "train.parquet").write_bytes(b"PAR1" + bytes(28) + b"PAR1")
+    # SentencePiece ModelProto: pieces { piece: "<unk>" score: 0 type: UNKNOWN }
+    piece = b"\x0a\x05<unk>\x15\x00\x00\x00\x00\x18\x02"
+    (plain / "tokenizer.model").write_bytes(b"\x0a" + bytes([len(piece)]) + piece)
+    # flax.serialization.to_bytes: a msgpack map {"params": {...}}
+    (plain / "flax_model.msgpack").write_bytes(b"\x81\xa6params\x80")
+    variables = plain / "saved_model" / "variables"
+    variables.mkdir(parents=True)
+    (variables.parent / "saved_model.pb").write_bytes(b"\x08\x01")
+    (variables / "variables.index").write_bytes(b"\x00\x00\x01\x02" + bytes(44))
+    (variables / "variables.data-00000-of-00001").write_bytes(bytes(64))
+    (plain / "openvino_model.xml").write_text('<?xml version="1.0"?>\n<net name="m" version="11"/>\n', encoding="utf-8")
+    (plain / "openvino_model.bin").write_bytes(bytes(64))
+    # an ONNX model and the external data it names (the HF601 case's files, shared)
+    (plain / "golden-base.txt").write_text("golden/HF601/pass/onnx-external-data/model.onnx\n"
+                                           "golden/HF601/pass/onnx-external-data/model.onnx.data\n", encoding="utf-8")
+
+    (case("HF635", "fail", "executorch") / "model.pte").write_bytes(b"\x1c\x00\x00\x00ET12" + bytes(56))
+    (case("HF635", "fail", "legacy-ggjt") / "ggml-model-q4_0.bin").write_bytes(
+        b"tjgg" + struct.pack("<I", 3) + bytes(56))
+    (case("HF635", "fail", "coreml") / "model.mlmodel").write_bytes(b"\x08\x04\x12\x00" + bytes(28))
+    (case("HF635", "pass", "gguf-replaces-ggml") / "ggml-model-q4_0.bin").write_bytes(
+        (HERE.parent / "fixtures" / "gguf" / "good.gguf").read_bytes())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
