@@ -1,15 +1,19 @@
-"""Model-format scanners side by side on ONNX, TensorFlow, TFLite and GGUF: hflint vs
-ModelAudit and modelscan.
+"""Model-format scanners side by side on ONNX, TensorFlow, TFLite, GGUF, Keras/HDF5 and the
+pickle classes of issue 12: hflint vs ModelAudit and modelscan.
 
 Every sample is a folder (a SavedModel is one; an ONNX model may need its external data
 file beside it) scanned by each tool in its own process; the exit code is the verdict
-(hflint: ``--select HF6,HF001 --fail-on error``, so the missing model card does not count),
+(hflint: ``--select HF4,HF6,HF001 --fail-on error``, so the missing model card does not count),
 wall time and peak RSS (``os.wait4``) are per process. Benign samples are written by the
 real libraries: onnx (onnx.helper, onnx's external-data writer), gguf-py's GGUFWriter, and
 the SavedModels/TFLite models TensorFlow wrote for the golden tests; malicious ones carry
 harmless payloads (paths under /tmp, /etc/passwd read, no code). Two large benign samples
 (a 2 GiB GGUF and an ONNX model with 2 GiB of external data, both sparse) show that reads
-do not grow with the weights.
+do not grow with the weights. Keras samples are the golden files keras 3 and h5py wrote
+(tests/golden/make_keras_fixtures.py) and two hostile inputs built here: an HDF5 file whose
+model_config attribute is 1 GiB (holes punched with fallocate where it can) and a .keras
+whose config.json inflates to 256 MiB. The pickle samples are the joblib and allowlist
+classes of tests/fixtures/pickles.
 
     pip install -e '.[test]'    # onnx and gguf build the corpus
     python benchmarks/formats_bench.py --peer modelaudit=/tmp/ma/bin/modelaudit \
@@ -35,7 +39,7 @@ sys.path.insert(0, str(GOLDEN))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from peers import Tool, render, run  # noqa: E402
 
-HFLINT = [sys.executable, "-m", "hflint", "scan", "--isolated", "--select", "HF6,HF001", "--fail-on", "error",
+HFLINT = [sys.executable, "-m", "hflint", "scan", "--isolated", "--select", "HF4,HF6,HF001", "--fail-on", "error",
           "--format", "json", "-o", os.devnull]
 
 
@@ -170,6 +174,70 @@ def _tf_samples() -> dict[str, Callable[[Path], None]]:
     }
 
 
+def _keras_samples() -> dict[str, Callable[[Path], None]]:
+    return {
+        "benign/keras/v3-nested-models": _copied("HF630", "pass", "keras-v3-nested"),
+        "benign/keras/keras-hub-registered-name": _copied("HF631", "pass", "keras-hub-registered-name"),
+        "benign/keras/legacy-h5": _copied("HF631", "pass", "keras3-legacy-h5"),
+        "benign/keras/weights-only-h5": _copied("HF630", "pass", "weights-only-h5"),
+        "benign/keras/tfsm-inside": _copied("HF633", "pass", "tfsm-inside"),
+        "malicious/keras/lambda-in-nested-sequential": _copied("HF630", "fail", "lambda-in-nested-sequential"),
+        "malicious/keras/lambda-activation-in-wrapper": _copied("HF630", "fail", "lambda-activation-in-wrapper"),
+        "malicious/keras/keras2-h5-lambda-list": _copied("HF630", "fail", "keras2-h5-lambda-list"),
+        "malicious/keras/keras2-h5-named-bin": _copied("HF630", "fail", "keras2-h5-named-bin"),
+        "malicious/keras/keras-metadata-pb": _copied("HF630", "fail", "keras-metadata-pb"),
+        "malicious/keras/os-system-module": _copied("HF631", "fail", "os-system-registered-as-keras-hub"),
+        "malicious/keras/builtins-exec": _copied("HF631", "fail", "builtins-exec-function"),
+        "malicious/keras/h5-training-config-loss": _copied("HF631", "fail", "h5-training-config-loss"),
+        "malicious/keras/enable-unsafe-deserialization": _copied("HF632", "fail", "enable-unsafe-deserialization"),
+        "malicious/keras/load-model-without-safe-mode": _copied("HF632", "fail", "load-model-without-safe-mode"),
+        "malicious/keras/get-file": _copied("HF632", "fail", "get-file"),
+        "malicious/keras/tfsm-absolute": _copied("HF633", "fail", "tfsm-absolute"),
+        "malicious/keras/hdf5-attribute-1GiB": _huge_attribute,
+        "malicious/keras/config-json-256MiB": _huge_config,
+    }
+
+
+def _huge_attribute(d: Path) -> None:
+    import h5py
+    import numpy as np
+
+    path = d / "model.h5"
+    with h5py.File(path, "w", libver="latest") as f:
+        f.attrs["model_config"] = np.void(bytes(1 << 30))
+    if shutil.which("fallocate"):
+        subprocess.run(["fallocate", "--dig-holes", str(path)], check=False)
+
+
+def _huge_config(d: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(d / "model.keras", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("metadata.json", b'{"keras_version": "3.15.1"}')
+        with zf.open("config.json", "w", force_zip64=True) as out:
+            out.write(b"[")
+            for _ in range(256):
+                out.write(b"0," * (1 << 19))
+            out.write(b"0]")
+
+
+def _pickle_samples() -> dict[str, Callable[[Path], None]]:
+    corpus = ROOT / "tests" / "fixtures" / "pickles"
+
+    def one(rel: str, name: str) -> Callable[[Path], None]:
+        return lambda d: shutil.copy(corpus / rel, d / name)
+
+    return {
+        "benign/pickle/joblib-structured-object": one("benign/structured_object.joblib", "model.joblib"),
+        "malicious/pickle/joblib-structured-object-payload": one("malicious/structured_object_payload.joblib",
+                                                                 "model.joblib"),
+        "malicious/pickle/joblib-object-flag-on-float": one("malicious/dtype_object_flag_on_float.joblib",
+                                                            "model.joblib"),
+        "malicious/pickle/numpy-dtypes-attribute-walk": one("malicious/numpy_dtypes_attribute_walk.pkl",
+                                                            "model.pkl"),
+    }
+
+
 def corpus(base: Path) -> dict[str, str]:
     """Built in a child process: the writers (onnx, numpy, gguf) would otherwise raise this
     process's peak RSS, which Linux hands on to every scanner it starts (ru_maxrss survives
@@ -179,7 +247,10 @@ def corpus(base: Path) -> dict[str, str]:
 
 
 def build(base: Path) -> None:
-    samples = {**_onnx_samples(base), **_gguf_samples(), **_tf_samples()}
+    samples = {**_onnx_samples(base), **_gguf_samples(), **_tf_samples(), **_keras_samples(), **_pickle_samples()}
+    only = os.environ.get("FORMATS_BENCH_ONLY")
+    if only:
+        samples = {k: v for k, v in samples.items() if any(p in k for p in only.split(","))}
     out = {}
     for label, write in samples.items():
         folder = base / label.replace("/", "__")
@@ -231,11 +302,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer", action="append", default=[], help="NAME=EXECUTABLE (modelaudit, modelscan)")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--only", help="comma-separated substrings: run the samples whose label has one (keras,pickle)")
     ap.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.build:
         build(args.build)
         return 0
+    if args.only:
+        os.environ["FORMATS_BENCH_ONLY"] = args.only  # read by the corpus builder (a child process)
     chosen = [Tool("hflint", HFLINT, frozenset({1}))]
     for spec in args.peer:
         name, exe = spec.split("=", 1)
