@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,19 +170,17 @@ def _module(module: Any, cls: str, name: str, policy: KerasPolicy) -> tuple[str,
 
 
 def _external(value: Any) -> str | None:
+    """Why a path argument names a file outside the model, read as ONNX's external-data
+    locations are (hflint.kinds.onnx_model), plus URLs and ``~``, which Keras's file readers accept."""
+    from hflint.kinds.onnx_model import location_escape
+
     if not isinstance(value, str) or not value:
         return None
-    text = value.replace("\\", "/")
-    if _SCHEME.match(text):
+    if _SCHEME.match(value):
         return f"{value!r} is a URL"
-    if text.startswith(("/", "~")):
-        return f"{value!r} is an absolute path"
-    if re.match(r"[A-Za-z]:", text):
-        return f"{value!r} starts with a drive letter"
-    norm = posixpath.normpath(text)
-    if norm == ".." or norm.startswith("../"):
-        return f"{value!r} leaves the model's folder"
-    return None
+    if value.startswith("~"):
+        return f"{value!r} is a path in a home folder"
+    return location_escape(value)
 
 
 def _predicate(reason: str) -> str:
