@@ -152,7 +152,7 @@ def test_hostile_names_in_the_listing_are_reported_and_never_fetched(hub: LocalH
     [
         ("hf://acme/missing", "no such model repository"),
         ("hf://acme/demo@v9", "no such revision"),
-        ("hf://datasets/acme/demo", "only model repositories"),
+        ("hf://datasets/acme/demo", "no such dataset repository"),
         ("hf://a/b/c", "expected hf://OWNER/NAME"),
     ],
 )
@@ -183,16 +183,33 @@ def test_local_and_remote_targets_in_one_report(hub: LocalHub, tmp_path: Path) -
         ("hf://acme/model@main", "acme/model", "main"),
         ("hf://acme/model@refs/pr/3", "acme/model", "refs/pr/3"),
         ("hf://models/acme/model/", "acme/model", None),
-        ("hf://gpt2", "gpt2", None),
     ],
 )
 def test_targets_parse(text: str, repo_id: str, revision: str | None) -> None:
     from hflint.hub import parse_target
 
-    assert parse_target(text) == (repo_id, revision)
+    assert parse_target(text) == (repo_id, revision, "model")
 
 
-@pytest.mark.parametrize("text", ["hf://", "hf://a/b/c", "hf://a/../b", "hf://acme/model@", "hf://spaces/a/b"])
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("hf://datasets/acme/data", ("acme/data", None, "dataset")),
+        ("hf://datasets/acme/data@v1.0", ("acme/data", "v1.0", "dataset")),
+        ("hf://acme", ("acme", "model")),  # an owner: every model of acme
+        ("hf://datasets/acme", ("acme", "dataset")),
+        ("hf://models/acme", ("acme", "model")),
+    ],
+)
+def test_datasets_and_owners_parse(text: str, parsed: tuple[object, ...]) -> None:
+    from hflint.hub import parse
+
+    assert tuple(parse(text)) == parsed
+
+
+@pytest.mark.parametrize(
+    "text", ["hf://", "hf://a/b/c", "hf://a/../b", "hf://acme/model@", "hf://spaces/a/b", "hf://acme@main", "hf://datasets/"]
+)
 def test_bad_targets_are_refused(text: str) -> None:
     from hflint.hub import parse_target
 

@@ -1,14 +1,18 @@
-"""Scanning a model repository on the Hugging Face Hub without downloading it.
+"""Scanning repositories on the Hugging Face Hub without downloading them.
 
-``hflint scan hf://OWNER/NAME[@REVISION]`` lists the repository through huggingface_hub
-(``HfApi.list_repo_tree`` at one commit, resolved first so that every read sees the same
-snapshot) and reads files with HTTP range requests on their ``resolve`` URLs, the way
+``hflint scan hf://OWNER/NAME[@REVISION]`` (a model) or ``hf://datasets/OWNER/NAME[@REVISION]``
+(a dataset) resolves the revision to one commit first, so that every read sees the same
+snapshot, lists the repository through huggingface_hub (``HfApi.list_repo_tree`` at that
+commit) and reads files with HTTP range requests on their ``resolve`` URLs, the way
 huggingface_hub reads safetensors metadata (``parse_safetensors_file_metadata``). Every
 check kind runs unchanged on a ``HubRepo``: what it reads locally (a header, a zip
 directory, a config) is what is fetched, so a 4 GB shard costs a few kilobytes.
+``hf://OWNER`` (``hf://datasets/OWNER``) stands for every model (dataset) of a user or
+organisation, listed with ``HfApi.list_models(author=...)`` (``list_datasets``).
 
 The endpoint, token and proxies are huggingface_hub's own (``HF_ENDPOINT``, ``HF_TOKEN``,
-``hf auth login``). hflint touches the network only for an ``hf://`` target.
+``hf auth login``); requests are paced and retried as hflint.hublimits says. hflint
+touches the network only for an ``hf://`` target.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from hflint.globs import matches
 from hflint.repo import CannotAnalyse, Repo, RepoEvent
 
 PREFIX = "hf://"
+DATASETS = "datasets"
 _BUFFER = 64 * 1024  # one request serves an 8-byte length prefix and the header after it
 _READALL_CHUNK = 8 * 1024 * 1024
 _WHOLE_FILE_MAX = 1024 * 1024  # configs, cards, code: fetched whole and kept for every rule
+MAX_OWNER_REPOS = 100_000  # an owner listing is bounded like a repository listing
 
 
 class HubError(Exception):
@@ -34,31 +40,83 @@ class HubError(Exception):
 class HubTarget(NamedTuple):
     repo_id: str
     revision: str | None
+    repo_type: str = "model"  # or "dataset"
 
     @property
     def label(self) -> str:
-        return PREFIX + self.repo_id + (f"@{self.revision}" if self.revision else "")
+        return repo_label(self.repo_id, self.repo_type) + (f"@{self.revision}" if self.revision else "")
+
+
+class HubOwner(NamedTuple):
+    """``hf://OWNER`` or ``hf://datasets/OWNER``: every repository of one user or organisation."""
+
+    owner: str
+    repo_type: str = "model"
+
+    @property
+    def label(self) -> str:
+        return repo_label(self.owner, self.repo_type)
+
+
+def repo_label(repo_id: str, repo_type: str) -> str:
+    return PREFIX + (f"{DATASETS}/" if repo_type == "dataset" else "") + repo_id
 
 
 def is_hub_target(text: str) -> bool:
     return text.startswith(PREFIX)
 
 
-def parse_target(text: str) -> HubTarget:
-    """``hf://owner/name[@revision]``; ValueError with the reason otherwise."""
+def parse(text: str) -> HubTarget | HubOwner:
+    """``hf://[datasets/]OWNER[/NAME[@REVISION]]``; ValueError with the reason otherwise."""
     rest = text.removeprefix(PREFIX)
     repo_id, _, revision = rest.partition("@")
-    repo_id = repo_id.strip("/")
-    parts = repo_id.split("/")
-    if parts[0] in ("datasets", "spaces"):
-        raise ValueError(f"{text}: only model repositories can be scanned so far")
-    if parts[0] == "models":
+    parts = repo_id.strip("/").split("/")
+    repo_type = "model"
+    if parts[0] == "spaces":
+        raise ValueError(f"{text}: Spaces are not scanned; name a model or hf://datasets/OWNER/NAME")
+    if parts[0] in ("models", DATASETS) and len(parts) > 1:
+        repo_type = "dataset" if parts[0] == DATASETS else "model"
         parts = parts[1:]
+    usage = "expected hf://OWNER/NAME[@REVISION], hf://datasets/OWNER/NAME[@REVISION] or hf://OWNER"
     if not 1 <= len(parts) <= 2 or not all(parts) or any(p in (".", "..") for p in parts):
-        raise ValueError(f"{text}: expected hf://OWNER/NAME or hf://OWNER/NAME@REVISION")
+        raise ValueError(f"{text}: {usage}")
     if "@" in text and not revision:
         raise ValueError(f"{text}: empty revision after '@'")
-    return HubTarget("/".join(parts), revision or None)
+    if len(parts) == 1:
+        if revision:
+            raise ValueError(f"{text}: a revision names one repository, not every repository of {parts[0]}")
+        return HubOwner(parts[0], repo_type)
+    return HubTarget("/".join(parts), revision or None, repo_type)
+
+
+def parse_target(text: str) -> HubTarget:
+    """One repository (``parse``, refusing an owner)."""
+    found = parse(text)
+    if isinstance(found, HubOwner):
+        raise ValueError(f"{text}: names an owner, not one repository")
+    return found
+
+
+def list_owner(owner: HubOwner) -> list[HubTarget]:
+    """Every public (or, with a token, visible) repository of ``owner``, sorted by id."""
+    from huggingface_hub import HfApi
+
+    from hflint import hublimits
+
+    hublimits.session()
+    api = HfApi()
+    listing = api.list_datasets if owner.repo_type == "dataset" else api.list_models
+    ids: list[str] = []
+    try:
+        for info in listing(author=owner.owner):
+            if len(ids) >= MAX_OWNER_REPOS:
+                raise HubError(f"{owner.label}: more than {MAX_OWNER_REPOS} repositories; list them in a file")
+            ids.append(str(info.id))
+    except HubError:
+        raise
+    except Exception as exc:
+        raise HubError(f"{owner.label}: cannot list its repositories: {_first_line(exc)}") from None
+    return [HubTarget(i, None, owner.repo_type) for i in sorted(set(ids)) if "/" in i]
 
 
 def _bad_path(path: object) -> str | None:
@@ -76,23 +134,73 @@ def _bad_path(path: object) -> str | None:
 class HubSource:
     """One repository at one commit: its file listing, and byte ranges of its files."""
 
-    def __init__(self, target: HubTarget) -> None:
-        from huggingface_hub import HfApi  # lazy: only remote scans pay for it
+    def __init__(self, target: HubTarget, *, retries: int | None = None) -> None:
+        from hflint import hublimits
 
         self.target = target
-        self._api = HfApi()
-        try:
-            info = self._api.model_info(target.repo_id, revision=target.revision)
-        except Exception as exc:  # huggingface_hub's errors differ across its major versions
-            raise HubError(_describe(exc, target)) from None
-        self.commit: str = info.sha or target.revision or "main"
+        self.retries = hublimits.DEFAULT_RETRIES if retries is None else retries
+        self.commit: str = self._resolve()
+        # Set when a read failed for the transport's sake (429 or 5xx past the retries, no
+        # connection): the scan is then incomplete, and the target fails as a whole instead
+        # of reporting the unread files as defects of the repository.
+        self.transport_error: str | None = None
         self._whole: dict[str, bytes] = {}
         self._heads: dict[str, bytes] = {}
 
+    def _get(self, url: str, headers: dict[str, str] | None = None, params: dict[str, str] | None = None) -> Any:
+        """One GET, paced and retried on 429/5xx (``Retry-After`` obeyed) by huggingface_hub's
+        http_backoff; its errors are huggingface_hub's (RepositoryNotFoundError, ...)."""
+        from huggingface_hub import constants, hf_raise_for_status
+
+        # Documented helpers (huggingface_hub "Utilities" reference) that the package does
+        # not re-export for type checkers; present from 0.x (requests) to 2.x (httpx2).
+        from huggingface_hub.utils import build_hf_headers, http_backoff  # type: ignore[attr-defined]
+
+        from hflint import hublimits
+
+        hublimits.session()
+        response = http_backoff(
+            "GET",
+            url,
+            headers={**build_hf_headers(), **(headers or {})},
+            params=params,
+            max_retries=self.retries,
+            base_wait_time=hublimits.BASE_WAIT_SECONDS,
+            timeout=constants.HF_HUB_DOWNLOAD_TIMEOUT,
+        )
+        hf_raise_for_status(response)
+        return response
+
+    def _resolve(self) -> str:
+        """The commit the revision names (one small request: only ``sha`` is asked for)."""
+        from urllib.parse import quote
+
+        from huggingface_hub import constants
+
+        t = self.target
+        url = f"{constants.ENDPOINT.rstrip('/')}/api/{t.repo_type}s/{t.repo_id}"
+        if t.revision is not None:
+            url += f"/revision/{quote(t.revision, safe='')}"
+        try:
+            sha = self._get(url, params={"expand": "sha"}).json().get("sha")
+        except Exception as exc:  # huggingface_hub's errors differ across its major versions
+            raise HubError(_describe(exc, t)) from None
+        if not isinstance(sha, str) or not sha:
+            return t.revision or "main"
+        return sha
+
     def files(self) -> Iterator[tuple[object, int]]:
         """(path, size) of every file; HubError when the listing cannot be read."""
+        from huggingface_hub import HfApi
+
+        from hflint import hublimits
+
+        hublimits.session()
         try:
-            for item in self._api.list_repo_tree(self.target.repo_id, revision=self.commit, recursive=True):
+            listing = HfApi().list_repo_tree(
+                self.target.repo_id, revision=self.commit, recursive=True, repo_type=self.target.repo_type
+            )
+            for item in listing:
                 size = getattr(item, "size", None)
                 if size is not None:  # a RepoFile; RepoFolder entries have no size
                     yield item.path, int(size)
@@ -118,21 +226,18 @@ class HubSource:
         return whole[start : start + length]
 
     def _fetch(self, path: str, start: int, length: int) -> bytes:
-        from huggingface_hub import constants, hf_hub_url, hf_raise_for_status
+        from huggingface_hub import hf_hub_url
 
-        # Documented helpers (huggingface_hub "Utilities" reference) that the package does
-        # not re-export for type checkers; present from 0.x (requests) to 2.x (httpx2).
-        from huggingface_hub.utils import build_hf_headers, http_backoff  # type: ignore[attr-defined]
-
-        url = hf_hub_url(self.target.repo_id, path, revision=self.commit)
-        headers = {**build_hf_headers(), "range": f"bytes={start}-{start + length - 1}"}
+        t = self.target
+        url = hf_hub_url(t.repo_id, path, revision=self.commit, repo_type=t.repo_type)
         try:
-            response = http_backoff(
-                "GET", url, headers=headers, max_retries=2, timeout=constants.HF_HUB_DOWNLOAD_TIMEOUT
-            )
-            hf_raise_for_status(response)
+            response = self._get(url, {"range": f"bytes={start}-{start + length - 1}"})
         except Exception as exc:
-            raise CannotAnalyse(f"cannot read from the Hub: {_first_line(exc)}") from None
+            why = _first_line(exc)
+            status = getattr(getattr(exc, "response", None), "status_code", None)
+            if self.transport_error is None and (status is None or status == 429 or status >= 500):
+                self.transport_error = f"{self.target.label}: cannot read {path} from the Hub: {why}"
+            raise CannotAnalyse(f"cannot read from the Hub: {why}") from None
         data: bytes = response.content
         if response.status_code == 200:  # the server ignored the range and sent the file
             data = data[start : start + length]
@@ -189,12 +294,19 @@ class HubRepo(Repo):
 
         self.source = source
         super().__init__(anchor or Path.cwd(), exclude, trust_records=False)
+        target = source.target
+        self.repo_type = target.repo_type
         commit = quote(source.commit, safe="")
-        self.source_uri = f"{constants.ENDPOINT.rstrip('/')}/{source.target.repo_id}/blob/{commit}/"
+        kind = f"{DATASETS}/" if target.repo_type == "dataset" else ""
+        self.source_uri = f"{constants.ENDPOINT.rstrip('/')}/{kind}{target.repo_id}/blob/{commit}/"
 
     @property
     def label(self) -> str:
-        return PREFIX + self.source.target.repo_id
+        return repo_label(self.source.target.repo_id, self.source.target.repo_type)
+
+    @property
+    def name(self) -> str:
+        return self.source.target.repo_id.rsplit("/", 1)[-1]
 
     def _list(self, max_files: int) -> None:
         for path, size in self.source.files():
@@ -226,18 +338,29 @@ class HubRepo(Repo):
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+    return redact(f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": "))
+
+
+def redact(text: str) -> str:
+    """``text`` without the user's token, should a server or library ever echo it."""
+    from huggingface_hub import get_token
+
+    token = get_token()
+    return text.replace(token, "***") if token and len(token) >= 8 else text
 
 
 def _describe(exc: Exception, target: HubTarget) -> str:
     name = type(exc).__name__
+    status = getattr(getattr(exc, "response", None), "status_code", None)
     if name == "RepositoryNotFoundError":
         login = "log in with `hf auth login` or set HF_TOKEN"
-        return f"{target.label}: no such model repository (or it is private: {login})"
+        return f"{target.label}: no such {target.repo_type} repository (or it is private: {login})"
     if name == "GatedRepoError":
         return f"{target.label}: the repository is gated; accept its terms on the Hub and log in"
     if name == "RevisionNotFoundError":
         return f"{target.label}: no such revision"
     if name == "OfflineModeIsEnabled":
         return f"{target.label}: HF_HUB_OFFLINE is set, so the Hub cannot be reached"
+    if status == 429:
+        return f"{target.label}: rate-limited by the Hub past the retries (lower --max-rps, or log in)"
     return f"{target.label}: {_first_line(exc)}"

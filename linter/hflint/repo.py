@@ -69,6 +69,9 @@ class Repo:
     # Where the files can be browsed (an absolute URI ending in "/"), when not on this disk:
     # SARIF viewers resolve %SRCROOT% against it.
     source_uri: str | None = None
+    # "model" or "dataset" when known from where the repository comes from (the Hub says);
+    # None for a local folder, whose card's metadata decides (hflint.cards.repotype).
+    repo_type: str | None = None
 
     def __init__(
         self,
@@ -170,6 +173,11 @@ class Repo:
             if head.startswith(LFS_PREFIXES):
                 self._lfs.add(rel)
                 self.events.append(RepoEvent("lfs-pointer", rel, f"{size}-byte pointer"))
+
+    @property
+    def name(self) -> str:
+        """The repository's name (a dataset's loading script is ``<name>.py``)."""
+        return self.root.name
 
     # -- queries -----------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Is a card a model card or a dataset card?
 
 A rule's ``repo-type`` param says so (``model`` or ``dataset``); ``auto`` (the default)
-decides from the repository: a dataset card has dataset-only metadata keys
+decides from the repository: what the Hub says it is (an ``hf://datasets/...`` target);
+for a local folder, a dataset card has dataset-only metadata keys
 (huggingface_hub ``DatasetCardData``, hub-docs ``datasetcard.md``) or the dataset template's
 title, and the repository has no model files. Sources: hf-conventions.md sections 1.2, 1.7.
 """
@@ -15,6 +16,7 @@ from hflint.globs import matches
 from hflint.repo import Repo
 
 REPO_TYPES = ("auto", "model", "dataset")
+CARD = "README.md"
 DATASET_KEYS = frozenset(
     {
         "annotations_creators",
@@ -56,6 +58,8 @@ _DATASET_TITLE = re.compile(r"^#\s+Dataset Card for\b", re.MULTILINE)
 def card_type(repo: Repo, card: Card, param: str = "auto") -> str:
     if param != "auto":
         return param
+    if repo.repo_type is not None:
+        return repo.repo_type
     if any(matches(f, MODEL_FILES) for f in repo.files):
         return "model"
     metadata = card.metadata or {}
@@ -64,3 +68,20 @@ def card_type(repo: Repo, card: Card, param: str = "auto") -> str:
     if any(matches(f, DATA_FILES) for f in repo.files):
         return "dataset"
     return "model"
+
+
+def repo_type(repo: Repo) -> str:
+    """The repository's type, for records and reports: what the Hub says, else its card's
+    (the card parse is shared with the card rules), else "model"."""
+    if repo.repo_type is not None:
+        return repo.repo_type
+    if not repo.exists(CARD) or repo.is_lfs_pointer(CARD):
+        return "model"
+    from hflint.cards.frontmatter import load_card
+    from hflint.repo import CannotAnalyse
+
+    try:
+        card = load_card(repo, CARD)
+    except CannotAnalyse:
+        return "model"
+    return card_type(repo, card)

@@ -8,19 +8,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hflint.commands._options import add_config, add_selection, build_config
-from hflint.exitcodes import CLEAN, ERROR, FINDINGS
+from hflint.commands._options import add_config, add_selection
 
 if TYPE_CHECKING:
     from hflint.baseline import Baseline
-    from hflint.engine import ScanResult
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "jsonl")
 DESCRIPTION = (
-    "Scan model repository folders and report findings. A file argument (as pre-commit passes) "
-    "stands for the model folder it belongs to, so cross-file checks see the whole model. "
-    "An hf:// argument scans a model repository on the Hub without downloading it: only the "
-    "bytes the checks read (headers, configs, pickle streams) are fetched."
+    "Scan model and dataset repository folders and report findings. A file argument (as "
+    "pre-commit passes) stands for the model folder it belongs to, so cross-file checks see the "
+    "whole model. An hf:// argument scans a repository on the Hub without downloading it: only "
+    "the bytes the checks read (headers, configs, pickle streams) are fetched. Many targets "
+    "(several arguments, hf://OWNER, --targets-from) are a fleet scan: --jobs scans them "
+    "concurrently, a target that cannot be scanned is reported and the others go on, and "
+    "--format jsonl writes one record per target as each finishes."
 )
 EPILOG = """\
 examples:
@@ -32,19 +33,81 @@ examples:
   hflint scan models/bert/config.json    # scans models/bert (its model folder)
   hflint scan hf://org/model@main        # a model on the Hub, read with range requests
                                          # (HF_ENDPOINT and HF_TOKEN as for huggingface_hub)
+  hflint scan hf://datasets/org/data     # a dataset repository on the Hub
+  hflint scan hf://org --jobs 8 --format jsonl -o org.jsonl   # every model of org
+  hflint scan --targets-from repos.txt --jobs 8 --format jsonl -o fleet.jsonl --resume fleet.jsonl
+  hflint scan hf://org --format sarif -o org.sarif   # one run per repository; over 20
+                                                     # runs: org-001.sarif, org-002.sarif...
 
 exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-            2 usage, config or rule-pack error (or an internal error)
+            2 usage, config or rule-pack error, an internal error, or (several targets)
+              at least one target that could not be scanned (its record says why)
 """
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be 0 (no cap) or more")
+    return value
 
 
 def configure(scan: argparse.ArgumentParser) -> None:
     scan.add_argument(
         "paths",
         nargs="*",
-        default=["."],
-        metavar="PATH",
-        help="folders or files (default: .), or hf://OWNER/NAME[@REVISION] for a model on the Hub",
+        metavar="TARGET",
+        help="folders or files (default: . unless --targets-from), hf://OWNER/NAME[@REVISION] "
+        "(a model on the Hub), hf://datasets/OWNER/NAME[@REVISION] (a dataset), or hf://OWNER "
+        "(hf://datasets/OWNER) for every model (dataset) of a user or organisation",
+    )
+    fleet = scan.add_argument_group("many targets (fleet scans)")
+    fleet.add_argument(
+        "--targets-from",
+        metavar="FILE",
+        help="read targets from FILE, one a line (folders and hf:// mixed; # starts a comment)",
+    )
+    fleet.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="scan N targets at once: threads for hf:// targets, processes for folders (default: 1)",
+    )
+    fleet.add_argument(
+        "--resume",
+        metavar="FILE",
+        help="with --format jsonl: keep FILE's records of targets still at the recorded commit, scan "
+        "the rest, and write to FILE unless --output names another file",
+    )
+    fleet.add_argument(
+        "--max-rps",
+        type=_rate,
+        default=None,
+        metavar="N",
+        help="at most N requests per second to the Hub, across all jobs (default: 10; 0: no cap); "
+        "429 and 5xx answers are retried with backoff, obeying Retry-After",
+    )
+    fleet.add_argument(
+        "--retries",
+        type=int,
+        default=None,
+        metavar="N",
+        help="retries of one Hub request on 429, 5xx or a network error (default: 4)",
+    )
+    fleet.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar, no per-target errors and no summary on stderr (records still say it all)",
     )
     out = scan.add_argument_group("output")
     out.add_argument(
@@ -53,7 +116,7 @@ def configure(scan: argparse.ArgumentParser) -> None:
         dest="format",
         choices=FORMATS,
         default="text",
-        help="report format on stdout (default: text)",
+        help="report format on stdout (default: text); jsonl: one record per target, then a summary",
     )
     out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     out.add_argument("--sarif-output", metavar="FILE", help="also write SARIF 2.1.0 to FILE")
@@ -102,30 +165,6 @@ def _write(path: str, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
 
-class _RemoteError(Exception):
-    pass
-
-
-def _scan_hub(args: argparse.Namespace, text: str, cwd: Path) -> tuple[str, ScanResult]:
-    """A repository on the Hub: the config is the user's (found from the working
-    directory), a baseline only when given, and the repository's own records are not
-    trusted (as under --isolated)."""
-    from hflint.engine import scan
-    from hflint.hub import HubError, HubRepo, HubSource, parse_target
-
-    try:
-        target = parse_target(text)
-    except ValueError as exc:
-        raise _RemoteError(str(exc)) from None
-    config = build_config(args, cwd, cwd)
-    baseline = baseline_for(args, cwd) if getattr(args, "baseline", None) else None
-    try:
-        repo = HubRepo(HubSource(target), config.exclude, anchor=cwd)
-    except HubError as exc:
-        raise _RemoteError(str(exc)) from None
-    return repo.label, scan(cwd, config, baseline=baseline, repo=repo)
-
-
 def baseline_for(args: argparse.Namespace, root: Path) -> Baseline | None:
     from hflint.config import BASELINE_NAME
     from hflint.safefile import present
@@ -144,66 +183,6 @@ def baseline_for(args: argparse.Namespace, root: Path) -> Baseline | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from hflint.config import ConfigError
-    from hflint.engine import scan
-    from hflint.hub import is_hub_target  # light: huggingface_hub loads only for hf:// targets
-    from hflint.merge import merge
-    from hflint.reporters import REPORTERS, ReportOptions
-    from hflint.reporters.common import failing
-    from hflint.rulepack import PackError
-    from hflint.targets import expand
+    from hflint.fleet import cli
 
-    cwd = Path.cwd()
-    remote = [p for p in args.paths if is_hub_target(p)]
-    local = [p for p in args.paths if not is_hub_target(p)]
-    if remote and args.pre_commit:
-        print("hflint: --pre-commit scans staged files, not hf:// repositories", file=sys.stderr)
-        return ERROR
-    missing = [p for p in local if not Path(p).exists()]
-    if missing:
-        print(f"hflint: no such file or directory: {', '.join(missing)}", file=sys.stderr)
-        return ERROR
-    results: list[tuple[Path | str, ScanResult]] = []
-    try:
-        for root in expand(local, cwd, skip_outside=args.pre_commit) if local else []:
-            config = build_config(args, root, cwd)
-            baseline = baseline_for(args, root)
-            results.append((root, scan(root, config, baseline=baseline)))
-        for target in remote:
-            results.append(_scan_hub(args, target, cwd))
-    except _RemoteError as exc:
-        print(f"hflint: cannot scan {exc}", file=sys.stderr)
-        return ERROR
-    except (ConfigError, PackError) as exc:
-        from hflint.baseline import BaselineError
-
-        kind = (
-            "baseline" if isinstance(exc, BaselineError) else "config" if isinstance(exc, ConfigError) else "rule pack"
-        )
-        print(f"hflint: {kind} error:\n{exc}", file=sys.stderr)
-        return ERROR
-    failed = any(failing(result) for _, result in results)
-    result = merge(results, cwd)
-
-    options = ReportOptions(color=_use_color(args), show_suppressed=args.show_suppressed)
-    report = REPORTERS[args.format](result, options)
-    try:
-        if args.output:
-            _write(args.output, report)
-        else:
-            sys.stdout.write(report)
-            sys.stdout.flush()
-        if args.sarif_output:
-            _write(args.sarif_output, REPORTERS["sarif"](result, options))
-        if args.json_output:
-            _write(args.json_output, REPORTERS["json"](result, options))
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if args.format == "github" and summary:
-            from hflint.reporters import github
-
-            with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(github.summary_markdown(result))
-    except OSError as exc:
-        print(f"hflint: cannot write report: {exc}", file=sys.stderr)
-        return ERROR
-    return FINDINGS if failed else CLEAN
+    return cli.run(args)

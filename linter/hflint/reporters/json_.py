@@ -12,7 +12,7 @@ from hflint.reporters.common import counts, failing
 SCHEMA_VERSION = 1
 
 
-def _finding(f: Finding, names: dict[str, str]) -> dict[str, Any]:
+def finding_dict(f: Finding, names: dict[str, str]) -> dict[str, Any]:
     region = f.region
     return {
         "rule_id": f.rule_id,
@@ -35,7 +35,7 @@ def render(result: ScanResult) -> str:
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "hflint", "version": result.tool_version},
-        "findings": [_finding(f, names) for f in result.findings],
+        "findings": [finding_dict(f, names) for f in result.findings],
         "summary": {
             "files_scanned": result.files_scanned,
             "rules_run": [r.id for r in result.rules],

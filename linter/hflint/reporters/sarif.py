@@ -112,7 +112,10 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def render(result: ScanResult, *, include_suppressed: bool = False) -> str:
+def run(result: ScanResult, *, include_suppressed: bool = False, category: str | None = None) -> dict[str, Any]:
+    """One SARIF run. ``category`` (a fleet's runs, one per repository) becomes
+    ``automationDetails.id``: code scanning refuses several runs of one tool in one
+    category in a file, so each repository's run gets its own."""
     rules = list(result.rules)
     index = {r.id: i for i, r in enumerate(rules)}
     findings = [f for f in result.findings if include_suppressed or f.suppressed_by is None]
@@ -126,27 +129,31 @@ def render(result: ScanResult, *, include_suppressed: bool = False) -> str:
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if notifications:
         invocation["toolConfigurationNotifications"] = notifications
-    log = {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "hflint",
-                        "semanticVersion": result.tool_version,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_descriptor(r) for r in rules],
-                    }
-                },
-                "originalUriBaseIds": {"%SRCROOT%": _srcroot(result.source_uri)},
-                "columnKind": "unicodeCodePoints",
-                "invocations": [invocation],
-                "results": [_result(f, index) for f in findings],
+    out: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "hflint",
+                "semanticVersion": result.tool_version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_descriptor(r) for r in rules],
             }
-        ],
+        },
+        "originalUriBaseIds": {"%SRCROOT%": _srcroot(result.source_uri)},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [invocation],
+        "results": [_result(f, index) for f in findings],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    if category is not None:
+        out["automationDetails"] = {"id": f"{category}/"}
+    return out
+
+
+def log(runs: list[dict[str, Any]]) -> str:
+    return json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(result: ScanResult, *, include_suppressed: bool = False) -> str:
+    return log([run(result, include_suppressed=include_suppressed)])
 
 
 def _srcroot(uri: str | None) -> dict[str, Any]:
