@@ -190,22 +190,33 @@ class HubSource:
         return sha
 
     def files(self) -> Iterator[tuple[object, int]]:
-        """(path, size) of every file; HubError when the listing cannot be read."""
-        from huggingface_hub import HfApi
+        """(path, size) of every file; HubError when the listing cannot be read.
 
-        from hflint import hublimits
+        The endpoint ``HfApi.list_repo_tree`` pages through (``Link: <...>; rel="next"``),
+        requested here so that each page is paced and retried like every other request."""
+        from urllib.parse import quote
 
-        hublimits.session()
+        from huggingface_hub import constants
+
+        t = self.target
+        commit = quote(self.commit, safe="")
+        url: str | None = f"{constants.ENDPOINT.rstrip('/')}/api/{t.repo_type}s/{t.repo_id}/tree/{commit}"
+        params: dict[str, str] | None = {"recursive": "true", "expand": "false"}
         try:
-            listing = HfApi().list_repo_tree(
-                self.target.repo_id, revision=self.commit, recursive=True, repo_type=self.target.repo_type
-            )
-            for item in listing:
-                size = getattr(item, "size", None)
-                if size is not None:  # a RepoFile; RepoFolder entries have no size
-                    yield item.path, int(size)
+            while url is not None:
+                response = self._get(url, params=params)
+                page = response.json()
+                if not isinstance(page, list):
+                    raise HubError(f"{t.label}: the Hub listing is not a list")
+                for item in page:
+                    if isinstance(item, dict) and item.get("type") == "file":
+                        size = item.get("size")
+                        yield item.get("path"), size if isinstance(size, int) and size >= 0 else -1
+                url, params = response.links.get("next", {}).get("url"), None
+        except HubError:
+            raise
         except Exception as exc:
-            raise HubError(_describe(exc, self.target)) from None
+            raise HubError(_describe(exc, t)) from None
 
     def read(self, path: str, start: int, length: int, size: int) -> bytes:
         """Bytes [start, start + length) of ``path`` (``size`` as listed); CannotAnalyse on
@@ -315,6 +326,9 @@ class HubRepo(Repo):
                 self.events.append(RepoEvent("unreadable", repr(path)[:200], problem))
                 continue
             assert isinstance(path, str)
+            if size < 0:
+                self.events.append(RepoEvent("unreadable", path, "no valid size in the Hub listing"))
+                continue
             if matches(path, self._exclude):
                 continue
             if len(self._sizes) >= max_files:

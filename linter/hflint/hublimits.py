@@ -110,12 +110,15 @@ def _paced(send: Callable[..., Any]) -> Callable[..., Any]:
 def quiet_client_logs() -> None:
     """huggingface_hub logs every retry as a warning on stderr; a fleet scan reports what
     failed in its records and its summary instead (HFLINT_DEBUG keeps the logs)."""
+    import logging
     import os
 
-    from huggingface_hub.utils import logging
+    # Its logging module sets the library logger's level when first imported: import it
+    # first, so that the level set here is the one that stays.
+    import huggingface_hub.utils.logging  # noqa: F401
 
     if not os.environ.get("HFLINT_DEBUG"):
-        logging.set_verbosity_error()
+        logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
 
 
 def session() -> Any:

@@ -56,6 +56,17 @@ def _check_usage(args: argparse.Namespace, texts: list[str]) -> None:
         raise UsageError(f"no targets in {args.targets_from}")
 
 
+def _check_sarif(args: argparse.Namespace, targets: list[Target]) -> None:
+    from hflint.fleet.sarif_files import MAX_RUNS_PER_FILE
+
+    runs = sum(1 for t in targets if t.remote) + any(not t.remote for t in targets)
+    if args.format == "sarif" and not args.output and runs > MAX_RUNS_PER_FILE:
+        raise UsageError(
+            f"{runs} SARIF runs (one per repository): name a file with --output, and they are split "
+            f"into files of {MAX_RUNS_PER_FILE} runs (code scanning's limit)"
+        )
+
+
 def _pace(args: argparse.Namespace) -> None:
     from hflint import hublimits
 
@@ -90,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
             _pace(args)
 
         targets = expand(texts, cwd, skip_outside=args.pre_commit)
+        _check_sarif(args, targets)
         if any(t.remote for t in targets):
             _preflight(args, cwd)
     except (UsageError, TargetsError) as exc:
@@ -165,9 +177,6 @@ def _run_report(args: argparse.Namespace, targets: list[Target], cwd: Path) -> i
     if ok:
         try:
             _report(args, ok, cwd)
-        except UsageError as exc:
-            print(f"hflint: {exc}", file=sys.stderr)
-            return ERROR
         except OSError as exc:
             print(f"hflint: cannot write report: {exc}", file=sys.stderr)
             return ERROR
@@ -223,11 +232,6 @@ def _report(args: argparse.Namespace, outcomes: list[Outcome], cwd: Path) -> Non
         assert sarif_runs is not None
         if args.output:
             _announce(args, sarif_files.write(Path(args.output), sarif_runs))
-        elif len(sarif_runs) > sarif_files.MAX_RUNS_PER_FILE:
-            raise UsageError(
-                f"{len(sarif_runs)} SARIF runs: name a file with --output, and they are split into "
-                f"files of {sarif_files.MAX_RUNS_PER_FILE} runs (code scanning's limit)"
-            )
         else:
             from hflint.reporters import sarif
 
