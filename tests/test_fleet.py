@@ -327,3 +327,17 @@ def test_an_exception_in_one_target_is_its_record(monkeypatch: pytest.MonkeyPatc
         no_baseline=False, format="jsonl"), tmp_path)
     doc = record.to_record(outcome)
     assert doc["status"] == "error" and "MemoryError: hostile input" in doc["error"]
+
+
+def test_scan_one_is_the_record_of_a_fleet_run(tmp_path: Path) -> None:
+    """The public unit of work (what hflint.ray_scan maps): one target in, its record out."""
+    from hflint.fleet import scan_one
+
+    folder = str(REAL / "peft-lora")
+    base = {k: v for k, v in os.environ.items() if k != "CI"}
+    fleet = records(hflint("scan", "--isolated", "--format", "jsonl", folder, env=base).stdout)[0]
+    record = scan_one(folder, ["--isolated"])
+    assert json.loads(json.dumps(record)) == {**fleet, "target": folder}
+    assert scan_one("hf://acme", ["--isolated"])["error"].startswith("cannot scan hf://acme: an owner")
+    with pytest.raises(ValueError):
+        scan_one(folder, ["--no-such-option"])
