@@ -133,6 +133,19 @@ def _roots(repo: Repo, policy: LoadingPolicy) -> Iterator[tuple[str, str]]:
         for name in entry.names:
             if repo.exists(name):
                 yield name, entry.loader
+    script = f"{repo.name}.py"
+    if repo.exists(script) and _is_dataset(repo):
+        # datasets < 4.0 load.py: a repository (HubDatasetModuleFactoryWithScript: the last
+        # part of the repo id + ".py") or folder (LocalDatasetModuleFactoryWithScript:
+        # basename + ".py") holding <name>.py is loaded by running that script, behind
+        # trust_remote_code since 2.20; datasets 4.0 no longer runs scripts at all.
+        yield script, "the datasets loading script: load_dataset runs <name>.py (trust_remote_code, datasets < 4.0)"
+
+
+def _is_dataset(repo: Repo) -> bool:
+    from hflint.cards.repotype import repo_type
+
+    return repo_type(repo) == "dataset"
 
 
 def _model_index_roots(repo: Repo, path: str) -> Iterator[tuple[str, str]]:
