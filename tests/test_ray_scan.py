@@ -89,7 +89,7 @@ def test_ray_scan_equals_the_single_machine_run(hub: LocalHub, tmp_path: Path) -
 def test_parquet_shards_hold_the_same_records(hub: LocalHub, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
-    targets = [f"hf://fleet/r{i:03d}" for i in range(0, 40)]
+    targets = [f"hf://fleet/r{i:03d}" for i in range(40)]
     listing = tmp_path / "targets.txt"
     listing.write_text("\n".join(targets) + "\n", encoding="utf-8")
     out = tmp_path / "parquet"
