@@ -72,6 +72,7 @@ class LocalHub:
     datasets: dict[str, HubRepoSpec] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  # seconds before each answer: a network's round trip, for benchmarks
 
     def add(self, repo_id: str, folder: Path, *, repo_type: str = "model", **kwargs: object) -> HubRepoSpec:
         sha = hashlib.sha1(f"{repo_type}:{repo_id}".encode()).hexdigest() if repo_type != "model" else None
@@ -130,11 +131,16 @@ _KIND = "(models|datasets)"
 def _handler(hub: LocalHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body are two writes: with Nagle's algorithm and the client's delayed
+        # ACK, each response would stall ~40 ms, which no real server does (TCP_NODELAY).
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: object) -> None:  # keep pytest output clean
             pass
 
         def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+            if hub.delay:
+                time.sleep(hub.delay)
             self.send_response(status)
             for key, value in (headers or {}).items():
                 self.send_header(key, value)
