@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Ray Data's progress bars on a terminal only, as hflint scan's (never in CI).
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = sys.stderr.isatty() and not os.environ.get("CI")
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     try:
         return _run(ray, args, options, targets)
     finally:
@@ -217,13 +217,14 @@ def _run(ray: Any, args: argparse.Namespace, options: list[str], targets: list[s
     rate = hublimits.DEFAULT_MAX_RPS if args.max_rps is None else args.max_rps
     pace = ray.remote(num_cpus=0)(PaceActor).remote(rate or None) if rate else None
     workers = args.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    ds = ray.data.from_items([{"target": t} for t in targets], override_num_blocks=max(1, len(targets) // BATCH))
+    blocks = max(1, min(len(targets) // BATCH, workers * 8))
+    ds = ray.data.from_items([{"target": t} for t in targets], override_num_blocks=blocks)
     ds = ds.map_batches(
         Scanner,
         fn_constructor_kwargs={"options": options, "pace": pace, "jobs": args.jobs, "cwd": str(Path.cwd())},
         batch_size=BATCH,
         batch_format="numpy",
-        concurrency=workers,
+        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers),
         num_cpus=0.5,  # a scanning actor mostly waits on the network
     ).materialize()
     out = Path(args.output)

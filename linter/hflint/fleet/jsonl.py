@@ -89,7 +89,8 @@ def summary_text(s: dict[str, Any]) -> str:
         lines.append("  findings per rule: " + ", ".join(f"{rule} {n}" for rule, n in top))
     for w in s["worst_targets"][:5]:
         c = w["counts"]
-        lines.append(f"  worst: {w['target']} ({c['error']} errors, {c['warning']} warnings, {c['note']} notes)")
+        counts = ", ".join(f"{c[k]} {k}{'' if c[k] == 1 else 's'}" for k in ("error", "warning", "note"))
+        lines.append(f"  worst: {w['target']} ({counts})")
     return "\n".join(lines)
 
 
