@@ -4,14 +4,13 @@ findings per file (also used by keras-model)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from hflint.finding import Finding
 from hflint.formats.oppolicy import POLICY_PARAMS
 from hflint.formats.protowire import Limits
 from hflint.kinds.base import Result
+from hflint.kinds.base import capped as cap_results
 from hflint.repo import CannotAnalyse
 from hflint.rule import Rule
 
@@ -58,11 +57,5 @@ def report(rule: Rule, path: str, parse: Callable[[], T], findings: Callable[[T]
 
 def capped(rule: Rule, results: Iterable[Result]) -> list[Result]:
     """At most ``params.max-findings`` results (20); the last one shown says how many more
-    were left out."""
-    found = list(results)
-    cap: int = rule.params.get("max-findings", 20)
-    if len(found) > cap:
-        last = found[cap - 1]
-        if isinstance(last, Finding):
-            found[cap - 1] = dataclasses.replace(last, message=f"{last.message} ({len(found) - cap} more not shown)")
-    return found[:cap]
+    were left out (hflint.kinds.base.capped)."""
+    return list(cap_results(results, rule.params.get("max-findings", 20)))

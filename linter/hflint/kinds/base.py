@@ -65,6 +65,19 @@ def no_extra_validation(rule: Rule) -> list[str]:
     return []
 
 
+def capped(results: Iterable[Result], cap: int) -> Iterator[Result]:
+    """At most ``cap`` results of one rule on one file; the last one shown says how many
+    more were left out, so one hostile file cannot flood a report (or a SARIF run)."""
+    import dataclasses
+
+    found = list(results)
+    if len(found) > cap:
+        last = found[cap - 1]
+        if isinstance(last, Finding):
+            found[cap - 1] = dataclasses.replace(last, message=f"{last.message} ({len(found) - cap} more not shown)")
+    yield from found[:cap]
+
+
 def each_file(
     rule: Rule,
     repo: Repo,

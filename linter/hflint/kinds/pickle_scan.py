@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from hflint.identify import PICKLE_CAPABLE
-from hflint.kinds.base import Result, each_file
+from hflint.kinds.base import Result, capped, each_file
 from hflint.pickles import analysis
 from hflint.pickles.readers import Limits
-from hflint.pickles.report import FileReport
+from hflint.pickles.report import KEEP, FileReport, Hit, grouped
 from hflint.repo import Repo
 from hflint.rule import Rule
 
@@ -28,12 +28,13 @@ if TYPE_CHECKING:
     from hflint.pickles.claims import Claim
     from hflint.pickles.policy import Policy
 
-_LIMITS = {
+LIMITS_SCHEMA = {
     "type": "object",
     "properties": {
-        k: {"type": "integer", "minimum": 1}
-        for k in ("max-read-bytes", "max-inflated-bytes", "max-compression-ratio",
-                  "max-nesting-depth", "max-opcodes", "fickling-max-bytes")
+        **{k: {"type": "integer", "minimum": 1}
+           for k in ("max-read-bytes", "max-inflated-bytes", "max-compression-ratio", "max-nesting-depth",
+                     "max-opcodes", "max-members", "max-declared-bytes", "fickling-max-bytes")},
+        "max-seconds": {"type": "number", "exclusiveMinimum": 0},
     },
     "additionalProperties": False,
 }
@@ -44,7 +45,8 @@ PARAMS_SCHEMA = {
         "dangerous": {"type": "string", "minLength": 1},
         "safe": {"type": "string", "minLength": 1},
         "extensions": {"type": "string", "minLength": 1},
-        "limits": _LIMITS,
+        "limits": LIMITS_SCHEMA,
+        "max-findings": {"type": "integer", "minimum": 1},
     },
     "required": ["report"],
     "additionalProperties": False,
@@ -91,36 +93,52 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         rep = analysis.vetted(repo, path, limits)
         if mode in ("dangerous", "unlisted"):
             if rep.hits:
-                yield from _imports(rule, path, rep, policy_of(rule), mode)
+                yield from capped(_imports(rule, path, rep, policy_of(rule), mode), cap)
         elif mode == "unanalysable":
-            for p in rep.problems:
-                yield rule.finding(path, pointer=p.where, detail=p.reason, format=rep.format or "")
+            found = (rule.finding(path, pointer=first.where, detail=detail, format=rep.format or "")
+                     for first, detail in rep.tally.groups())
+            yield from capped(found, cap)
         elif (rep.format in PICKLE_CAPABLE or rep.polyglot) and (claim := _disguise(rule, path, rep)):
             yield rule.finding(path, format=_describe(rep), detail=claim)
 
+    cap: int = rule.params.get("max-findings", 20)
     yield from each_file(rule, repo, check_file)
 
 
 def _imports(rule: Rule, path: str, rep: FileReport, pol: Policy, mode: str) -> Iterator[Result]:
-    seen: set[tuple[str, str]] = set()
+    """One finding per imported name and file: the first place it is imported, and how
+    many other places (members, streams) import it too."""
+    places: dict[tuple[str, str | None], list[Hit]] = {}
+    chains: dict[tuple[str, str | None], set[str]] = {}  # the members (streams) importing each name
+    verdicts: dict[tuple[str, str, frozenset[str] | None], tuple[str, str]] = {}
+    wanted = "dangerous" if mode == "dangerous" else "unlisted"
     for hit in rep.hits:
+        key = (hit.imp.dotted, hit.imp.raw)
+        judged = (hit.imp.module, hit.imp.name, hit.uses)
+        if judged not in verdicts:
+            verdicts[judged] = pol.classify(hit.imp.module, hit.imp.name, torchscript="torchscript" in rep.kinds,
+                                            uses=hit.uses)
+        if verdicts[judged][0] != wanted:
+            continue
+        seen = chains.setdefault(key, set())
+        if hit.chain in seen:  # one place per member: its first import
+            continue
+        seen.add(hit.chain)
+        kept = places.setdefault(key, [])
+        if len(kept) < KEEP:
+            kept.append(hit)
+    for key, kept in places.items():
+        hit = kept[0]
         dotted = hit.imp.dotted
-        verdict, reason = pol.classify(
-            hit.imp.module, hit.imp.name, torchscript="torchscript" in rep.kinds, uses=hit.uses
-        )
-        if verdict != ("dangerous" if mode == "dangerous" else "unlisted"):
-            continue
-        if (hit.chain, dotted) in seen:  # one finding per name per member; the first place
-            continue
-        seen.add((hit.chain, dotted))
+        verdict, reason = verdicts[(hit.imp.module, hit.imp.name, hit.uses)]
         detail = reason.split(" (", 1)[0]
         if hit.imp.raw:
             detail += f"; written as {hit.imp.raw}" if detail else f"written as {hit.imp.raw}"
         if hit.by == "fickling":
             detail += "; found by fickling's interpreter, not by a GLOBAL opcode"
+        detail = grouped(detail or hit.imp.opcode, [h.where for h in kept[1:]], len(chains[key]))
         shown = f"{dotted} ({reason})" if verdict == "unlisted" and reason else dotted  # e.g. a call of a dataclass
-        yield rule.finding(path, pointer=hit.where, name=shown, detail=detail or hit.imp.opcode,
-                           format=_describe(rep))
+        yield rule.finding(path, pointer=hit.where, name=shown, detail=detail, format=_describe(rep))
 
 
 def _describe(rep: FileReport) -> str:

@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterator
 
 from hflint.kinds.base import Result, each_file, no_extra_validation
-from hflint.kinds.pickle_scan import _LIMITS
+from hflint.kinds.pickle_scan import LIMITS_SCHEMA
 from hflint.pickles import analysis
 from hflint.pickles.readers import Limits
 from hflint.repo import Repo
 from hflint.rule import Rule
 
-PARAMS_SCHEMA = {"type": "object", "properties": {"limits": _LIMITS}, "additionalProperties": False}
+PARAMS_SCHEMA = {"type": "object", "properties": {"limits": LIMITS_SCHEMA}, "additionalProperties": False}
 FIELDS = frozenset({"format", "detail"})
 validate = no_extra_validation
 _SHARD = re.compile(r"-\d{5}-of-\d{5}$")

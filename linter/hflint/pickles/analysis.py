@@ -15,8 +15,8 @@ import weakref
 from typing import TYPE_CHECKING
 
 from hflint import identify as fmt
-from hflint.pickles.readers import Budget, Limits, Unreadable, Window
-from hflint.pickles.report import FileReport, Problem
+from hflint.pickles.readers import Budget, Clock, Exhausted, Limits, Unreadable, Window
+from hflint.pickles.report import FileReport
 from hflint.repo import CannotAnalyse, Repo
 
 if TYPE_CHECKING:
@@ -60,10 +60,21 @@ def _vet(report: FileReport, limits: Limits) -> None:
     second_opinion.vet(report, limits)
 
 
-def analyse(repo: Repo, rel: str, limits: Limits) -> FileReport:
-    """What ``rel`` holds; reads its first bytes and, for pickle-capable content, its pickles."""
+def analyse(repo: Repo, rel: str, limits: Limits, clock: Clock | None = None) -> FileReport:
+    """What ``rel`` holds; reads its first bytes and, for pickle-capable content, its pickles.
+    ``clock`` (time.monotonic by default) measures the file's wall-clock budget."""
     report = FileReport()
-    budget = Budget(limits)
+    budget = Budget(limits, clock)
+    report.budget = budget
+    try:
+        _analyse(repo, rel, report, budget)
+    finally:
+        budget.close()
+        report.members = budget.members
+    return report
+
+
+def _analyse(repo: Repo, rel: str, report: FileReport, budget: Budget) -> None:
     with repo.open(rel) as fh:
         size = fh.seek(0, os.SEEK_END)  # not fstat: a file on the Hub has no descriptor
         fh.seek(0)
@@ -80,7 +91,7 @@ def analyse(repo: Repo, rel: str, limits: Limits) -> FileReport:
 
             analyser = Analyser(report, budget, probe.archive)
             if kind is None and not analyser.probe(head):
-                return report
+                return
             report.format = kind or fmt.PICKLE
             _run(analyser, win, kind, head)
             report.state_dict = _state_dict(report, analyser)
@@ -89,15 +100,17 @@ def analyse(repo: Repo, rel: str, limits: Limits) -> FileReport:
             shadows.append("")  # a validated format whose first byte also starts a protocol 0/1 pickle
         for shadow in shadows:
             _polyglot(report, budget, win, shadow or None, head)
-    return report
 
 
 def _run(analyser: Analyser, win: Window, kind: str | None, head: bytes) -> None:
     win.seek(0)
     try:
         analyser.source(win, "", 0, kind, head)
+    except Exhausted as exc:  # a bound of the file: recorded where it was hit, the walk ends
+        if not exc.recorded:
+            analyser.problem("", exc.reason, exc.offset, exc.cls)
     except Unreadable as exc:  # a LimitHit on nesting, raised before dispatch
-        analyser.report.problems.append(Problem("/", exc.reason))
+        analyser.problem("", exc.reason, exc.offset)
 
 
 def _polyglot(report: FileReport, budget: Budget, win: Window, kind: str | None, head: bytes) -> None:

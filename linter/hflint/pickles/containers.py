@@ -2,31 +2,31 @@
 
 Each handler reads only what a loader would unpickle: a zip's central directory and its
 pickle members (not torch's storage members), an npy header and the pickle after it for
-object arrays, tar headers and their pickle members, decompressed streams lazily. Nesting
-is bounded (``max_depth``); anything hflint cannot open is a Problem (HF403). Members are
-identified by content with hflint.identify, like files.
+object arrays, tar headers and their pickle members, decompressed streams lazily. Members
+are identified by content with hflint.identify, like files; the archive walks themselves
+are hflint.pickles.archivewalk. Everything is bounded per file by the Budget (bytes,
+members, declared sizes, nesting depth, wall-clock time): anything hflint cannot open is a
+Problem (HF403), and a bound of the whole file ends the walk where it was reached.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
-import re
 import struct
+import tempfile
 import zlib
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, BinaryIO, cast
 
 from hflint import identify as fmt
-from hflint.pickles import streams, zipread
+from hflint.archives import members
+from hflint.pickles import archivewalk, streams, zipread
 from hflint.pickles.buffered import Buffered
-from hflint.pickles.readers import Budget, BytesReader, Inflater, LimitHit, Unreadable, Window
+from hflint.pickles.readers import Budget, BytesReader, Exhausted, Inflater, LimitHit, Unreadable, Window
 from hflint.pickles.report import FileReport, Problem, pointer
-from hflint.pickles.sources import MemberProbe, Source, WindowFile, rewound
+from hflint.pickles.sources import MemberProbe, Source, rewound
 
-# Members torch reads as raw bytes, never unpickled (compiled on first use: start-up matters)
-TORCH_DATA = (r"^(?:[^/]+/)?(?:data/\d+|\.data/.*|byteorder|version|\.format_version|"
-              r"\.storage_alignment|serialization_id)$")
-MAX_NESTED_IN_MEMORY = 256 << 20
+MAX_NESTED_SPOOLED = 256 << 20  # a member copied out of a stream so that it can be read from its end
 
 
 class Analyser:
@@ -40,17 +40,41 @@ class Analyser:
         self.digests: dict[str, tuple[int, int]] = {}  # member -> (CRC-32, size) of what the walk read
         self.torch_objects: list[str] = []  # "<archive>/data.pkl" members of the file's zip
 
-    def problem(self, chain: str, reason: str, offset: int | None = None) -> None:
-        self.report.problems.append(Problem(pointer(chain, offset), reason))
+    def problem(self, chain: str, reason: str, offset: int | None = None, cls: str = "") -> None:
+        self.report.add_problem(pointer(chain, offset), reason, cls)
+
+    def issue(self, where: str, cls: str, reason: str) -> None:
+        """Archive structure for the archive rules (grouped by class like problems)."""
+        tally = self.report.archive
+        if cls not in tally.counts and len(tally.counts) >= members.MAX_CLASSES:
+            cls = "member:other:"
+        tally.add(Problem(where, reason, cls))
+
+    @contextlib.contextmanager
+    def at(self, where: str, *, archive: bool = False) -> Iterator[None]:
+        """Problems of one member are recorded at it; a bound of the whole file (Exhausted)
+        is recorded once, where it was hit, and ends the walk, as does a broken ``archive``."""
+        try:
+            yield
+        except Exhausted as exc:
+            if not exc.recorded:
+                exc.recorded = True
+                self.problem(where, exc.reason, exc.offset, exc.cls)
+                self.report.stopped = self.report.stopped or exc.reason
+            raise
+        except Unreadable as exc:
+            self.problem(where, exc.reason, exc.offset, exc.cls)
+            if archive:
+                self.report.stopped = self.report.stopped or exc.reason
 
     def source(self, src: Source, chain: str, depth: int, kind: str | None, head: bytes) -> None:
         """Analyse content whose format is ``kind`` (identified from ``head``); src is at 0."""
         if depth > self.limits.max_depth:
-            raise LimitHit(f"archives nested deeper than {self.limits.max_depth}")
-        try:
+            reason = f"archives nested deeper than {self.limits.max_depth} (limit max-nesting-depth)"
+            self.report.stopped = self.report.stopped or reason
+            raise LimitHit(reason, cls="limit:depth")
+        with self.at(chain, archive=kind in (fmt.ZIP, fmt.TAR)):
             self._dispatch(src, chain, depth, kind, head)
-        except Unreadable as exc:
-            self.problem(chain, exc.reason, exc.offset)
 
     def _dispatch(self, src: Source, chain: str, depth: int, kind: str | None, head: bytes) -> None:
         if kind == fmt.PICKLE or kind is None:
@@ -64,24 +88,29 @@ class Analyser:
             if (digest := reader.digest()) is not None:
                 self.digests[chain] = digest
         elif kind == fmt.ZIP:
-            self._zip(self._seekable(src), chain, depth)
+            archivewalk.zip_members(self, self._seekable(src), chain, depth)
         elif kind == fmt.NPY:
             self._npy(Buffered(src), chain)
         elif kind == fmt.TAR:
-            self._tar(self._seekable(src), chain, depth)
+            archivewalk.tar_members(self, src, chain, depth)
         elif kind in fmt.COMPRESSED:
             if not isinstance(src, Window):
                 src = self._seekable(src)
             inner = Inflater(src, fmt.COMPRESSED[kind], self.budget)
-            self.nested(inner, f"{chain}!{fmt.COMPRESSED[kind]}" if chain else fmt.COMPRESSED[kind], depth + 1)
+            where = f"{chain}!{fmt.COMPRESSED[kind]}" if chain else fmt.COMPRESSED[kind]
+            self.nested(inner, where, depth + 1, member=False)
         elif kind in fmt.UNSUPPORTED:
             raise Unreadable(f"{fmt.UNSUPPORTED[kind]}: hflint cannot look inside this compression")
 
-    def nested(self, src: Source, chain: str, depth: int, *, pickle_name: bool = False) -> bool:
-        """Content inside an archive: identify it, recurse when it can hold pickles."""
-        probe = MemberProbe(src, self.budget, fmt.HEAD)
+    def nested(self, src: Source, chain: str, depth: int, *, pickle_name: bool = False, member: bool = True) -> bool:
+        """Content inside an archive (a ``member``) or a compressed stream: identify it,
+        record what it is, recurse when it can hold pickles."""
+        read = self._config(src, chain) if member and members.is_config(chain) else b""
+        probe = MemberProbe(src, self.budget, fmt.HEAD, read)
         identity = fmt.identify(probe.data, probe.size, probe)
         kind, head = identity.format, probe.data[: fmt.HEAD]
+        if member:
+            self.issue(chain, members.member_class(chain, members.content_format(kind, head)), "")
         if kind is None and not pickle_name and not (fmt.maybe_headerless_pickle(head) and self.probe(head)):
             return False
         if kind is not None and kind not in fmt.PICKLE_CAPABLE:
@@ -90,6 +119,13 @@ class Analyser:
             return False
         self.source(rewound(src, probe.data), chain, depth, kind, head)
         return True
+
+    def _config(self, src: Source, chain: str) -> bytes:
+        """Keep a YAML member's bytes for the Hydra rules; what was read is replayed."""
+        data = src.read(members.MAX_CONFIG_BYTES + 1)
+        if len(self.report.configs) < members.MAX_CONFIGS:
+            self.report.configs.append((chain, data))
+        return data
 
     def probe(self, head: bytes) -> bool:
         """Does headerless content start like a protocol 0/1 pickle that imports something?"""
@@ -100,42 +136,23 @@ class Analyser:
         return probe.imports_code
 
     def _seekable(self, src: Source) -> Window:
+        """A seekable copy of a member read from a stream (a zip inside a gzip or a .tar.gz):
+        spooled to a temporary file past 8 MiB, so memory stays bounded whatever its size."""
         if isinstance(src, Window):
             src.seek(0)
             return src
-        data = src.read(MAX_NESTED_IN_MEMORY + 1)
-        if len(data) > MAX_NESTED_IN_MEMORY:
-            raise LimitHit("nested archive larger than 256 MiB inside a compressed stream")
-        return Window(io.BytesIO(data), 0, len(data), self.budget)
+        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed with the budget
+        self.budget.spools.append(spool)
+        size = 0
+        while chunk := src.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_NESTED_SPOOLED:
+                raise LimitHit(f"nested archive larger than {MAX_NESTED_SPOOLED >> 20} MiB inside a compressed stream")
+            spool.write(chunk)
+        return Window(cast(BinaryIO, spool), 0, size, self.budget)
 
     # -- formats ------------------------------------------------------------------------
-    def _zip(self, win: Window, chain: str, depth: int) -> None:
-        archive = self.archive if chain == "" and self.archive else zipread.read_directory(win, self.budget)
-        for reason in archive.problems:
-            self.problem(chain, reason)
-        names = [m.name for m in archive.members]
-        if chain == "":  # torch.load reads "<archive>/data.pkl" (torch/serialization.py _load)
-            self.torch_objects = [n for n in names if _torch_object(n)]
-        torch = any(n == "data.pkl" or _torch_object(n) for n in names)
-        if torch:
-            script = any(n.endswith("constants.pkl") for n in names)
-            self.report.kinds.add("torchscript" if script else "torch-zip")
-            self.report.tensors = True
-        for m in archive.members:
-            if m.name.endswith("/") or (torch and re.match(TORCH_DATA, m.name)):
-                continue
-            where = f"{chain}!{m.name}" if chain else m.name
-            try:
-                body, problems = zipread.open_member(win, m, self.budget)
-                for reason in problems:
-                    self.problem(where, reason)
-                is_pkl = m.name.endswith(("pkl", ".pickle"))
-                if self.nested(body, where, depth + 1, pickle_name=is_pkl):
-                    self._check_crc(win, m, where, self.digests.pop(where, None))
-            except Unreadable as exc:
-                self.problem(where, exc.reason, exc.offset)
-
-    def _check_crc(self, win: Window, m: zipread.Member, where: str, digest: tuple[int, int] | None) -> None:
+    def check_crc(self, win: Window, m: zipread.Member, where: str, digest: tuple[int, int] | None) -> None:
         """The member's CRC and size against its directory entry; ``digest`` is what the
         walk computed while reading all of it, else the member is read again."""
         if m.flags & 0x0001:
@@ -150,9 +167,9 @@ class Analyser:
             crc, size = digest
         if crc != m.crc:
             self.problem(where, f"CRC mismatch (stored {m.crc:08x}, content {crc:08x}): "
-                                "loaders that skip the check still read it")
+                                "loaders that skip the check still read it", cls="zip:crc")
         if size != m.usize:
-            self.problem(where, f"member is {size} bytes, central directory says {m.usize}")
+            self.problem(where, f"member is {size} bytes, central directory says {m.usize}", cls="zip:size")
 
     def _npy(self, r: Buffered, chain: str) -> None:
         # NEP 1 / numpy.lib.format: magic, version, header length (2 or 4 bytes), dict header.
@@ -175,37 +192,3 @@ class Analyser:
         if "O" in repr(descr):  # object arrays are pickled after the header
             self.report.kinds.add("npy-object")
             streams.raw_sequence(streams.StreamRunner(self.report, self.limits, chain), r)
-
-    def _tar(self, win: Window, chain: str, depth: int) -> None:
-        import tarfile
-
-        fh = WindowFile(win)
-        try:
-            with tarfile.open(fileobj=fh, mode="r:") as tar:  # headers only; nothing extracted
-                members = [t for t in tar if t.isfile()]
-        except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
-            raise Unreadable(f"tar archive does not parse: {exc}") from None
-        names = {t.name for t in members}
-        legacy = {"storages", "tensors", "pickle"} <= names
-        if legacy:
-            self.report.kinds.add("torch-tar")
-            self.report.tensors = True
-        for t in members[: self.limits.max_members]:
-            where = f"{chain}!{t.name}" if chain else t.name
-            body = win.sub(t.offset_data, t.size)
-            runner = streams.StreamRunner(self.report, self.limits, where)
-            try:
-                if legacy and t.name == "storages":
-                    streams.tar_storages(runner, Buffered(body))
-                elif legacy and t.name == "tensors":
-                    streams.tar_tensors(runner, Buffered(body))
-                else:
-                    self.nested(body, where, depth + 1, pickle_name=legacy and t.name in ("pickle", "sys_info"))
-            except Unreadable as exc:
-                self.problem(where, exc.reason, exc.offset)
-
-
-def _torch_object(name: str) -> bool:
-    """``<archive>/data.pkl``: the member holding the object torch.save pickled."""
-    folder, _, rest = name.partition("/")
-    return bool(folder) and rest == "data.pkl"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import bz2
 import lzma
+import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
@@ -19,14 +21,23 @@ CHUNK = 64 * 1024
 class Unreadable(Exception):
     """The content cannot be analysed completely; ``reason`` says why (HF403)."""
 
-    def __init__(self, reason: str, offset: int | None = None) -> None:
+    def __init__(self, reason: str, offset: int | None = None, *, cls: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.offset = offset
+        self.cls = cls  # the problem class findings group by ("": the reason itself)
 
 
 class LimitHit(Unreadable):
     """A resource bound was reached; the rest of the content was not analysed."""
+
+
+class Exhausted(LimitHit):
+    """A bound of the whole file was reached (bytes read or inflated, members, declared
+    bytes, wall-clock time) or the file is a known archive bomb: the walk stops, and the
+    reason is recorded once, where it was hit (``recorded`` says it was)."""
+
+    recorded = False
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,9 @@ class Limits:
     max_depth: int = 4  # archives inside archives
     max_opcodes: int = 20_000_000  # per pickle stream
     max_streams: int = 10_000  # pickle streams per file
-    max_members: int = 200_000  # entries in one archive
+    max_members: int = 200_000  # archive entries per file, nested archives included
+    max_declared_bytes: int = 1 << 40  # sizes archive entries declare per file (what extraction writes)
+    max_seconds: float = 5.0  # wall-clock budget per file, checked between members and reads
     max_memo: int = 1_000_000
     max_stack: int = 1_000_000
     fickling_max_bytes: int = 32 << 20  # second opinion only on streams this small
@@ -51,26 +64,74 @@ class Limits:
             "max-compression-ratio": "max_ratio",
             "max-nesting-depth": "max_depth",
             "max-opcodes": "max_opcodes",
+            "max-members": "max_members",
+            "max-declared-bytes": "max_declared_bytes",
+            "max-seconds": "max_seconds",
             "fickling-max-bytes": "fickling_max_bytes",
         }
         return cls(**{names[k]: v for k, v in params.items() if k in names})
 
 
+Clock = Callable[[], float]
+
+
 class Budget:
-    def __init__(self, limits: Limits) -> None:
+    """What one file may cost: bytes read and inflated, archive members and the sizes they
+    declare (counted while the walk reads them, never after listing), and wall-clock time.
+    ``clock`` is injectable so that tests check the time budget without sleeping."""
+
+    def __init__(self, limits: Limits, clock: Clock | None = None) -> None:
         self.limits = limits
         self.read = 0
         self.inflated = 0
+        self.members = 0
+        self.declared = 0
+        self.clock = clock or time.monotonic
+        self.started = self.clock()
+        self.deadline = self.started + limits.max_seconds
+        self.spent = 0.0  # seconds the walk took, set when it ends (close)
+        self.spools: list[Any] = []  # temporary files holding nested archives; closed with the file
+
+    def restart(self) -> None:
+        """What is left of the time budget, from now: fickling's second opinion on the same
+        file runs when a security rule asks, maybe long after the walk ended."""
+        self.deadline = self.clock() + max(0.0, self.limits.max_seconds - self.spent)
+
+    def close(self) -> None:
+        self.spent = self.clock() - self.started
+        for spool in self.spools:
+            spool.close()
+        self.spools.clear()
 
     def charge_read(self, n: int) -> None:
         self.read += n
         if self.read > self.limits.max_read_bytes:
-            raise LimitHit(f"read limit of {self.limits.max_read_bytes} bytes reached")
+            raise Exhausted(f"read limit of {self.limits.max_read_bytes} bytes reached", cls="limit:read")
+        self.check_time()
 
     def charge_inflated(self, n: int) -> None:
         self.inflated += n
         if self.inflated > self.limits.max_inflated_bytes:
-            raise LimitHit(f"decompressed-size limit of {self.limits.max_inflated_bytes} bytes reached")
+            raise Exhausted(f"decompressed-size limit of {self.limits.max_inflated_bytes} bytes reached",
+                            cls="limit:inflated")
+        self.check_time()
+
+    def member(self, declared: int) -> None:
+        """One more archive entry, declaring ``declared`` bytes of content."""
+        self.members += 1
+        self.declared += max(declared, 0)
+        if self.members > self.limits.max_members:
+            raise Exhausted(f"more than {self.limits.max_members} archive members (limit max-members); "
+                            "the rest were not analysed", cls="limit:members")
+        if self.declared > self.limits.max_declared_bytes:
+            raise Exhausted(f"archive members declare more than {self.limits.max_declared_bytes} bytes "
+                            "(limit max-declared-bytes): extracting them would fill a disk", cls="limit:declared")
+        self.check_time()
+
+    def check_time(self) -> None:
+        if self.clock() > self.deadline:
+            raise Exhausted(f"wall-clock budget of {self.limits.max_seconds:g} s per file spent (limit "
+                            "max-seconds); the rest was not analysed", cls="limit:time")
 
 
 class Reader(Protocol):
@@ -180,7 +241,8 @@ class Inflater:
             self._buf += out
             produced = self._pos + len(self._buf)
             if produced > limits.max_ratio * max(self._in, 1) and produced > 1 << 20:
-                raise LimitHit(f"compression ratio above {limits.max_ratio}:1 (zip-bomb guard)")
+                raise Exhausted(f"compression ratio above {limits.max_ratio}:1 (decompression bomb); the "
+                                "archive was not analysed further", cls="bomb:ratio")
             if self._expected is not None and produced > self._expected:
                 raise Unreadable(f"member inflates past its declared size of {self._expected} bytes")
 

@@ -14,8 +14,8 @@ import ast
 import contextlib
 import io
 
-from hflint.pickles.readers import LimitHit, Limits, Unreadable
-from hflint.pickles.report import FileReport, Hit, Problem, pointer
+from hflint.pickles.readers import Exhausted, LimitHit, Limits, Unreadable
+from hflint.pickles.report import FileReport, Hit, pointer
 from hflint.pickles.values import Import
 
 
@@ -23,13 +23,21 @@ def vet(report: FileReport, limits: Limits) -> FileReport:
     """Ask fickling about every stream still pending; its extra imports become hits and its
     failures problems. Idempotent: the pickle rules call it on the shared report."""
     pending, report.pending, report.pending_bytes = report.pending, [], 0
+    if report.budget is not None and pending:
+        report.budget.restart()
     for chain, start, ours, data in pending:
+        try:
+            if report.budget is not None:
+                report.budget.check_time()  # fickling on 20,000 small streams is the file's time too
+        except Exhausted as exc:
+            report.add_problem(pointer(chain, start), f"{exc.reason} (fickling's second opinion)", exc.cls)
+            break
         try:
             seen = imports(data, limits.fickling_max_opcodes)
         except Unsupported:
             continue
         except Unreadable as exc:
-            report.problems.append(Problem(pointer(chain, start), exc.reason))
+            report.add_problem(pointer(chain, start), exc.reason)
             continue
         for module, name in sorted(seen - ours):
             if module.startswith("_malformed_"):

@@ -1,14 +1,10 @@
-"""Byte sources inside archives: replaying bytes already read, tarfile's file object, and
-the probe identification uses to look past a member's first bytes (all bounded)."""
+"""Byte sources inside archives: replaying bytes already read, a bounded slice of a stream,
+and the probe identification uses to look past a member's first bytes (all bounded)."""
 
 from __future__ import annotations
 
-import io
-
 from hflint.pickles import zipread
 from hflint.pickles.readers import Budget, BytesReader, Inflater, Unreadable, Window
-
-Source = Window | Inflater | BytesReader
 
 
 class Rewound:
@@ -43,16 +39,16 @@ def rewound(src: Source, head: bytes) -> Source:
     if isinstance(src, Window | BytesReader):
         src.seek(0)
         return src
-    return Rewound(head, src)  # type: ignore[return-value]
+    return Rewound(head, src)
 
 
 class MemberProbe:
     """hflint.identify's Probe over an archive member: reads on from what was read, up to
     a safetensors header of at most HUB_MAX_HEADER_SIZE bytes; ``data`` is all it read."""
 
-    def __init__(self, src: Source, budget: Budget, first: int) -> None:
+    def __init__(self, src: Source, budget: Budget, first: int, read: bytes = b"") -> None:
         self.src, self.budget = src, budget
-        self.data = src.read(first)
+        self.data = read + src.read(first - len(read)) if len(read) < first else read  # ``read``: taken already
         self.size = src.length if isinstance(src, Window | BytesReader) else None
 
     def safetensors(self, length: int) -> bool | None:
@@ -78,27 +74,27 @@ class MemberProbe:
         return True
 
 
-class WindowFile(io.RawIOBase):
-    """A read-only file object over a Window, for tarfile's header walk."""
+class Slice:
+    """The next ``length`` bytes of a stream (a tar member read from a .tar.gz)."""
 
-    def __init__(self, win: Window) -> None:
-        self._win = win
+    def __init__(self, src: Source, length: int) -> None:
+        self._src, self._left, self._pos = src, length, 0
+        self.size = length
 
-    def readable(self) -> bool:
-        return True
+    def read(self, n: int) -> bytes:
+        data = self._src.read(max(0, min(n, self._left)))
+        self._left -= len(data)
+        self._pos += len(data)
+        return data
 
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, b: bytearray) -> int:  # type: ignore[override]
-        data = self._win.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._win.tell(), 2: self._win.length}[whence]
-        self._win.seek(base + pos)
-        return self._win.tell()
+    def skip(self, n: int) -> int:
+        done = self._src.skip(max(0, min(n, self._left)))
+        self._left -= done
+        self._pos += done
+        return done
 
     def tell(self) -> int:
-        return self._win.tell()
+        return self._pos
+
+
+Source = Window | Inflater | BytesReader | Rewound | Slice

@@ -22,8 +22,8 @@ from typing import Any
 from hflint.pickles import dtypes, opcodes, second_opinion
 from hflint.pickles.buffered import Buffered
 from hflint.pickles.checkpoint import LEGACY_MAGIC, STORAGE_BYTES
-from hflint.pickles.readers import Limits, Unreadable
-from hflint.pickles.report import FileReport, Hit, Pending, Problem, pointer
+from hflint.pickles.readers import Exhausted, Limits, Unreadable
+from hflint.pickles.report import FileReport, Hit, Pending, pointer
 from hflint.pickles.values import OPAQUE, GlobalRef, Obj, Stream, SymDict, literal
 
 JOBLIB_WRAPPERS = {"joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper"}
@@ -45,7 +45,8 @@ class StreamRunner:
         follows, as joblib's NumpyUnpickler does (a nested object stream is a plain pickle)."""
         self.report.streams += 1
         if self.report.streams > self.limits.max_streams:
-            raise Unreadable(f"more than {self.limits.max_streams} pickle streams")
+            raise Exhausted(f"more than {self.limits.max_streams} pickle streams in this file; the rest were not "
+                            "analysed", cls="limit:streams")
         r.start_tee(self.limits.fickling_max_bytes)
         start, inline_before = r.tell(), self.inline
         walker = opcodes.Walker(r, self.limits)
@@ -82,7 +83,7 @@ class StreamRunner:
             if not self.report.tensors and (imp.module == "torch" or imp.module.startswith("torch.")):
                 self.report.tensors = "Storage" in imp.name or "_rebuild" in imp.name
         for reason, offset in stream.problems:
-            self.report.problems.append(Problem(pointer(self.chain, offset), reason))
+            self.report.add_problem(pointer(self.chain, offset), reason)
         self.report.unresolved += stream.unresolved
 
     # -- joblib -------------------------------------------------------------------------

@@ -5,6 +5,12 @@ that matter (PyTorch's miniz-based reader) accept archives that ``zipfile`` reje
 scanners that used ``zipfile`` failed open on them: CRC errors (CVE-2025-10156), flag bits
 (CVE-2025-1945), local/central name mismatches (CVE-2025-1944). Each oddity here is an
 HF403 reason, and the member is still analysed as the loader would read it.
+
+Zip bombs are recognised from the directory before any member is read, and stop the
+analysis (David Fifield, "A better zip bomb", WOOT 2019): entries whose local headers and
+data overlap (the full and the quoted overlap both make one kernel extract many times),
+entries that declare data past the end of the file, and a local header whose method or
+sizes disagree with the central directory (extractors then disagree on what the member is).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import struct
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from hflint.pickles.readers import Budget, BytesReader, Inflater, LimitHit, Unreadable, Window
+from hflint.pickles.readers import Budget, BytesReader, Exhausted, Inflater, Unreadable, Window
 
 EOCD = b"PK\x05\x06"
 EOCD64 = b"PK\x06\x06"
@@ -23,6 +29,10 @@ LOC = b"PK\x03\x04"
 # APPNOTE 4.4.4: bit 1-2 deflate options, bit 3 data descriptor, bit 11 UTF-8 names.
 HARMLESS_FLAGS = 0x0002 | 0x0004 | 0x0008 | 0x0800
 METHODS = {0: "stored", 8: "deflate"}
+# A central directory larger than this is not read into memory (about 200,000 entries with
+# names of 200 bytes: the member limit's worth).
+MAX_DIRECTORY_BYTES = 64 << 20
+S_IFMT, S_IFLNK = 0o170000, 0o120000
 
 
 class Member(NamedTuple):
@@ -33,6 +43,12 @@ class Member(NamedTuple):
     csize: int
     usize: int
     header_offset: int
+    mode: int = 0  # Unix mode from the external attributes (made by Unix), else 0
+    name_bytes: int = 0  # length of the name as stored
+
+    @property
+    def symlink(self) -> bool:
+        return self.mode & S_IFMT == S_IFLNK
 
 
 class Archive(NamedTuple):
@@ -66,16 +82,44 @@ def read_directory(win: Window | BytesReader, budget: Budget) -> Archive:
     elif disk or cd_disk or n_disk != n_total:
         raise Unreadable("multi-disk zip archive")
     if n_total > budget.limits.max_members:
-        raise LimitHit(f"zip lists {n_total} members, over the limit of {budget.limits.max_members}")
+        raise Exhausted(f"zip lists {n_total} members, over the limit of {budget.limits.max_members} "
+                        "(limit max-members); not analysed", cls="limit:members")
     if cd_off + cd_size > size:
         raise Unreadable("zip central directory lies outside the file")
+    if cd_size > MAX_DIRECTORY_BYTES:
+        raise Exhausted(f"zip central directory of {cd_size} bytes, over hflint's {MAX_DIRECTORY_BYTES}",
+                        cls="limit:directory")
     win.seek(cd_off)
     data = win.read(cd_size)
-    members = list(_entries(data, n_total, size))
+    members = list(_entries(data, n_total))
+    _bombs(members, size)
     names = [m.name for m in members]
     if len(set(names)) != len(names):
         problems.append("duplicate member names (loaders disagree on which one is read)")
     return Archive(members, problems)
+
+
+def _bombs(members: list[Member], size: int) -> None:
+    """Exhausted when the directory describes a zip bomb (see the module docstring)."""
+    for m in members:
+        if m.header_offset + 30 + m.name_bytes + m.csize > size:
+            raise Exhausted(f"zip entry {m.name!r} declares {m.csize} bytes at byte {m.header_offset}, past the "
+                            f"end of the {size}-byte file: a crafted archive (zip bomb); not analysed",
+                            cls="bomb:beyond")
+    spans = sorted((m.header_offset, m.header_offset + 30 + m.name_bytes + m.csize, m.name) for m in members)
+    overlapping, first = 0, None
+    end, owner = -1, ""
+    for start, stop, name in spans:
+        if start < end:
+            overlapping += 1
+            first = first or (name, owner, start)
+        if stop > end:
+            end, owner = stop, name
+    if first is not None:
+        name, owner, start = first
+        raise Exhausted(f"zip bomb: {overlapping:,} of {len(members):,} entries overlap another entry's local "
+                        f"header or data ({name!r} at byte {start} lies inside {owner!r}), so one stored kernel "
+                        "is extracted many times; not analysed", cls="bomb:overlap")
 
 
 def _zip64(win: Window | BytesReader, eocd_pos: int) -> tuple[int, int, int]:
@@ -92,23 +136,24 @@ def _zip64(win: Window | BytesReader, eocd_pos: int) -> tuple[int, int, int]:
     return n_total, cd_size, cd_off
 
 
-def _entries(data: bytes, count: int, size: int) -> Iterator[Member]:
+def _entries(data: bytes, count: int) -> Iterator[Member]:
     pos = 0
+    unpack = struct.Struct("<4sHHHHHHIIIHHHHHII").unpack_from
     for _ in range(count):
-        if data[pos : pos + 4] != CEN:
+        if data[pos : pos + 4] != CEN or pos + 46 > len(data):
             raise Unreadable("zip central directory entry is corrupt")
-        fields = struct.unpack("<4sHHHHHHIIIHHHHHII", data[pos : pos + 46])
+        fields = unpack(data, pos)
         flags, method, crc, csize, usize = fields[3], fields[4], fields[7], fields[8], fields[9]
         nlen, elen, clen, offset = fields[10], fields[11], fields[12], fields[16]
         raw = data[pos + 46 : pos + 46 + nlen]
-        extra = data[pos + 46 + nlen : pos + 46 + nlen + elen]
         if len(raw) != nlen:
             raise Unreadable("zip central directory is truncated")
-        usize, csize, offset = _zip64_extra(extra, usize, csize, offset)
+        if elen:
+            extra = data[pos + 46 + nlen : pos + 46 + nlen + elen]
+            usize, csize, offset = _zip64_extra(extra, usize, csize, offset)
         name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        if offset + 30 > size:
-            raise Unreadable(f"zip member {name!r} starts past the end of the file")
-        yield Member(name, flags, method, crc, csize, usize, offset)
+        mode = fields[15] >> 16 if fields[1] >> 8 == 3 else 0  # APPNOTE 4.4.2: made by 3 = UNIX
+        yield Member(name, flags, method, crc, csize, usize, offset, mode, nlen)
         pos += 46 + nlen + elen + clen
 
 
@@ -129,30 +174,38 @@ def _zip64_extra(extra: bytes, usize: int, csize: int, offset: int) -> tuple[int
     return usize, csize, offset
 
 
-def open_member(win: Window, m: Member, budget: Budget) -> tuple[Window | Inflater, list[str]]:
-    """A reader of the member's content as a loader sees it, and the oddities found."""
+def open_member(win: Window, m: Member, budget: Budget) -> tuple[Window | Inflater, list[tuple[str, str]]]:
+    """A reader of the member's content as a loader sees it, and the oddities found as
+    (class, reason): findings group them by class."""
     problems = []
     odd = m.flags & ~HARMLESS_FLAGS
     if odd & 0x0001:
-        problems.append("member is marked encrypted (flag bit 0); analysed as stored bytes, as miniz reads it")
+        problems.append(("zip:encrypted",
+                         "member is marked encrypted (flag bit 0); analysed as stored bytes, as miniz reads it"))
     if odd & ~0x0001:
-        problems.append(f"unusual zip flag bits 0x{odd & ~0x0001:04x}")
+        problems.append(("zip:flags", f"unusual zip flag bits 0x{odd & ~0x0001:04x}"))
     win.seek(m.header_offset)
     head = win.read(30)
     if len(head) != 30 or not head.startswith(LOC):
-        raise Unreadable(f"zip local header of {m.name!r} is missing")
-    nlen, elen = struct.unpack("<HH", head[26:30])
+        raise Unreadable(f"zip local header of {m.name!r} is missing", cls="zip:local-missing")
+    method, csize, usize, nlen, elen = struct.unpack("<HIIHH", head[8:10] + head[18:30])
     local_name = win.read(nlen).decode("utf-8" if m.flags & 0x800 else "cp437", "replace")
     if local_name != m.name:
-        problems.append(f"local header names {local_name!r}, central directory {m.name!r}")
+        problems.append(("zip:local-name", f"local header names {local_name!r}, central directory {m.name!r}"))
+    sizes = (csize, usize) if not m.flags & 0x0008 and 0xFFFFFFFF not in (csize, usize) else (m.csize, m.usize)
+    if method != m.method or sizes != (m.csize, m.usize):
+        raise Exhausted(f"zip member {m.name!r}: the local header says method {method}, {csize} -> {usize} bytes, "
+                        f"the central directory method {m.method}, {m.csize} -> {m.usize} (extractors disagree "
+                        "on the content: a crafted archive); not analysed", cls="bomb:local-header")
     start = m.header_offset + 30 + nlen + elen
     if start + m.csize > win.length:
-        raise Unreadable(f"zip member {m.name!r} runs past the end of the file")
+        raise Unreadable(f"zip member {m.name!r} runs past the end of the file", cls="zip:past-end")
     body = win.sub(start, m.csize)
     if m.method == 0:
         if m.csize != m.usize:
-            problems.append("stored member with different compressed and uncompressed sizes")
+            problems.append(("zip:stored-sizes", "stored member with different compressed and uncompressed sizes"))
         return body, problems
     if m.method == 8:
         return Inflater(body, "deflate", budget, expected=m.usize), problems
-    raise Unreadable(f"zip member {m.name!r} uses compression method {m.method}, which hflint cannot read")
+    raise Unreadable(f"zip member {m.name!r} uses compression method {m.method}, which hflint cannot read",
+                     cls="zip:method")
