@@ -12,8 +12,6 @@ model format hflint does not analyse inside archives, rather than passing them s
 
 from __future__ import annotations
 
-import posixpath
-
 MAX_CLASSES = 256  # distinct member classes recorded per file; a hostile archive gets "other"
 MAX_CONFIG_BYTES = 4 << 20  # a YAML member read for the Hydra rules
 MAX_CONFIGS = 32  # YAML members kept per file
@@ -22,12 +20,12 @@ CONFIG_SUFFIXES = (".yaml", ".yml")
 
 def basename(where: str) -> str:
     """The member's own name from a chain ``outer.zip!inner.tar!dir/name``."""
-    return posixpath.basename(where.rsplit("!", 1)[-1])
+    return where.rpartition("!")[2].rpartition("/")[2]
 
 
-def extension(name: str) -> str:
-    """The lower-cased extension of a member name ('' when none, or when it is not short)."""
-    stem, dot, ext = basename(name).rpartition(".")
+def extension(base: str) -> str:
+    """The lower-cased extension of a member's base name ('' when none, or when it is not short)."""
+    stem, dot, ext = base.rpartition(".")
     return f".{ext.lower()}" if dot and stem and 0 < len(ext) <= 12 else ""
 
 
@@ -38,9 +36,9 @@ def content_format(identified: str | None, head: bytes) -> str:
     return "tflite" if head[4:8] == b"TFL3" else ""
 
 
-def member_class(where: str, fmt: str) -> str:
-    return f"member:{fmt}:{extension(where)}"
+def member_class(base: str, fmt: str) -> str:
+    return f"member:{fmt}:{extension(base)}"
 
 
-def is_config(where: str) -> bool:
-    return basename(where).lower().endswith(CONFIG_SUFFIXES)
+def is_config(base: str) -> bool:
+    return base.lower().endswith(CONFIG_SUFFIXES)

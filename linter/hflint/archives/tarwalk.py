@@ -132,7 +132,7 @@ def _member(src: Source, pos: int, global_pax: dict[str, str]) -> Entry | None:
         if kind in EXTENDED:
             if not 0 <= own_size <= MAX_EXTENDED_BYTES:
                 raise TarError(f"extended header of {own_size} bytes (hflint reads up to {MAX_EXTENDED_BYTES})", at)
-            data = src.read(_blocks(own_size))[:own_size]
+            data = src.read(_blocks(own_size))  # tarfile parses whole blocks, not only ``size`` bytes
             if len(data) < own_size:
                 raise TarError("extended header is truncated", at)
             if kind == ord("L"):

@@ -16,6 +16,7 @@ from hflint.kinds.base import CheckKind
 # imports only the kinds (and their helpers) its selected rules need: `--select HF3` never
 # loads the pickle or custom-code analysers.
 KINDS: dict[str, str] = {
+    "archive-members": "hflint.kinds.archive_members",
     "card-license": "hflint.kinds.card_license",
     "card-metadata": "hflint.kinds.card_metadata",
     "card-retired-values": "hflint.kinds.card_retired",
@@ -29,6 +30,7 @@ KINDS: dict[str, str] = {
     "file-format": "hflint.kinds.file_format",
     "file-presence": "hflint.kinds.file_presence",
     "gguf-header": "hflint.kinds.gguf_header",
+    "hydra-targets": "hflint.kinds.hydra_targets",
     "json-parse": "hflint.kinds.json_parse",
     "json-schema": "hflint.kinds.json_schema",
     "keras-model": "hflint.kinds.keras_model",
@@ -61,6 +63,7 @@ def load_kind(name: str) -> CheckKind:
 
 if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind protocol
     from hflint.kinds import (
+        archive_members,
         card_license,
         card_metadata,
         card_retired,
@@ -74,6 +77,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
         file_format,
         file_presence,
         gguf_header,
+        hydra_targets,
         json_parse,
         json_schema,
         keras_model,
@@ -94,6 +98,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
     )
 
     _CONFORMING: tuple[CheckKind, ...] = (
+        archive_members,
         card_license,
         card_metadata,
         card_retired,
@@ -107,6 +112,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
         file_format,
         file_presence,
         gguf_header,
+        hydra_targets,
         json_parse,
         json_schema,
         keras_model,

@@ -105,12 +105,13 @@ class Analyser:
     def nested(self, src: Source, chain: str, depth: int, *, pickle_name: bool = False, member: bool = True) -> bool:
         """Content inside an archive (a ``member``) or a compressed stream: identify it,
         record what it is, recurse when it can hold pickles."""
-        read = self._config(src, chain) if member and members.is_config(chain) else b""
+        base = members.basename(chain) if member else ""
+        read = self._config(src, chain) if member and members.is_config(base) else b""
         probe = MemberProbe(src, self.budget, fmt.HEAD, read)
         identity = fmt.identify(probe.data, probe.size, probe)
         kind, head = identity.format, probe.data[: fmt.HEAD]
         if member:
-            self.issue(chain, members.member_class(chain, members.content_format(kind, head)), "")
+            self.issue(chain, members.member_class(base, members.content_format(kind, head)), "")
         if kind is None and not pickle_name and not (fmt.maybe_headerless_pickle(head) and self.probe(head)):
             return False
         if kind is not None and kind not in fmt.PICKLE_CAPABLE:

@@ -73,6 +73,7 @@ class Limits:
 
 
 Clock = Callable[[], float]
+DEFAULT_CLOCK: Clock = time.monotonic  # what a Budget measures with when none is given (tests replace it)
 
 
 class Budget:
@@ -86,7 +87,7 @@ class Budget:
         self.inflated = 0
         self.members = 0
         self.declared = 0
-        self.clock = clock or time.monotonic
+        self.clock = clock or DEFAULT_CLOCK
         self.started = self.clock()
         self.deadline = self.started + limits.max_seconds
         self.spent = 0.0  # seconds the walk took, set when it ends (close)

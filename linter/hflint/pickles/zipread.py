@@ -185,11 +185,15 @@ def open_member(win: Window, m: Member, budget: Budget) -> tuple[Window | Inflat
     if odd & ~0x0001:
         problems.append(("zip:flags", f"unusual zip flag bits 0x{odd & ~0x0001:04x}"))
     win.seek(m.header_offset)
-    head = win.read(30)
-    if len(head) != 30 or not head.startswith(LOC):
+    head = win.read(30 + m.name_bytes)  # the local name is usually the directory's: one read
+    if len(head) < 30 or not head.startswith(LOC):
         raise Unreadable(f"zip local header of {m.name!r} is missing", cls="zip:local-missing")
     method, csize, usize, nlen, elen = struct.unpack("<HIIHH", head[8:10] + head[18:30])
-    local_name = win.read(nlen).decode("utf-8" if m.flags & 0x800 else "cp437", "replace")
+    raw = head[30 : 30 + nlen]
+    if len(raw) < nlen:
+        win.seek(m.header_offset + 30 + len(raw))
+        raw += win.read(nlen - len(raw))
+    local_name = raw.decode("utf-8" if m.flags & 0x800 else "cp437", "replace")
     if local_name != m.name:
         problems.append(("zip:local-name", f"local header names {local_name!r}, central directory {m.name!r}"))
     sizes = (csize, usize) if not m.flags & 0x0008 and 0xFFFFFFFF not in (csize, usize) else (m.csize, m.usize)

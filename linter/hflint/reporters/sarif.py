@@ -10,6 +10,11 @@ Choices and their sources (GitHub docs, "SARIF support for code scanning"; OASIS
 - Suppressed findings are left out by default: code scanning ignores SARIF suppressions
   and would open alerts for them.
 - security-severity only on rules tagged security, so compliance rules are not security alerts.
+- Code scanning rejects a file over 10 MB gzip-compressed or a run over 25,000 results, and
+  shows the top 5,000 results of a run by severity (GitHub docs, "SARIF support for code
+  scanning", limits). Findings are grouped per file and problem class upstream, so a scan
+  stays far below; past the limits the most severe results are kept (deterministically)
+  and the cut is recorded in the run's ``invocations[0].toolExecutionNotifications``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,10 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/hflint/hflint"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
 _PROBLEM = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "recommendation"}
+_ORDER = {"error": 0, "warning": 1, "note": 2}
 _MAX_DESCRIPTION = 1024  # GitHub's limit for short/full descriptions
+MAX_RESULTS = 25_000  # results per run code scanning accepts
+MAX_GZIP_BYTES = 10_000_000  # a larger SARIF file is rejected (10 MB gzip-compressed)
 
 
 def _sentence(text: str) -> str:
@@ -129,6 +137,9 @@ def run(result: ScanResult, *, include_suppressed: bool = False, category: str |
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if notifications:
         invocation["toolConfigurationNotifications"] = notifications
+    results = [_result(f, index) for f in findings]
+    if len(results) > MAX_RESULTS:
+        results.sort(key=_rank)  # stable: the most severe first, each level in the scan's order
     out: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -141,15 +152,58 @@ def run(result: ScanResult, *, include_suppressed: bool = False, category: str |
         "originalUriBaseIds": {"%SRCROOT%": _srcroot(result.source_uri)},
         "columnKind": "unicodeCodePoints",
         "invocations": [invocation],
-        "results": [_result(f, index) for f in findings],
+        "results": results[:MAX_RESULTS],
     }
+    _note_cut(out, len(results) - MAX_RESULTS)
     if category is not None:
         out["automationDetails"] = {"id": f"{category}/"}
     return out
 
 
 def log(runs: list[dict[str, Any]]) -> str:
-    return json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}, indent=2, ensure_ascii=False) + "\n"
+    """The SARIF file: at most MAX_GZIP_BYTES once gzip-compressed, cutting the least severe
+    results of every run in proportion (each run's cut is counted in its notification)."""
+    while True:
+        text = json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}, indent=2,
+                          ensure_ascii=False) + "\n"
+        size = _gzip_size(text) if len(text) > MAX_GZIP_BYTES else len(text)
+        if size <= MAX_GZIP_BYTES or not any(run["results"] for run in runs):
+            return text
+        for run in runs:
+            results = run["results"]
+            keep = int(len(results) * MAX_GZIP_BYTES / size * 0.9)
+            results.sort(key=_rank)
+            run["results"] = results[:keep]
+            _note_cut(run, _cut(run) + len(results) - keep)
+
+
+def _note_cut(run: dict[str, Any], count: int) -> None:
+    """Record in the run's invocation that ``count`` results were left out (code scanning
+    reads ``toolExecutionNotifications``)."""
+    invocation = run["invocations"][0]
+    invocation.pop("toolExecutionNotifications", None)
+    if count > 0:
+        invocation["toolExecutionNotifications"] = [{
+            "level": "warning",
+            "message": {"text": f"{count} more results not shown: code scanning accepts at most {MAX_RESULTS} "
+                                f"results per run and {MAX_GZIP_BYTES // 1_000_000} MB of gzip-compressed SARIF; "
+                                "`hflint scan --format json` lists them all."},
+        }]
+
+
+def _cut(run: dict[str, Any]) -> int:
+    notes = run["invocations"][0].get("toolExecutionNotifications", [])
+    return int(notes[0]["message"]["text"].split(" ", 1)[0]) if notes else 0
+
+
+def _rank(result: dict[str, Any]) -> int:
+    return _ORDER[result["level"]]
+
+
+def _gzip_size(text: str) -> int:
+    import gzip  # lazy: only large logs are measured
+
+    return len(gzip.compress(text.encode("utf-8"), compresslevel=6))
 
 
 def render(result: ScanResult, *, include_suppressed: bool = False) -> str:

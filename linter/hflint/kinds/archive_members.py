@@ -1,0 +1,128 @@
+"""Kind ``archive-members``: what extracting an archive would write, and the members hflint
+does not analyse inside it (HF640-HF643).
+
+Archives are found by content, whatever their names (``.zip``, ``.tar``, ``.tar.gz``,
+``.nemo``, a torch zip...), and walked once per file by the pickle analysis
+(hflint.pickles.archivewalk), which judges each member as it reads it and keeps, per problem
+class, the first few members and a count. ``params.check`` selects what a rule reports, one
+finding per file and class:
+
+* ``path``: members whose absolute paths or ``..`` components leave the extraction folder;
+* ``link``: symbolic and hard links whose targets leave it, and members written through them;
+* ``special``: device and FIFO members;
+* ``unanalysed``: members of a model format hflint analyses only as repository files
+  (``params.formats``, default rules/data/archive-members.yaml).
+
+When the walk stopped early (a limit, a bomb, a header that does not parse) the members it
+did not reach were not judged: that is the pickle rules' HF403 finding, or HF001 when those
+are not selected.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from hflint.identify import PICKLE_CAPABLE, SAFETENSORS
+from hflint.kinds.base import Result, Unanalysable, capped, each_file
+from hflint.kinds.pickle_scan import LIMITS_SCHEMA, limits_of
+from hflint.pickles import analysis
+from hflint.pickles.report import Tally, grouped
+from hflint.repo import Repo
+from hflint.rule import Rule
+from hflint.yamlfile import data_list
+
+CHECKS = {"path": "path:", "link": "link:", "special": "special:", "unanalysed": "member:"}
+PARAMS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "check": {"enum": list(CHECKS)},
+        "formats": {"type": "string", "minLength": 1},
+        "limits": LIMITS_SCHEMA,
+        "max-findings": {"type": "integer", "minimum": 1},
+    },
+    "required": ["check"],
+    "additionalProperties": False,
+}
+FIELDS = frozenset({"detail", "pointer"})
+DEFAULT_FORMATS = "hflint:data/archive-members.yaml"
+ANALYSED = PICKLE_CAPABLE | {SAFETENSORS}  # member content the walk itself analyses
+
+
+class Format(NamedTuple):
+    name: str
+    content: frozenset[str]
+    extensions: frozenset[str]
+    reason: str
+
+
+def validate(rule: Rule) -> list[str]:
+    if rule.params.get("check") != "unanalysed":
+        return []
+    try:
+        load_formats(rule.data_file(rule.params.get("formats", DEFAULT_FORMATS)))
+    except ValueError as exc:
+        return [f"params.formats: {exc}"]
+    return []
+
+
+@functools.cache
+def load_formats(path: Path) -> tuple[Format, ...]:
+    out = []
+    for i, entry in enumerate(data_list(path, "formats")):
+        entry = entry if isinstance(entry, dict) else {}
+        name, reason = entry.get("name"), entry.get("reason")
+        content, extensions = entry.get("content", []), entry.get("extensions", [])
+        lists = (content, extensions)
+        if not isinstance(name, str) or not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"{path.name}: formats[{i}] needs a 'name' and a 'reason'")
+        if not all(isinstance(x, list) and all(isinstance(v, str) for v in x) for x in lists) or not any(lists):
+            raise ValueError(f"{path.name}: formats[{i}] needs 'content' or 'extensions', lists of strings")
+        out.append(Format(name, frozenset(content), frozenset(e.lower() for e in extensions), " ".join(reason.split())))
+    return tuple(out)
+
+
+def match(formats: tuple[Format, ...], cls: str) -> Format | None:
+    """The format entry a member class ``member:<content>:<extension>`` belongs to."""
+    _, content, ext = cls.split(":", 2)
+    if content in ANALYSED:
+        return None
+    return next((f for f in formats if content in f.content), None) or next(
+        (f for f in formats if ext in f.extensions), None)
+
+
+def check(rule: Rule, repo: Repo) -> Iterator[Result]:
+    mode: str = rule.params["check"]
+    prefix = CHECKS[mode]
+    limits = limits_of(rule)
+    cap: int = rule.params.get("max-findings", 20)
+    formats = load_formats(rule.data_file(rule.params.get("formats", DEFAULT_FORMATS))) if mode == "unanalysed" else ()
+
+    def check_file(path: str) -> Iterator[Result]:
+        rep = analysis.cached(repo, path, limits)
+        if mode != "unanalysed":
+            groups = rep.archive.groups(prefix)
+            found: Iterator[Result] = (rule.finding(path, pointer=first.where, detail=detail)
+                                       for first, detail in groups)
+        else:
+            found = _unanalysed(rule, path, rep.archive, formats)
+        yield from capped(found, cap)
+        if rep.stopped is not None:  # members after that point were not judged: HF403 says why
+            yield Unanalysable(path, f"archive not walked to the end: {rep.stopped}", "pickle-scan")
+
+    yield from each_file(rule, repo, check_file)
+
+
+def _unanalysed(rule: Rule, path: str, tally: Tally, formats: tuple[Format, ...]) -> Iterator[Result]:
+    by_class: dict[str, list[str]] = {}
+    for p in tally.kept:
+        if p.cls.startswith("member:") and match(formats, p.cls) is not None:
+            by_class.setdefault(p.cls, []).append(p.where)
+    for cls, places in by_class.items():
+        fmt = match(formats, cls)
+        assert fmt is not None
+        detail = grouped(f"{fmt.name} inside an archive, which hflint does not analyse there: {fmt.reason}",
+                         places[1:], tally.counts[cls])
+        yield rule.finding(path, pointer=places[0], detail=detail)
