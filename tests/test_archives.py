@@ -286,6 +286,26 @@ def test_model_formats_inside_archives_are_reported(tmp_path: Path, members: dic
     assert _by_rule(_scan(tmp_path, "HF643"), "bundle.zip")["HF643"] == expected
 
 
+def _keras() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("config.json", b'{"class_name": "Sequential"}')
+        zf.writestr("metadata.json", b'{"keras_version": "3.5.0"}')
+        zf.writestr("model.weights.h5", b"\x89HDF\r\n\x1a\n" + bytes(600))
+    return buf.getvalue()
+
+
+def test_members_of_a_keras_file_are_its_own_parts(tmp_path: Path) -> None:
+    """A .keras file is a zip by design: its HDF5 weights are not an unanalysed member, and a
+    .keras inside a bundle is reported once, as itself."""
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("model.keras", _keras())
+    _write(tmp_path, {"model.keras": _keras(), "bundle.zip": bundle.getvalue()})
+    result = _scan(tmp_path, "HF643")
+    assert [(f.path, f.pointer) for f in result.findings] == [("bundle.zip", "model.keras")]
+
+
 @pytest.mark.parametrize(
     ("target", "verdict"),
     [

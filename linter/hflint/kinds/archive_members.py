@@ -21,13 +21,15 @@ are not selected.
 from __future__ import annotations
 
 import functools
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from hflint.archives.members import extension
 from hflint.identify import PICKLE_CAPABLE, SAFETENSORS
 from hflint.kinds.base import Result, Unanalysable, capped, each_file
-from hflint.kinds.pickle_scan import LIMITS_SCHEMA, limits_of
+from hflint.kinds.pickle_scan import DATA_FILE, analysis_params, limits_of
 from hflint.pickles import analysis
 from hflint.pickles.report import Tally, grouped
 from hflint.repo import Repo
@@ -35,17 +37,7 @@ from hflint.rule import Rule
 from hflint.yamlfile import data_list
 
 CHECKS = {"path": "path:", "link": "link:", "special": "special:", "unanalysed": "member:"}
-PARAMS_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "check": {"enum": list(CHECKS)},
-        "formats": {"type": "string", "minLength": 1},
-        "limits": LIMITS_SCHEMA,
-        "max-findings": {"type": "integer", "minimum": 1},
-    },
-    "required": ["check"],
-    "additionalProperties": False,
-}
+PARAMS_SCHEMA = analysis_params("check", check={"enum": list(CHECKS)}, formats=DATA_FILE)
 FIELDS = frozenset({"detail", "pointer"})
 DEFAULT_FORMATS = "hflint:data/archive-members.yaml"
 ANALYSED = PICKLE_CAPABLE | {SAFETENSORS}  # member content the walk itself analyses
@@ -68,8 +60,19 @@ def validate(rule: Rule) -> list[str]:
     return []
 
 
+class Formats(NamedTuple):
+    unanalysed: tuple[Format, ...]
+    archives: frozenset[str]  # extensions of model formats that are archives by design
+
+
 @functools.cache
-def load_formats(path: Path) -> tuple[Format, ...]:
+def load_formats(path: Path) -> Formats:
+    archives: set[str] = set()
+    for i, entry in enumerate(data_list(path, "archive-formats")):
+        names = entry.get("names") if isinstance(entry, dict) else None
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or not entry.get("reason"):
+            raise ValueError(f"{path.name}: archive-formats[{i}] needs 'names' (extensions) and a 'reason'")
+        archives.update(n.lower() for n in names)
     out = []
     for i, entry in enumerate(data_list(path, "formats")):
         entry = entry if isinstance(entry, dict) else {}
@@ -81,16 +84,18 @@ def load_formats(path: Path) -> tuple[Format, ...]:
         if not all(isinstance(x, list) and all(isinstance(v, str) for v in x) for x in lists) or not any(lists):
             raise ValueError(f"{path.name}: formats[{i}] needs 'content' or 'extensions', lists of strings")
         out.append(Format(name, frozenset(content), frozenset(e.lower() for e in extensions), " ".join(reason.split())))
-    return tuple(out)
+    return Formats(tuple(out), frozenset(archives))
 
 
-def match(formats: tuple[Format, ...], cls: str) -> Format | None:
-    """The format entry a member class ``member:<content>:<extension>`` belongs to."""
+def match(formats: Formats, cls: str) -> Format | None:
+    """The format entry a member class ``member:<content>:<extension>`` belongs to. Content
+    the walk analyses itself is not one, except a model format stored as an archive (a
+    .keras zip: its pickles are walked, its layer configs are not)."""
     _, content, ext = cls.split(":", 2)
-    if content in ANALYSED:
+    if content in ANALYSED and ext not in formats.archives:
         return None
-    return next((f for f in formats if content in f.content), None) or next(
-        (f for f in formats if ext in f.extensions), None)
+    return next((f for f in formats.unanalysed if content in f.content), None) or next(
+        (f for f in formats.unanalysed if ext in f.extensions), None)
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
@@ -98,7 +103,9 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     prefix = CHECKS[mode]
     limits = limits_of(rule)
     cap: int = rule.params.get("max-findings", 20)
-    formats = load_formats(rule.data_file(rule.params.get("formats", DEFAULT_FORMATS))) if mode == "unanalysed" else ()
+    formats = None
+    if mode == "unanalysed":
+        formats = load_formats(rule.data_file(rule.params.get("formats", DEFAULT_FORMATS)))
 
     def check_file(path: str) -> Iterator[Result]:
         rep = analysis.cached(repo, path, limits)
@@ -107,6 +114,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             found: Iterator[Result] = (rule.finding(path, pointer=first.where, detail=detail)
                                        for first, detail in groups)
         else:
+            assert formats is not None
             found = _unanalysed(rule, path, rep.archive, formats)
         yield from capped(found, cap)
         if rep.stopped is not None:  # members after that point were not judged: HF403 says why
@@ -115,10 +123,11 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     yield from each_file(rule, repo, check_file)
 
 
-def _unanalysed(rule: Rule, path: str, tally: Tally, formats: tuple[Format, ...]) -> Iterator[Result]:
+def _unanalysed(rule: Rule, path: str, tally: Tally, formats: Formats) -> Iterator[Result]:
     by_class: dict[str, list[str]] = {}
     for p in tally.kept:
-        if p.cls.startswith("member:") and match(formats, p.cls) is not None:
+        wanted = p.cls.startswith("member:") and match(formats, p.cls) is not None
+        if wanted and not _inside_archive_format(path, p.where, formats.archives):
             by_class.setdefault(p.cls, []).append(p.where)
     for cls, places in by_class.items():
         fmt = match(formats, cls)
@@ -126,3 +135,10 @@ def _unanalysed(rule: Rule, path: str, tally: Tally, formats: tuple[Format, ...]
         detail = grouped(f"{fmt.name} inside an archive, which hflint does not analyse there: {fmt.reason}",
                          places[1:], tally.counts[cls])
         yield rule.finding(path, pointer=places[0], detail=detail)
+
+
+def _inside_archive_format(path: str, where: str, archives: frozenset[str]) -> bool:
+    """Whether the member is a part of a model format stored as an archive (a .keras file,
+    or a .keras member on its way), which that format's own rules read."""
+    outer = [path, *where.split("!")[:-1]]
+    return any(extension(posixpath.basename(p)) in archives for p in outer)

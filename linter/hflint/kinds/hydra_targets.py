@@ -22,24 +22,14 @@ from hflint.archives import hydra
 from hflint.archives.members import MAX_CONFIG_BYTES, basename
 from hflint.finding import Region
 from hflint.kinds.base import Result, Unanalysable, capped, each_file
-from hflint.kinds.pickle_scan import LIMITS_SCHEMA, limits_of
+from hflint.kinds.pickle_scan import DATA_FILE, analysis_params, limits_of
 from hflint.pickles import analysis
 from hflint.pickles.report import KEEP, grouped
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 from hflint.yamlfile import YamlDoc, YamlError, load_yaml
 
-PARAMS_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "check": {"enum": [hydra.DANGEROUS, hydra.UNLISTED]},
-        "policy": {"type": "string", "minLength": 1},
-        "limits": LIMITS_SCHEMA,
-        "max-findings": {"type": "integer", "minimum": 1},
-    },
-    "required": ["check"],
-    "additionalProperties": False,
-}
+PARAMS_SCHEMA = analysis_params("check", check={"enum": [hydra.DANGEROUS, hydra.UNLISTED]}, policy=DATA_FILE)
 FIELDS = frozenset({"detail", "pointer", "target"})
 DEFAULT_POLICY = "hflint:data/hydra-targets.yaml"
 NEMO_CONFIG = "model_config.yaml"  # the name NeMo's SaveRestoreConnector reads

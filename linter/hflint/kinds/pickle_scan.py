@@ -14,7 +14,7 @@ Nothing is ever unpickled; see hflint.pickles for how the content is read.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hflint.identify import PICKLE_CAPABLE
 from hflint.kinds.base import Result, capped, each_file
@@ -38,19 +38,22 @@ LIMITS_SCHEMA = {
     },
     "additionalProperties": False,
 }
-PARAMS_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "report": {"enum": ["dangerous", "unlisted", "unanalysable", "disguised"]},
-        "dangerous": {"type": "string", "minLength": 1},
-        "safe": {"type": "string", "minLength": 1},
-        "extensions": {"type": "string", "minLength": 1},
-        "limits": LIMITS_SCHEMA,
-        "max-findings": {"type": "integer", "minimum": 1},
-    },
-    "required": ["report"],
-    "additionalProperties": False,
-}
+
+
+def analysis_params(required: str, **properties: Any) -> dict[str, Any]:
+    """The params schema of a kind that reads the shared analysis (hflint.pickles.analysis):
+    its own ``properties`` (``required`` among them), the analysis limits and max-findings."""
+    return {
+        "type": "object",
+        "properties": {**properties, "limits": LIMITS_SCHEMA, "max-findings": {"type": "integer", "minimum": 1}},
+        "required": [required],
+        "additionalProperties": False,
+    }
+
+
+DATA_FILE = {"type": "string", "minLength": 1}
+PARAMS_SCHEMA = analysis_params("report", report={"enum": ["dangerous", "unlisted", "unanalysable", "disguised"]},
+                                dangerous=DATA_FILE, safe=DATA_FILE, extensions=DATA_FILE)
 FIELDS = frozenset({"name", "detail", "format"})
 DEFAULT_DANGEROUS = "hflint:data/pickle-dangerous.yaml"
 DEFAULT_SAFE = "hflint:data/pickle-safe.yaml"

@@ -144,13 +144,13 @@ class Analyser:
             return src
         spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - closed with the budget
         self.budget.spools.append(spool)
-        size = 0
-        while chunk := src.read(1 << 20):
-            size += len(chunk)
-            if size > MAX_NESTED_SPOOLED:
-                raise LimitHit(f"nested archive larger than {MAX_NESTED_SPOOLED >> 20} MiB inside a compressed stream")
+        chunk = src.read(1 << 20)
+        while chunk and spool.tell() + len(chunk) <= MAX_NESTED_SPOOLED:
             spool.write(chunk)
-        return Window(cast(BinaryIO, spool), 0, size, self.budget)
+            chunk = src.read(1 << 20)
+        if chunk:
+            raise LimitHit(f"nested archive larger than {MAX_NESTED_SPOOLED >> 20} MiB inside a compressed stream")
+        return Window(cast(BinaryIO, spool), 0, spool.tell(), self.budget)
 
     # -- formats ------------------------------------------------------------------------
     def check_crc(self, win: Window, m: zipread.Member, where: str, digest: tuple[int, int] | None) -> None:
