@@ -177,6 +177,19 @@ def test_time_budget_is_a_finding_and_the_scan_goes_on(tmp_path: Path, monkeypat
     assert _by_rule(result, "b.pkl")["HF401"] == 1  # the next file is still analysed
 
 
+def test_protobuf_walks_have_a_time_budget_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SavedModels and ONNX graphs are walked field by field: the walk looks at the clock
+    every CLOCK_EVERY fields, so a graph that takes too long is HF605/HF614, not a stall."""
+    from hflint.formats import protowire
+    from hflint.formats.tf_graph import read_graph_def
+
+    graph = b"\x0a\x03\x0a\x01n" * 40_000  # GraphDef{node: NodeDef{name: "n"}} x 40,000
+    assert len(read_graph_def(io.BytesIO(graph), {})[0].nodes) == 40_000
+    monkeypatch.setattr(protowire, "DEFAULT_CLOCK", Ticks())
+    with pytest.raises(protowire.WireError, match="wall-clock budget of 0.5 s"):
+        read_graph_def(io.BytesIO(graph), {}, protowire.Limits(max_seconds=0.5))
+
+
 # -- what extracting would do -----------------------------------------------------------
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO, NamedTuple
 
 VARINT, I64, LEN, SGROUP, EGROUP, I32 = 0, 1, 2, 3, 4, 5
@@ -39,18 +40,32 @@ class Limits(NamedTuple):
     max_fields: int = 5_000_000  # field keys visited in one file (a 7B-parameter ONNX graph: ~1M)
     max_depth: int = 100  # protobuf's default recursion limit (CodedInputStream)
     max_string: int = 1 << 16  # any string a check reads (names, domains, paths)
+    # wall-clock budget per file, checked every CLOCK_EVERY fields: a guard against a stalled
+    # walk, well above what walking max_fields fields takes on a loaded machine
+    max_seconds: float = 30.0
 
 
 DEFAULT_LIMITS = Limits()
+CLOCK_EVERY = 1 << 14  # fields between two looks at the clock (a few ms of walking)
+DEFAULT_CLOCK: Callable[[], float] = time.monotonic  # tests replace it
 
 
 class WireReader:
-    def __init__(self, fh: BinaryIO, limits: Limits = DEFAULT_LIMITS, *, window: int = WINDOW) -> None:
+    def __init__(self, fh: BinaryIO, limits: Limits = DEFAULT_LIMITS, *, window: int = WINDOW,
+                 clock: Callable[[], float] | None = None) -> None:
         self.fh, self.limits, self.window = fh, limits, window
         self.size = fh.seek(0, os.SEEK_END)
         self._buf = b""
         self._base = 0
         self.visited = 0
+        self.clock = clock or DEFAULT_CLOCK
+        self.deadline = self.clock() + limits.max_seconds
+
+    def _late(self) -> bool:
+        if self.clock() > self.deadline:
+            raise WireError(f"wall-clock budget of {self.limits.max_seconds:g} s per file spent after "
+                            f"{self.visited} protobuf fields (limit max-seconds); not analysed further")
+        return False
 
     @property
     def whole(self) -> tuple[Span]:
@@ -108,6 +123,8 @@ class WireReader:
         self.visited += 1
         if self.visited > self.limits.max_fields:
             raise WireError(f"more than {self.limits.max_fields} protobuf fields; not analysed further")
+        if not self.visited % CLOCK_EVERY:
+            self._late()
 
     def fields(self, spans: Sequence[Span], depth: int) -> Iterator[Field]:
         """Every field of the message made of ``spans`` (merged occurrences), in order."""
@@ -120,6 +137,8 @@ class WireReader:
                 self.visited += 1
                 if self.visited > max_fields:
                     raise WireError(f"more than {max_fields} protobuf fields; not analysed further")
+                if not self.visited % CLOCK_EVERY:
+                    self._late()
                 # Fast path for one-byte keys (fields 1-15), the common case.
                 i = pos - self._base
                 if 0 <= i < len(self._buf) and self._buf[i] < 0x80:

@@ -22,6 +22,7 @@ LIMIT_PARAMS = {
         "max-fields": {"type": "integer", "minimum": 1},
         "max-depth": {"type": "integer", "minimum": 1},
         "max-string": {"type": "integer", "minimum": 1},
+        "max-seconds": {"type": "number", "exclusiveMinimum": 0},
     },
     "additionalProperties": False,
 }
@@ -39,7 +40,7 @@ def limits_of(params: dict[str, Any]) -> Limits:
     raw = params.get("limits", {})
     default = Limits()
     return Limits(raw.get("max-fields", default.max_fields), raw.get("max-depth", default.max_depth),
-                  raw.get("max-string", default.max_string))
+                  raw.get("max-string", default.max_string), raw.get("max-seconds", default.max_seconds))
 
 
 def report(rule: Rule, path: str, parse: Callable[[], T], findings: Callable[[T], Iterable[Result]]
