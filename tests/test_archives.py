@@ -287,6 +287,7 @@ def test_gzipped_nemo_is_walked_as_a_stream(tmp_path: Path) -> None:
         ({"model.onnx": b"\x08\x07"}, 1),
         ({"x.bin": (Path(__file__).parent / "fixtures" / "gguf" / "good.gguf").read_bytes()}, 1),
         ({"model.safetensors": b"not a header"}, 1),
+        ({"model.pte": b"\0\0\0\0ET12", "net.mlmodel": b"x"}, 2),  # HF635's formats, by extension
         ({"config.json": b"{}", "vocab.txt": b"a\nb\n"}, 0),
     ],
 )

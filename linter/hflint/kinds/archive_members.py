@@ -11,7 +11,8 @@ finding per file and class:
 * ``link``: symbolic and hard links whose targets leave it, and members written through them;
 * ``special``: device and FIFO members;
 * ``unanalysed``: members of a model format hflint analyses only as repository files
-  (``params.formats``, default rules/data/archive-members.yaml).
+  (``params.formats``, default rules/data/archive-members.yaml) or has no reader for
+  (``params.models``, HF635's list in rules/data/file-formats.yaml, matched by extension).
 
 When the walk stopped early (a limit, a bomb, a header that does not parse) the members it
 did not reach were not judged: that is the pickle rules' HF403 finding, or HF001 when those
@@ -37,9 +38,10 @@ from hflint.rule import Rule
 from hflint.yamlfile import data_list
 
 CHECKS = {"path": "path:", "link": "link:", "special": "special:", "unanalysed": "member:"}
-PARAMS_SCHEMA = analysis_params("check", check={"enum": list(CHECKS)}, formats=DATA_FILE)
+PARAMS_SCHEMA = analysis_params("check", check={"enum": list(CHECKS)}, formats=DATA_FILE, models=DATA_FILE)
 FIELDS = frozenset({"detail", "pointer"})
 DEFAULT_FORMATS = "hflint:data/archive-members.yaml"
+DEFAULT_MODELS = "hflint:data/file-formats.yaml"  # model formats hflint has no reader for (HF635)
 ANALYSED = PICKLE_CAPABLE | {SAFETENSORS}  # member content the walk itself analyses
 
 
@@ -55,13 +57,14 @@ def validate(rule: Rule) -> list[str]:
         return []
     try:
         load_formats(rule.data_file(rule.params.get("formats", DEFAULT_FORMATS)))
-    except ValueError as exc:
-        return [f"params.formats: {exc}"]
+        unread_models(rule.data_file(rule.params.get("models", DEFAULT_MODELS)))
+    except (OSError, ValueError) as exc:
+        return [f"params.formats/models: {exc}"]
     return []
 
 
 class Formats(NamedTuple):
-    unanalysed: tuple[Format, ...]
+    unanalysed: tuple[Format, ...]  # archive-members.yaml's formats, then HF635's unread models
     archives: frozenset[str]  # extensions of model formats that are archives by design
 
 
@@ -87,6 +90,15 @@ def load_formats(path: Path) -> Formats:
     return Formats(tuple(out), frozenset(archives))
 
 
+def unread_models(path: Path) -> tuple[Format, ...]:
+    """The model formats hflint has no reader for (HF635's list, rules/data/file-formats.yaml),
+    as member formats matched by extension (a member's first bytes are not kept)."""
+    from hflint.kinds.file_format import load_formats as load_file_formats
+
+    return tuple(Format(e.name, frozenset(), frozenset(e.suffixes), f"hflint has no reader for it: {e.reason}")
+                 for e in load_file_formats(path).models if e.suffixes)
+
+
 def match(formats: Formats, cls: str) -> Format | None:
     """The format entry a member class ``member:<content>:<extension>`` belongs to. Content
     the walk analyses itself is not one, except a model format stored as an archive (a
@@ -106,6 +118,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     formats = None
     if mode == "unanalysed":
         formats = load_formats(rule.data_file(rule.params.get("formats", DEFAULT_FORMATS)))
+        models = unread_models(rule.data_file(rule.params.get("models", DEFAULT_MODELS)))
+        formats = formats._replace(unanalysed=formats.unanalysed + models)
 
     def check_file(path: str) -> Iterator[Result]:
         rep = analysis.cached(repo, path, limits)
@@ -132,7 +146,7 @@ def _unanalysed(rule: Rule, path: str, tally: Tally, formats: Formats) -> Iterat
     for cls, places in by_class.items():
         fmt = match(formats, cls)
         assert fmt is not None
-        detail = grouped(f"{fmt.name} inside an archive, which hflint does not analyse there: {fmt.reason}",
+        detail = grouped(f"{fmt.name} inside an archive, not analysed: {fmt.reason}",
                          places[1:], tally.counts[cls])
         yield rule.finding(path, pointer=places[0], detail=detail)
 
