@@ -85,6 +85,8 @@ def entries(src: Source, end: list[End]) -> Iterator[Entry]:
     global_pax: dict[str, str] = {}
     first = True
     pos = src.tell()
+    if hasattr(src, "seek"):  # a window of the file: headers are read ahead in chunks
+        src = _Ahead(src)  # type: ignore[arg-type]
     while True:
         if src.tell() != pos:  # the caller read part of the last member's content
             _seek(src, pos)
@@ -187,6 +189,42 @@ def _member(src: Source, pos: int, global_pax: dict[str, str]) -> Entry | None:
             raise TarError(f"negative member size {min(size, stored)}", at)
         return Entry(full, own_link if link is None else link, kind, size, pos, src.tell(), stored, sparse)
     raise TarError(f"more than {MAX_EXTENDED_CHAIN} extended headers before one member", pos)
+
+
+class Seekable(Source, Protocol):
+    def seek(self, pos: int) -> None: ...
+
+
+class _Ahead:
+    """Header reads from a seekable source, a chunk at a time while members are small (a
+    tar of empty members costs one read per 128 headers), one block at a time after a large
+    member (so a tar of big files reads its headers, not its data)."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, src: Seekable) -> None:
+        self._src = src
+        self._buf, self._base, self._pos = b"", 0, src.tell()
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, pos: int) -> None:
+        self._pos = pos
+
+    def skip(self, n: int) -> int:
+        self._pos += n
+        return n
+
+    def read(self, n: int) -> bytes:
+        i = self._pos - self._base
+        if i < 0 or i + n > len(self._buf):
+            near = 0 <= i <= len(self._buf) + self.CHUNK  # the last jump was short: members are small
+            self._src.seek(self._pos)
+            self._buf, self._base, i = self._src.read(max(n, self.CHUNK if near else n)), self._pos, 0
+        out = self._buf[i : i + n]
+        self._pos += len(out)
+        return out
 
 
 def _header(block: bytes, at: int) -> tuple[str, int, str]:
