@@ -24,6 +24,7 @@ import json
 import os
 import pickle
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -67,28 +68,43 @@ CASES: dict[str, tuple[str, Callable[[Path], None]]] = {
         "bundle.zip", lambda p: p.write_bytes(gen.many_member_zip(100_000, data=b"x"))),
     "zip, 100,000 pickle members": (
         "pickles.zip", lambda p: p.write_bytes(gen.many_member_zip(100_000, name="w/{i}.pkl", data=EVIL))),
-    "zip/tar nested 50 deep": ("deep.zip", lambda p: p.write_bytes(gen.nested(50, EVIL))),
+    "tar/zip nested 50 deep": ("deep.tar", lambda p: p.write_bytes(gen.nested(50, EVIL))),
     "tar.gz holding a 64 MiB torch zip": ("big.nemo", lambda p: p.write_bytes(_zip_in_targz())),
 }
 
 
 def measure(argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, float, int]:
-    """(exit code or -9 when killed, wall seconds, peak RSS kB) of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL, env=env)
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, time.perf_counter() - start, usage.ru_maxrss
+    """(exit code or -9 when killed, wall seconds, peak RSS kB) of one process. The peak is
+    GNU time's (``%M``): this process holds the generated archives, and a child's own
+    ``ru_maxrss`` would count the parent's pages it was forked with."""
+    seen: list[int] = []
+
+    def kill(pid: int) -> None:  # the scan's peak so far, then its whole process group
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            status = Path(f"/proc/{child}/status").read_text()
+            seen.extend(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+        os.killpg(pid, signal.SIGKILL)
+
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        start = time.perf_counter()
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name, *argv], cwd=cwd,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                env=env, start_new_session=True)
+        timer = threading.Timer(timeout, kill, (proc.pid,))
+        timer.start()
+        proc.wait()
+        timer.cancel()
+        wall = time.perf_counter() - start
+        peak = rss.read().strip().splitlines()
+    if seen:
+        return -9, wall, max(seen)
+    return proc.returncode, wall, int(peak[-1]) if peak and peak[-1].isdigit() else 0
 
 
 def sarif_figures(folder: Path, env: dict[str, str]) -> tuple[int, int, str]:
     """(results, gzip-compressed bytes, rule ids) of the SARIF a scan of ``folder`` writes."""
     proc = subprocess.run([sys.executable, "-m", "hflint", "scan", "--isolated", "--format", "sarif", str(folder)],
-                          capture_output=True, env=env, check=False)
+                          capture_output=True, env=env, check=False, timeout=600)
     log = json.loads(proc.stdout)
     ids = sorted({r["ruleId"] for r in log["runs"][0]["results"]})
     return len(log["runs"][0]["results"]), len(gzip.compress(proc.stdout)), ", ".join(ids)
@@ -115,7 +131,7 @@ def main() -> None:
                 runs = [measure(argv, folder, env, args.timeout) for _ in range(args.runs)]
                 killed = any(rc == -9 for rc, _, _ in runs)
                 wall = statistics.median(s for _, s, _ in runs)
-                rss = max(kb for _, _, kb in runs) / 1024
+                rss = max(kb for _, _, kb in runs) / 1024  # a killed run: its peak when it was killed
                 results, gz, ids = sarif_figures(folder, env) if not killed else (0, 0, "killed")
                 shown = f">{args.timeout:.0f} (killed)" if killed else f"{wall:.2f}"
                 rows.append([label if build == "this" else "", f"{size / 1e6:,.1f} MB", build, shown,

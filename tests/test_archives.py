@@ -29,6 +29,7 @@ from hflint.engine import ScanResult, scan
 from hflint.pickles import analysis, readers
 from hflint.pickles.readers import BytesReader, Limits
 from hflint.repo import Repo
+from hflint.rulepack import load_packs
 
 NEMO = Path(__file__).parent / "fixtures" / "nemo" / "asr_model.nemo"
 EVIL = pickle.dumps(__import__("os").system, protocol=2)  # a GLOBAL posix.system
@@ -145,6 +146,16 @@ def test_member_and_declared_size_limits_are_pack_params(tmp_path: Path) -> None
     assert report.members == 11 and [p.cls for p in report.problems] == ["limit:members"]  # counted while read
     report = analysis.analyse(Repo(tmp_path), "a.zip", Limits(max_declared_bytes=1000))
     assert report.members == 11 and "max-declared-bytes" in report.problems[0].reason
+
+
+def test_built_in_limits_are_pack_data_and_shared_by_the_rules() -> None:
+    """HF403 spells its limits out in the pack; they equal the defaults the other rules use,
+    so every rule shares one walk per file (the analysis is cached by the limits' repr)."""
+    from hflint.kinds.pickle_scan import limits_of
+
+    rules = {r.id: r for p in load_packs() for r in p.rules}
+    assert "max-seconds" in rules["HF403"].params["limits"]
+    assert {repr(limits_of(rules[i])) for i in ("HF401", "HF403", "HF640", "HF644")} == {repr(Limits())}
 
 
 # -- wall-clock budget, with an injected clock ---------------------------------------------

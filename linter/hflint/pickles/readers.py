@@ -57,7 +57,7 @@ class Limits:
     fickling_max_opcodes: int = 2_000_000
 
     @classmethod
-    def from_params(cls, params: dict[str, int]) -> Limits:
+    def from_params(cls, params: dict[str, Any]) -> Limits:
         names = {
             "max-read-bytes": "max_read_bytes",
             "max-inflated-bytes": "max_inflated_bytes",
@@ -69,7 +69,10 @@ class Limits:
             "max-seconds": "max_seconds",
             "fickling-max-bytes": "fickling_max_bytes",
         }
-        return cls(**{names[k]: v for k, v in params.items() if k in names})
+        values: dict[str, Any] = {names[k]: v for k, v in params.items() if k in names}
+        if "max_seconds" in values:  # 5 and 5.0 are one limit (the analysis is cached by the repr)
+            values["max_seconds"] = float(values["max_seconds"])
+        return cls(**values)
 
 
 Clock = Callable[[], float]
