@@ -35,7 +35,7 @@ def _finding(i: int, severity: Severity, message: str = "") -> Finding:
 def _check(text: str) -> dict[str, object]:
     assert len(gzip.compress(text.encode("utf-8"))) <= sarif.MAX_GZIP_BYTES
     log = json.loads(text)
-    assert len(log["runs"]) == 1 and len(log["runs"][0]["results"]) <= sarif.MAX_RESULTS
+    assert 1 <= len(log["runs"]) <= 20 and all(len(r["results"]) <= sarif.MAX_RESULTS for r in log["runs"])
     return log  # type: ignore[no-any-return]
 
 
@@ -85,3 +85,17 @@ def test_truncated_log_is_valid_sarif(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     found = json.loads((tmp_path / "v.sarif").read_text(encoding="utf-8"))["runs"][0].get("results", [])
     assert [r for r in found if r.get("level", "warning") in ("error", "warning")] == []
+
+
+def test_a_fleet_file_of_several_runs_is_cut_to_fit_in_proportion(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fleet scans write up to 20 runs per file (hflint.fleet.sarif_files) through
+    sarif.log: the size limit holds for the file, each run's cut counted in its own run."""
+    monkeypatch.setattr(sarif, "MAX_GZIP_BYTES", 300_000)
+    rng = random.Random(1)
+    runs = [sarif.run(_result([_finding(i, Severity.WARNING, rng.randbytes(1_000).hex()) for i in range(n)]),
+                      category=f"repo{n}") for n in (50, 150, 300)]
+    text = sarif.log(runs)
+    log = _check(text)
+    kept = [len(run["results"]) for run in log["runs"]]  # type: ignore[attr-defined]
+    cuts = [_cut({"runs": [run]}) for run in log["runs"]]  # type: ignore[attr-defined]
+    assert [k + c for k, c in zip(kept, cuts, strict=True)] == [50, 150, 300] and all(cuts)
