@@ -55,11 +55,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden/**/expected.txt and reporter goldens from current output",
     )
+    parser.addoption(
+        "--update-fingerprints",
+        action="store_true",
+        help="rewrite tests/golden/fingerprints.jsonl (a deliberate fingerprint migration: docs/fingerprints.md)",
+    )
 
 
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def update_fingerprints(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-fingerprints"))
 
 
 MakeRepo = Callable[[dict[str, str | bytes]], Path]
