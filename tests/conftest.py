@@ -16,6 +16,19 @@ VENDOR = ROOT / "tests" / "vendor"
 sys.path.insert(0, str(ROOT / "linter"))  # tests run against the source tree too
 
 
+_TEMP = os.path.realpath(tempfile.gettempdir()).rstrip(os.sep)
+# A checkout inside the temporary folder (a CI clone in /tmp) has the temporary folder beside
+# it: there, only what tests create in it counts as temporary, pytest's tmp_path tree and
+# tempfile's tmp* folders, so /tmp/shared is still refused.
+_CHECKOUT_IN_TEMP = str(ROOT).startswith(_TEMP + os.sep)
+
+
+def _temporary(real: str) -> bool:
+    if not real.startswith(_TEMP + os.sep):
+        return False
+    return not _CHECKOUT_IN_TEMP or real[len(_TEMP) + 1 :].startswith(("pytest-of-", "tmp"))
+
+
 def _outside_checkout(path: str) -> bool:
     """Whether ``path`` is beside the checkout (under its parent, not under it): the place a
     workspace keeps shared files that a fresh clone does not have. The interpreter, its
@@ -26,7 +39,9 @@ def _outside_checkout(path: str) -> bool:
         return True  # listing the parent is how a test would look for what lies beside it
     if not real.startswith(parent + os.sep):
         return False
-    allowed = (ROOT, sys.prefix, sys.base_prefix, sys.exec_prefix, tempfile.gettempdir())
+    if _temporary(real):
+        return False
+    allowed = (ROOT, sys.prefix, sys.base_prefix, sys.exec_prefix)
     return not any(real == str(a) or real.startswith(str(a).rstrip(os.sep) + os.sep) for a in allowed)
 
 
@@ -55,11 +70,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden/**/expected.txt and reporter goldens from current output",
     )
+    parser.addoption(
+        "--update-fingerprints",
+        action="store_true",
+        help="rewrite tests/golden/fingerprints.jsonl (a deliberate fingerprint migration: docs/fingerprints.md)",
+    )
 
 
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def update_fingerprints(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-fingerprints"))
 
 
 MakeRepo = Callable[[dict[str, str | bytes]], Path]

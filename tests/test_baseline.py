@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,67 @@ def test_isolated_ignores_the_repos_own_baseline_and_review_records(
     assert code == 1
     assert {("HF201", "a.json"), ("HF202", "config.json"), ("HF501", "modeling_x.py")} <= reported
     assert ("HF503", "modeling_x.py") in reported
+
+
+# -- fingerprint migration 1: syntax errors in hflint's words (docs/fingerprints.md) ----------
+
+LEGACY = Path(__file__).parent / "fixtures" / "baselines" / "before-fingerprint-migration-1"
+
+
+@pytest.mark.parametrize(
+    ("baseline", "selection"),
+    [
+        ("baseline.json", ["--select", "HF0,HF102,HF201,HF208,HF503"]),
+        ("baseline-hf001.json", ["--select", "HF0,HF202", "--ignore", "HF201"]),
+    ],
+)
+def test_baseline_written_before_the_migration_keeps_suppressing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], baseline: str, selection: list[str]
+) -> None:
+    """Entries recorded with Python's, PyYAML's, Jinja2's and CPython's wording (hflint
+    0.1.0 on 3.11) match today's findings: nothing is reported, no HF004; ``baseline
+    update`` re-keys them under today's fingerprints and keeps their reasons."""
+    root = shutil.copytree(LEGACY / "repo", tmp_path / "repo")
+    old = tmp_path / "baseline.json"
+    shutil.copy(LEGACY / baseline, old)
+    legacy = json.loads(old.read_text(encoding="utf-8"))["entries"]
+
+    code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], len(legacy))
+    current = {(f["rule_id"], f["path"]): f for f in doc["findings"]}
+    assert all(current[(e["rule"], e["path"])]["fingerprint"] != e["fingerprint"] for e in legacy)
+
+    assert main(["baseline", "update", str(root), "--baseline", str(old), *selection]) == 0
+    assert f"0 added, {len(legacy)} kept, 0 removed" in capsys.readouterr().out
+    rekeyed = json.loads(old.read_text(encoding="utf-8"))["entries"]
+    for entry in rekeyed:
+        finding = current[(entry["rule"], entry["path"])]
+        assert (entry["fingerprint"], entry["message"]) == (finding["fingerprint"], finding["message"])
+        assert entry["reason"] == "legacy"
+    code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], len(legacy))
+
+
+def test_reworded_matching_is_narrow(make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the rules a migration reworded, only the same rule, path and pointer, one entry
+    for one finding: an entry never carries over to another finding."""
+    root = make_repo({"a.json": "{,}", "b.json": "[1,]", "config.json": '{"architectures": "Bert"}'})
+    legacy = [
+        {"rule": "HF201", "path": "a.json", "message": "a.json is not valid JSON: Expecting property name enclosed"},
+        {"rule": "HF201", "path": "a.json", "message": "a.json is not valid JSON: Expecting value"},  # a second one
+        {"rule": "HF201", "path": "c.json", "message": "c.json is not valid JSON: Expecting value"},  # another file
+        {"rule": "HF202", "path": "config.json", "pointer": "/architectures", "message": "old words"},
+        {"rule": "HF202", "path": "config.json", "message": "config.json: no pointer, other words"},
+    ]
+    entries = [{"fingerprint": "0" * 31 + str(i), **e, "reason": "old"} for i, e in enumerate(legacy)]
+    (root / ".hflint-baseline.json").write_text(json.dumps({"version": 1, "entries": entries}), encoding="utf-8")
+    code, doc = _scan(root, capsys, "--select", "HF0,HF201,HF202")
+    assert code == 1
+    assert sorted(_reported(doc)) == [
+        ("HF004", ".hflint-baseline.json"),  # the second a.json entry
+        ("HF004", ".hflint-baseline.json"),  # c.json
+        ("HF004", ".hflint-baseline.json"),  # HF202 is keyed by its pointer: no rewording to carry over
+        ("HF004", ".hflint-baseline.json"),
+        ("HF201", "b.json"),
+        ("HF202", "config.json"),
+    ]

@@ -132,7 +132,7 @@ def test_approve_refuses_bad_paths(repo: Path, capsys: pytest.CaptureFixture[str
 
 
 MALFORMED = [
-    ("files:\n  modeling_x.py: [\n", "flow"),
+    ("files:\n  modeling_x.py: [\n", "not closed"),
     ("version: 1\nfiles:\n  modeling_x.py:\n    sha256: abc\n    reviewed-by: x\n    date: '2026-05-01'\n", "sha256"),
     (
         "version: 1\nfiles:\n  ../x.py:\n    sha256: " + "0" * 64 + "\n    reviewed-by: x\n    date: '2026-05-01'\n",

@@ -9,12 +9,19 @@ tests/, one a line); they are copied in under its own files, so a shared fixture
 realistic custom-code model) is kept once.
 Regenerate with ``pytest tests/test_golden.py --update-goldens`` and review the diff.
 Binary fixtures are written by ``tests/golden/make_fixtures.py`` (committed with its output).
+
+Every fail case's findings also have their fingerprints in ``fingerprints.jsonl``: a baseline
+entry is a fingerprint, so a change is a migration (docs/fingerprints.md), never a side effect.
+CI runs this on every Python in the matrix, which shows the fingerprints are the same on each.
+Regenerate deliberately with ``--update-fingerprints`` and say why in the commit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +35,7 @@ from hflint.rulepack import load_packs
 GOLDEN = Path(__file__).parent / "golden"
 EXPECTED = "expected.txt"
 BASE = "golden-base.txt"
+FINGERPRINTS = GOLDEN / "fingerprints.jsonl"
 
 # Active rules whose trigger cannot be committed as files, with where they are tested instead.
 TESTED_ELSEWHERE = {
@@ -61,7 +69,36 @@ def _materialise(case: Path, tmp: Path) -> Path:
     return repo
 
 
-def _scan_one(case: Path, tmp: Path) -> list[str]:
+def _case_id(case: Path) -> str:
+    return case.relative_to(GOLDEN).as_posix()
+
+
+def _fingerprint_row(case: Path, f: Finding) -> str:
+    """What the fingerprint is made of (docs/fingerprints.md), then the fingerprint."""
+    key = f"@{f.pointer}" if f.pointer else f.message
+    return json.dumps([_case_id(case), f.rule_id, f.path, key, f.fingerprint], ensure_ascii=False)
+
+
+@pytest.fixture(scope="session")
+def fingerprint_table(request: pytest.FixtureRequest) -> Iterator[dict[str, list[str]]]:
+    table: dict[str, list[str]] = {}
+    for line in FINGERPRINTS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            table.setdefault(json.loads(line)[0], []).append(line)
+    yield table
+    if request.config.getoption("--update-fingerprints"):
+        cases = {_case_id(c) for c in _cases("fail")}
+        rows = sorted(row for case, case_rows in table.items() if case in cases for row in case_rows)
+        header = (
+            "# The fingerprint of every golden fail case's finding: [case, rule, path, key, fingerprint],\n"
+            "# where key is @pointer or, without a pointer, the message (docs/fingerprints.md).\n"
+            "# A baseline entry is a fingerprint: regenerate only for a deliberate migration\n"
+            "# (pytest tests/test_golden.py --update-fingerprints) and review the diff.\n"
+        )
+        FINGERPRINTS.write_text(header + "".join(row + "\n" for row in rows), encoding="utf-8")
+
+
+def _scan_one(case: Path, tmp: Path) -> list[Finding]:
     """Scan with only the case's rule selected; a case's own .hflint.yaml (rules that
     depend on config, such as HF004) may select more, and its baseline is applied."""
     rule_id = case.parent.parent.name
@@ -74,18 +111,37 @@ def _scan_one(case: Path, tmp: Path) -> list[str]:
     baseline_file = case / BASELINE_NAME
     baseline = load_baseline(baseline_file) if baseline_file.is_file() else None
     result = scan(_materialise(case, tmp), config, baseline=baseline)
-    return [_render(f) for f in result.findings if f.rule_id == rule_id]
+    return [f for f in result.findings if f.rule_id == rule_id]
 
 
 @pytest.mark.parametrize("case", _cases("fail"), ids=lambda p: f"{p.parent.parent.name}-fail-{p.name}")
-def test_fail_case(case: Path, update_goldens: bool, tmp_path: Path) -> None:
-    got = _scan_one(case, tmp_path)
+def test_fail_case(
+    case: Path,
+    update_goldens: bool,
+    update_fingerprints: bool,
+    fingerprint_table: dict[str, list[str]],
+    tmp_path: Path,
+) -> None:
+    findings = _scan_one(case, tmp_path)
+    got = [_render(f) for f in findings]
     expected_file = case / EXPECTED
     if update_goldens:
         expected_file.write_text("".join(line + "\n" for line in got), encoding="utf-8")
     expected = expected_file.read_text(encoding="utf-8").splitlines()
     assert got, f"{case} triggers nothing"
     assert got == expected
+    rows = sorted(_fingerprint_row(case, f) for f in findings)
+    if update_fingerprints:
+        fingerprint_table[_case_id(case)] = rows
+    assert rows == fingerprint_table.get(_case_id(case), []), (
+        "the fingerprints of this golden case changed, so baselines that accepted these findings "
+        "would stop matching: keep the message or pointer stable, or make it a deliberate migration "
+        "(docs/fingerprints.md) and regenerate with --update-fingerprints"
+    )
+
+
+def test_fingerprint_table_lists_every_fail_case(fingerprint_table: dict[str, list[str]]) -> None:
+    assert sorted(fingerprint_table) == sorted(_case_id(c) for c in _cases("fail"))
 
 
 @pytest.mark.parametrize("case", _cases("pass"), ids=lambda p: f"{p.parent.parent.name}-pass-{p.name}")

@@ -100,6 +100,7 @@ def _run_action(venv: Path, workspace: Path, tmp: Path, **given: str) -> tuple[i
     return code, outputs, log
 
 
+@pytest.mark.real_tools
 def test_action_steps_run_as_on_a_runner(action_venv: Path, tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     shutil.copytree(ROOT / "examples" / "demo-model", workspace / "model")
@@ -163,6 +164,7 @@ def _try_repo(repo: Path, hook: str, *args: str) -> subprocess.CompletedProcess[
     )
 
 
+@pytest.mark.real_tools
 def test_pre_commit_hooks_with_real_pre_commit(model_git_repo: Path) -> None:
     if not (ROOT / ".git").exists():
         pytest.fail("try-repo needs hflint's own git checkout")  # pragma: no cover

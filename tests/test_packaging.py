@@ -3,6 +3,7 @@ manifest is valid, generated docs are current, and the code is ruff and mypy cle
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,9 @@ def test_mypy_strict_clean() -> None:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    shared = os.environ.get("HFLINT_TEST_WHEEL")
+    if shared:  # .ci/run builds one wheel for every interpreter in its matrix
+        return Path(shared)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
@@ -109,3 +113,19 @@ def test_readme_shows_the_demo_output_as_it_is(
     assert main(["scan", "examples/demo-model", "--color", "never"]) == 1
     actual = "\n".join(line for line in capsys.readouterr().out.splitlines() if "HF107" not in line)
     assert shown.strip() == actual.strip()
+
+
+def test_classifiers_list_the_pythons_ci_tests() -> None:
+    """Every minor version from requires-python up to the newest CI runs (.ci/run starts at
+    requires-python and goes up to the newest interpreter on the machine)."""
+    import re
+    import tomllib
+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lowest = re.fullmatch(r">=3\.(\d+)", meta["requires-python"])
+    assert lowest is not None
+    version = re.compile(r"Programming Language :: Python :: 3\.(\d+)")
+    listed = [int(m[1]) for c in meta["classifiers"] if (m := version.fullmatch(c))]
+    assert listed == list(range(int(lowest[1]), int(lowest[1]) + len(listed)))
+    assert sys.version_info[:2] >= (3, listed[0])
+    assert "requires-python" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

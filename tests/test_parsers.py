@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hflint.globs import check_glob, compile_glob
-from hflint.jsonfile import locate, parse_json, pointer
-from hflint.repo import ParseError
+from hflint.jsonfile import locate, pointer
 from hflint.yamlfile import YamlError, load_yaml
 
 
@@ -62,23 +61,6 @@ def test_locate(ptr: str, where: tuple[int, int] | None) -> None:
 
 def test_pointer_escapes() -> None:
     assert pointer("a/b", "m~n", 3) == "/a~1b/m~0n/3"
-
-
-@pytest.mark.parametrize(
-    ("text", "reason", "line"),
-    [
-        ('{"a": 1,}', "Expecting property name", 1),
-        ("\ufeff{}", "byte order mark", 1),
-        ("[" * 100_000, "nesting is too deep", None),
-        ("1" * 5000, "Exceeds the limit", None),
-        ("", "Expecting value", 1),
-    ],
-)
-def test_parse_json_errors(text: str, reason: str, line: int | None) -> None:
-    with pytest.raises(ParseError) as info:
-        parse_json(text)
-    assert reason in info.value.reason
-    assert info.value.line == line
 
 
 def test_yaml_lines_and_limits() -> None:

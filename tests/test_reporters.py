@@ -189,6 +189,7 @@ def _multitool() -> Path:
     return binary
 
 
+@pytest.mark.real_tools
 def test_sarif_passes_multitool_github_rules(make_repo: MakeRepo, tmp_path: Path) -> None:
     binary = _multitool()
     for name, text in _sarif_logs(make_repo, tmp_path).items():

@@ -142,7 +142,7 @@ def test_a_valid_org_pack_loads(tmp_path: Path) -> None:
             + GOOD_RULE.replace("    docs: {what: w, why: y, example: e, fix: f}\n", "    docs: {what: w, why: y}\n"),
             "ACME001: rules/0/docs: 'example' is a required property",
         ),
-        ("pack: acme\nrules:\n  - id: ACME001\n    name: [oops\n", "org.yaml:5: while parsing a flow sequence"),
+        ("pack: acme\nrules:\n  - id: ACME001\n    name: [oops\n", "org.yaml:5: a '[' list is not closed"),
         ("- just\n- a list\n", "org.yaml:1: a rule pack is a mapping with 'pack' and 'rules' keys"),
         ("pack: acme\npack: again\nrules: []\n", "org.yaml:2: duplicate key 'pack'"),
         ("pack: acme\nrules: !!python/object:os.system []\n", "org.yaml:2: unsupported tag"),

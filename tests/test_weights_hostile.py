@@ -89,7 +89,7 @@ def test_100k_deep_header_json(make_repo: MakeRepo) -> None:
     root = make_repo({"model.safetensors": fx.raw_st(deep, bytes(4))})
     result, _, peak, secs = _scan(root)
     assert [(r, p) for r, p, _ in _found(result)] == [("HF306", "model.safetensors")]
-    assert "nesting" in result.findings[0].message and secs < 10 and peak < 100_000_000
+    assert "recursion limit exceeded" in result.findings[0].message and secs < 10 and peak < 100_000_000
 
 
 def test_truncated_and_zero_byte_shards(make_repo: MakeRepo) -> None:

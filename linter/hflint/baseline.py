@@ -2,15 +2,23 @@
 
 ``hflint baseline write`` records the current findings with a mandatory reason (and an
 optional expiry); ``hflint scan`` then reports only new ones. ``hflint baseline update``
-drops entries whose finding is gone. The file is JSON, sorted, one entry per finding, so
-reviews see stable diffs; it is validated on load (a broken baseline is exit 2).
+drops entries whose finding is gone and re-keys entries recorded before a fingerprint
+migration. The file is JSON, sorted, one entry per finding, so reviews see stable diffs; it is
+validated on load (a broken baseline is exit 2).
+
+An entry matches a finding by fingerprint (docs/fingerprints.md), or, for the findings whose
+messages were reworded by a migration, by rule, path, pointer and the message's stable part
+(``REWORDED``), so a baseline written before the migration keeps suppressing the same
+findings, with no HF004, until ``baseline update`` rewrites it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +26,8 @@ from typing import Any
 from hflint.config import BASELINE_NAME as BASELINE_NAME
 from hflint.config import ConfigError
 from hflint.finding import Finding
-from hflint.jsonfile import locate, pointer
+from hflint.jsonfile import locate, parse_json, pointer
+from hflint.repo import CannotAnalyse
 from hflint.safefile import read_record
 from hflint.schemas import schema_errors
 
@@ -62,11 +71,11 @@ def load_baseline(path: Path, data: bytes | None = None, *, contained: bool = Tr
     shown = str(path)
     try:
         text = (read_record(path, contained=contained) if data is None else data).decode("utf-8")
-        raw = json.loads(text)
+        raw = parse_json(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(shown, f"cannot read baseline: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise BaselineError(shown, f"baseline is not valid JSON: {exc.msg}", exc.lineno) from None
+    except CannotAnalyse as exc:  # hflint's words: the same on every Python version
+        raise BaselineError(shown, f"baseline is not valid JSON: {exc.reason}", getattr(exc, "line", None)) from None
     for error in schema_errors("baseline.schema.json", raw):
         where = locate(text, pointer(*error.absolute_path))
         label = "/".join(map(str, error.absolute_path)) or "(top level)"
@@ -101,3 +110,56 @@ def render(entries: Iterable[Entry]) -> str:
 
 def entry_for(finding: Finding, reason: str, expires: dt.date | None) -> Entry:
     return Entry(finding.fingerprint, finding.rule_id, finding.path, reason, finding.pointer, finding.message, expires)
+
+
+# Fingerprint migration 1 (docs/fingerprints.md): a syntax error's message carried the wording
+# of the parser that found it (Python's json, PyYAML, Jinja2, the interpreter's own parser),
+# which changes between versions; it now carries hflint's. Findings without a pointer are
+# keyed by message, so these changed fingerprint. Per rule: the message's stable part, as
+# named groups; an entry and a finding match when both messages match and the groups agree.
+# (There is one such finding per file, or per template: the file or template does not parse.)
+REWORDED: dict[str, re.Pattern[str]] = {
+    rule: re.compile(pattern, re.DOTALL)
+    for rule, pattern in (
+        ("HF001", r"(?P<file>.*) could not be analysed: .*?(?P<rules> \(rules: [^()]*\))"),
+        ("HF102", r"(?P<file>.*): invalid card metadata: YAML: .*"),
+        ("HF201", r"(?P<file>.*) is not valid JSON: .*"),
+        ("HF208", r"(?P<file>.*): chat template does not parse\b.*"),
+        ("HF306", r"(?P<file>.*): invalid safetensors header: invalid JSON in header: .*"),
+        ("HF503", r"(?P<file>.*): cannot be analysed: .*"),
+    )
+}
+
+
+def _reworded(entry: Entry, finding: Finding) -> bool:
+    pattern = REWORDED.get(finding.rule_id)
+    if pattern is None:
+        return False
+    old, new = pattern.fullmatch(entry.message), pattern.fullmatch(finding.message)
+    return old is not None and new is not None and old.groupdict() == new.groupdict()
+
+
+def match(entries: Sequence[Entry], findings: Sequence[Finding]) -> dict[int, Entry]:
+    """The entry that suppresses each finding, by the finding's index.
+
+    By fingerprint first (an entry matches every finding with its fingerprint); then each
+    entry left over may match one finding left over whose message was reworded by a
+    migration (same rule, path and pointer, same stable message part).
+    """
+    by_fingerprint = {e.fingerprint: e for e in entries}
+    found = {i: e for i, f in enumerate(findings) if (e := by_fingerprint.get(f.fingerprint)) is not None}
+    used = {id(e) for e in found.values()}
+    left: dict[tuple[str, str, str | None], list[Entry]] = defaultdict(list)
+    for e in entries:
+        if id(e) not in used and e.rule in REWORDED:
+            left[(e.rule, e.path, e.pointer)].append(e)
+    if not left:
+        return found
+    for i, f in enumerate(findings):
+        candidates = left.get((f.rule_id, f.path, f.pointer), []) if i not in found else []
+        for e in candidates:
+            if _reworded(e, f):
+                found[i] = e
+                candidates.remove(e)
+                break
+    return found

@@ -239,21 +239,22 @@ class _Decisions:
         return self._baseline(out, baseline) if baseline is not None else out
 
     def _baseline(self, findings: list[Finding], baseline: Baseline) -> list[Finding]:
-        live = {e.fingerprint: e for e in baseline.entries if e.expires is None or e.expires >= self.today}
-        matched: set[str] = set()
-        out = []
-        for f in findings:
-            entry = live.get(f.fingerprint) if f.suppressed_by is None else None
-            if entry is not None:
-                matched.add(entry.fingerprint)
-                f = dataclasses.replace(f, suppressed_by=BASELINE_PREFIX + entry.reason)
-            out.append(f)
+        from hflint.baseline import match
+
+        live = [e for e in baseline.entries if e.expires is None or e.expires >= self.today]
+        open_ = [i for i, f in enumerate(findings) if f.suppressed_by is None]
+        hits = match(live, [findings[i] for i in open_])
+        out = list(findings)
+        for k, entry in hits.items():
+            i = open_[k]
+            out[i] = dataclasses.replace(out[i], suppressed_by=BASELINE_PREFIX + entry.reason)
+        matched = {id(e) for e in hits.values()}
         for e in baseline.entries:
             what = f"baseline/{e.fingerprint}"
             if e.expires is not None and e.expires < self.today:
                 detail = f"baseline entry for {e.rule} in {e.path} expired on {e.expires.isoformat()}"
                 out.append(self._note(EXPIRED_SUPPRESSION_RULE, baseline.source, e.line, what, detail))
-            elif e.fingerprint not in matched and e.rule in self.enabled:
+            elif id(e) not in matched and e.rule in self.enabled:
                 detail = f"baseline entry for {e.rule} in {e.path} matches no finding; run hflint baseline update"
                 out.append(self._note(UNUSED_SUPPRESSION_RULE, baseline.source, e.line, what, detail))
         return out

@@ -67,10 +67,12 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Line-independent identity, stable across edits that move the finding.
+        """Line-independent identity, stable across edits that move the finding and across
+        Python and library versions: a contract (docs/fingerprints.md) that baselines store.
 
         Keyed by rule, path and the logical position (pointer) when there is one, else the
-        message; messages never carry line numbers, so moving a finding keeps its key.
+        message; messages never carry line numbers or a parser's wording, so moving a finding
+        or upgrading the interpreter keeps its key.
         """
         logical = f"@{self.pointer}" if self.pointer else self.message
         key = "\x1f".join((self.rule_id, self.path, logical))

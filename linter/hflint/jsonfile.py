@@ -10,24 +10,41 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hflint.repo import ParseError
+from hflint.repo import CannotAnalyse, ParseError
 
 _DECODER = json.JSONDecoder()
 _WS = " \t\n\r"
 
 
 def parse_json(text: str) -> Any:
-    if text.startswith("\ufeff"):
-        # json.loads and transformers' json.load both refuse a BOM, so the loader would too.
-        raise ParseError("starts with a UTF-8 byte order mark, which JSON loaders reject", 1, 1)
+    """The parsed value; ParseError (hflint's message, line and column) when loaders would
+    refuse the text, CannotAnalyse when it nests deeper than hflint analyses.
+
+    Python's json decides validity (a BOM, trailing commas, NaN... as transformers' json.load
+    sees them); hflint's own scanner (hflint.jsonsyntax) words and places the error, so the
+    finding is the same on every Python version.
+    """
+    from hflint import jsonsyntax
+
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(exc.msg, exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise ParseError("nesting is too deep to parse") from None
-    except ValueError as exc:  # e.g. an integer literal over Python's digit limit
-        raise ParseError(str(exc).splitlines()[0]) from None
+        value = json.loads(text)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as is the digit limit
+        raise syntax_error(text) from None
+    if jsonsyntax.nesting_exceeds(text, value):
+        raise CannotAnalyse(jsonsyntax.too_deep_message())
+    return value
+
+
+def syntax_error(text: str) -> CannotAnalyse:
+    """What is wrong with a text json.loads refused, in hflint's words."""
+    from hflint import jsonsyntax
+
+    found = jsonsyntax.first_problem(text)
+    if found is None:  # pragma: no cover - the scanner and json.loads agree (tests/test_jsonsyntax.py)
+        return ParseError("not valid JSON")
+    if found.kind == jsonsyntax.TOO_DEEP:
+        return CannotAnalyse(found.message)
+    return ParseError(found.message, found.line, found.column)
 
 
 def escape_pointer_token(token: str | int) -> str:

@@ -14,6 +14,9 @@ from typing import Any, NamedTuple
 
 Path_ = tuple[str | int, ...]
 
+MAX_DEPTH = 100  # nested collections; libyaml stops at 1000, the pure-Python loader ~300 (recursion)
+TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels; hflint does not analyse deeper YAML"
+
 
 class YamlError(ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
@@ -55,12 +58,12 @@ def load_yaml(text: str, *, max_nodes: int = 200_000) -> YamlDoc:
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         node = yaml.compose(text, Loader=loader_cls)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise YamlError(problem or "YAML syntax error", mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML error: {exc}") from None
+        from hflint.yamlerrors import describe  # hflint's words, not the loader's
+
+        raise YamlError(*describe(yaml, text, exc)) from None
+    except RecursionError:  # the pure-Python loader, when PyYAML was built without libyaml
+        raise YamlError(TOO_DEEP) from None
     lines: dict[Path_, int] = {}
     if node is None:
         return YamlDoc(None, lines)
@@ -75,31 +78,39 @@ class _Builder:
         self.lines = lines
         self.constructor = yaml.SafeLoader("")
 
-    def build(self, node: Any, path: Path_ | None) -> Any:
+    def build(self, node: Any, path: Path_ | None, depth: int = 0) -> Any:
         yaml = self.yaml
         self.budget -= 1
         line = node.start_mark.line + 1
         if self.budget < 0:
             raise YamlError("document too large or alias expansion too deep", line)
+        if depth > MAX_DEPTH:  # hflint's limit: the interpreter's recursion limit varies
+            # No line: which loader gives up first, and where, depends on the build.
+            raise YamlError(TOO_DEEP)
         if path is not None:
             self.lines.setdefault(path, line)
         if isinstance(node, yaml.ScalarNode):
+            if node.tag not in self.constructor.yaml_constructors:  # e.g. !!python/name:os.system
+                raise YamlError(f"unsupported tag {node.tag}", line)
             try:
                 return self.constructor.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. 2026-02-30
-                raise YamlError(f"unsupported value: {exc}".splitlines()[0], line) from None
+            except (yaml.YAMLError, ValueError, OverflowError):  # e.g. 2026-02-30
+                # In hflint's words: datetime's and int()'s messages differ between versions.
+                kind = node.tag.rpartition(":")[2] or "scalar"
+                shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+                raise YamlError(f"invalid {kind} value {shown!r}", line) from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise YamlError(f"unsupported tag {node.tag}", line)
             base = path or ()
-            return [self.build(child, (*base, i)) for i, child in enumerate(node.value)]
+            return [self.build(child, (*base, i), depth + 1) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
                 raise YamlError(f"unsupported tag {node.tag}", line)
             try:
                 self.constructor.flatten_mapping(node)  # YAML merge keys (<<)
-            except yaml.YAMLError as exc:
-                raise YamlError(f"bad merge key: {exc}".splitlines()[0], line) from None
+            except yaml.YAMLError:
+                raise YamlError("a merge key (<<) must name a mapping or a list of mappings", line) from None
             out: dict[Any, Any] = {}
             path = path or ()
             for key_node, value_node in node.value:
@@ -113,7 +124,7 @@ class _Builder:
                 child = str(key) if not isinstance(key, int) or isinstance(key, bool) else key
                 # A member is reported at its key's line, where a reader looks for it.
                 self.lines.setdefault((*path, child), key_node.start_mark.line + 1)
-                out[key] = self.build(value_node, (*path, child))
+                out[key] = self.build(value_node, (*path, child), depth + 1)
             return out
         raise YamlError(f"unsupported YAML node {type(node).__name__}", line)  # pragma: no cover
 

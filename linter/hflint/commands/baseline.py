@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,11 +14,13 @@ from hflint.exitcodes import CLEAN, ERROR
 
 if TYPE_CHECKING:
     from hflint.baseline import Entry
+    from hflint.finding import Finding
 
 DESCRIPTION = (
     "write: scan the folder and record every finding in the baseline file with a reason "
     "(entries already there keep theirs). update: drop entries whose finding is gone "
-    "(entries of rules this run did not select are kept). "
+    "(entries of rules this run did not select are kept), and re-key entries written before a "
+    "fingerprint migration (docs/fingerprints.md). "
     "'hflint scan' then reports only findings that are not in the baseline. The file is never "
     "written through a symlink, is replaced atomically, and concurrent runs keep each other's entries."
 )
@@ -50,9 +53,15 @@ class _NotWritten(Exception):
     pass
 
 
+def _rekeyed(entry: Entry, finding: Finding) -> Entry:
+    if entry.fingerprint == finding.fingerprint:
+        return entry
+    return replace(entry, fingerprint=finding.fingerprint, message=finding.message)
+
+
 def run(args: argparse.Namespace) -> int:
     from hflint import safefile
-    from hflint.baseline import BASELINE_NAME, BaselineError, entry_for, load_baseline, render
+    from hflint.baseline import BASELINE_NAME, BaselineError, entry_for, load_baseline, match, render
     from hflint.config import ConfigError
     from hflint.engine import EXPIRED_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE, scan
     from hflint.rulepack import PackError
@@ -79,17 +88,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"hflint: {exc}", file=sys.stderr)
         return ERROR
     own = {UNUSED_SUPPRESSION_RULE, EXPIRED_SUPPRESSION_RULE}  # about suppressions themselves
-    current = {f.fingerprint: f for f in result.reported if f.rule_id not in own}
+    current = list({f.fingerprint: f for f in result.reported if f.rule_id not in own}.values())
     ran = {r.id for r in result.rules}
     counts: list[int] = []
 
     def change(data: bytes | None) -> bytes:
         old = entries(data)
+        hits = match(old, current)
+        # An entry matched through a reworded message (a fingerprint migration) is carried
+        # over under today's fingerprint and message, with its reason and expiry.
+        carried = {id(e): _rekeyed(e, current[i]) for i, e in hits.items()}
         # Only entries this run could judge are dropped: a rule it did not run (another
         # --select) says nothing about whether their findings are gone.
-        kept = [e for e in old if e.fingerprint in current or e.rule not in ran]
-        known = {e.fingerprint for e in old}
-        new = [f for fp, f in current.items() if fp not in known] if args.action == "write" else []
+        kept = [carried.get(id(e), e) for e in old if id(e) in carried or e.rule not in ran]
+        new = [f for i, f in enumerate(current) if i not in hits] if args.action == "write" else []
         if new and not args.reason:
             raise _NotWritten(f"{len(new)} new finding(s) to record: --reason is required")
         added = [entry_for(f, args.reason, args.expires) for f in new]

@@ -77,7 +77,7 @@ def decode(data: bytes) -> tuple[str | None, Problem | None]:
                 line,
                 col,
             )
-        return None, Problem(f"bad source encoding declaration: {exc.msg}", exc.lineno or 1)
+        return None, Problem("bad source encoding declaration", exc.lineno or 1)
     try:
         return data.decode(encoding), None
     except UnicodeDecodeError as exc:
@@ -89,16 +89,21 @@ def decode(data: bytes) -> tuple[str | None, Problem | None]:
         return None, Problem(f"unknown source encoding {encoding!r}", 1)
 
 
+_SYNTAX_KINDS = {TabError: "tabs and spaces are mixed in indentation", IndentationError: "indentation error"}
+
+
 def _parse_text(text: str) -> tuple[ast.Module | None, Problem | None]:
     try:
         return ast.parse(text), None
     except SyntaxError as exc:
-        return None, Problem(f"syntax error: {exc.msg}", exc.lineno, exc.offset)
+        # hflint's words: the interpreter's wording changes with every release (3.12 renamed
+        # "non-default argument follows default argument"), and the message is the finding's key.
+        return None, Problem(_SYNTAX_KINDS.get(type(exc), "syntax error"), exc.lineno, exc.offset)
     except (RecursionError, MemoryError):
         # CPython's parser gives up on very deep nesting (e.g. 10**5 chained operators).
         return None, Problem("nesting is too deep to parse; hflint cannot check this file")
-    except ValueError as exc:
-        return None, Problem(f"cannot parse: {exc}")
+    except ValueError:
+        return None, Problem("Python refuses to parse it")
 
 
 def parse(data: bytes, *, ipython: bool = False) -> Source:

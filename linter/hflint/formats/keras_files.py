@@ -18,11 +18,11 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO, NamedTuple
 
-from hflint.repo import CannotAnalyse
+from hflint.jsonfile import parse_json
+from hflint.repo import CannotAnalyse, ParseError
 
 
 class Config(NamedTuple):
@@ -45,15 +45,19 @@ class Deferred(CannotAnalyse):
 
 
 def parse(data: bytes, where: str) -> Config:
-    """A config's JSON as Keras's ``json.loads`` reads it; CannotAnalyse says why not."""
+    """A config's JSON as Keras's ``json.loads`` reads it; CannotAnalyse says why not, in
+    hflint's words (hflint.jsonsyntax): json's own, and its nesting limit, change between
+    Python versions, and the reason is the message, so the fingerprint, of a finding."""
     try:
-        return Config(where, json.loads(data.decode("utf-8")))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CannotAnalyse(f"{where} is not UTF-8 (byte {exc.start})") from None
-    except RecursionError:
-        raise CannotAnalyse(f"{where} is nested deeper than a JSON parser accepts") from None
-    except ValueError as exc:
-        raise CannotAnalyse(f"{where} is not JSON: {exc}") from None
+    try:
+        return Config(where, parse_json(text))
+    except ParseError as exc:
+        raise CannotAnalyse(f"{where} is not JSON: {exc.reason}") from None
+    except CannotAnalyse as exc:  # nested deeper than hflint analyses
+        raise CannotAnalyse(f"{where} is {exc.reason}") from None
 
 
 # -- .keras ---------------------------------------------------------------------------------

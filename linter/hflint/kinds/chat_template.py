@@ -146,9 +146,47 @@ def problems(source: str, policy: Policy) -> list[tuple[int, str]]:
         return [(1, "does not parse: nesting is too deep")]
     except Exception as exc:  # TemplateSyntaxError and any other parser error
         line = getattr(exc, "lineno", None) or 1
-        message = str(getattr(exc, "message", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return [(line, f"does not parse with Jinja2 ({type(exc).__name__}): {message}")]
+        return [(line, f"does not parse: {syntax_error(str(getattr(exc, 'message', None) or exc))}")]
     return _walk(tree, policy)
+
+
+# Jinja2's token names, as hflint shows them.
+_TOKENS = {"end of print statement": "'}}'", "end of statement block": "'%}'", "end of template": "the end"}
+# (pattern over Jinja2's message, hflint's message; {0}, {1}: the groups, tag names as they
+# are, tokens quoted); the first that matches wins.
+_SYNTAX = tuple(
+    (re.compile(pattern, re.DOTALL), message, tokens)
+    for pattern, message, tokens in (
+        (r"^Unexpected end of template\..*block that needs to be closed is '(\w+)'", "'{{% {0} %}}' never ends", False),
+        (
+            r"^Encountered unknown tag '(\w+)'\..*block that needs to be closed is '(\w+)'",
+            "unexpected tag '{0}' inside '{{% {1} %}}'",
+            False,
+        ),
+        (r"^Encountered unknown tag '(\w+)'", "unknown tag '{0}'", False),
+        (r"^unexpected end of template, expected 'end of print statement'", "a '{{{{' is not closed", False),
+        (r"^unexpected end of template", "a '{{%' tag is not closed", False),
+        (r"^Missing end of comment tag", "a '{{#' comment is not closed", False),
+        (r"^Missing end of raw directive", "a '{{% raw %}}' block is not closed", False),
+        (r"^unexpected char (.+?) at \d+$", "unexpected character {0}", False),
+        (r"^unexpected '(.+?)', expected '(.+?)'$", "expected {1}, found {0}", True),
+        (r"^unexpected '(.+?)'$", "unexpected {0}", True),
+        (r"^expected token '(.+?)', got '(.+?)'$", "expected {0}, found {1}", True),
+        (r"^Expected an expression, got '(.+?)'$", "expected an expression, found {0}", True),
+        (r"^can't assign to", "invalid assignment target", False),
+    )
+)
+
+
+def syntax_error(said: str) -> str:
+    """hflint's words for a Jinja2 syntax error: Jinja2's own change between versions, and a
+    template finding's message is part of its fingerprint."""
+    for pattern, message, tokens in _SYNTAX:
+        found = pattern.search(said)
+        if found is not None:
+            groups = [_TOKENS.get(g, f"'{g}'") if tokens else g for g in found.groups()]
+            return message.format(*groups)
+    return "template syntax error"
 
 
 def _name_problem(name: str, policy: Policy) -> str | None:

@@ -11,16 +11,15 @@ remote ``$ref``s (jsonschema's referencing raises instead of downloading).
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from hflint import _paths
 from hflint.globs import check_glob, matches
-from hflint.jsonfile import pointer
+from hflint.jsonfile import parse_json, pointer
 from hflint.kinds.base import Result, each_file
-from hflint.repo import CannotAnalyse, Repo
+from hflint.repo import CannotAnalyse, ParseError, Repo
 from hflint.rule import Rule
 
 PARAMS_SCHEMA = {
@@ -60,7 +59,7 @@ def _entries(rule: Rule) -> list[tuple[tuple[str, ...], str]]:
 def _validator(path: Path) -> Any:
     from jsonschema import validators  # lazy: jsonschema costs ~100 ms to import
 
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema = parse_json(path.read_text(encoding="utf-8"))
     cls = validators.validator_for(schema)
     if not path.resolve().is_relative_to(_paths.rules_dir().resolve()):
         # Shipped schemas are checked by the test suite (test_shipped_schemas_are_valid);
@@ -79,8 +78,11 @@ def validate(rule: Rule) -> list[str]:
             continue
         try:
             _validator(path)
+        except CannotAnalyse as exc:  # hflint's words and line, the same on every Python
+            where = f" (line {exc.line})" if isinstance(exc, ParseError) and exc.line else ""
+            problems.append(f"params.schema: {path.name} is not valid JSON: {exc.reason}{where}")
         except (OSError, ValueError) as exc:
-            problems.append(f"params.schema: {path.name} is not valid JSON: {exc}")
+            problems.append(f"params.schema: {path.name} cannot be read: {exc}")
         except Exception as exc:  # jsonschema.SchemaError and friends stay inside this kind
             problems.append(f"params.schema: {path.name} is not a valid JSON Schema: {_first_line(exc)}")
     return problems

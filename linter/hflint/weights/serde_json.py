@@ -88,17 +88,33 @@ def loads(text: str, *, skip: tuple[str, ...] = ()) -> object:
         hooks["parse_int"] = _parse_int  # otherwise the C parser's exact ints do
     try:
         doc = json.loads(text, object_pairs_hook=Obj, **hooks)  # type: ignore[arg-type]
-    except json.JSONDecodeError as exc:
-        raise JsonError(f"{exc.msg} at column {exc.colno}") from None
-    except RecursionError:
-        raise JsonError("nesting too deep") from None
-    except ValueError as exc:  # the constant hook, or an integer over Python's digit limit
-        raise JsonError(str(exc)) from None
+    except JsonError:  # the constant hook
+        raise
+    except (ValueError, RecursionError):  # a syntax error, the digit limit, nesting
+        raise JsonError(_syntax_error(text)) from None
     escapes = "\\u" in text and bool(_SURROGATE_ESCAPE.search(text))
     bad = _scan_values(doc, check_strings=escapes, skip=skip)
     if bad:
         raise JsonError(bad)
     return doc
+
+
+def _syntax_error(text: str) -> str:
+    """hflint's words for what json.loads refused (its own differ between Python versions),
+    or serde's for what serde would refuse anyway: over 127 levels, or beyond f64."""
+    from hflint import jsonsyntax
+
+    found = jsonsyntax.first_problem(text)
+    if found is None:  # pragma: no cover - the scanner and json.loads agree
+        return "invalid JSON"
+    if found.kind == jsonsyntax.TOO_DEEP:
+        return "recursion limit exceeded"
+    if found.kind == jsonsyntax.BIG_INTEGER:
+        return "number out of range"
+    if found.line is None:
+        return found.message
+    where = f"line {found.line}, column {found.column}" if found.line > 1 else f"column {found.column}"
+    return f"{found.message} at {where}"
 
 
 def _scan_values(doc: object, *, check_strings: bool, skip: tuple[str, ...]) -> str | None:
