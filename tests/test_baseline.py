@@ -101,7 +101,7 @@ def test_explicit_baseline_file(make_repo: MakeRepo, tmp_path: Path, capsys: pyt
     ("text", "expected"),
     [
         ("{,}", ".hflint-baseline.json:1: baseline is not valid JSON"),
-        ('{"version": 2, "entries": []}', ".hflint-baseline.json:1: version: 1 was expected"),
+        ('{"version": 3, "entries": []}', ".hflint-baseline.json:1: version: 3 is not one of [1, 2]"),
         (
             '{"version": 1, "entries": [\n {"fingerprint": "x", "rule": "HF201", "path": "a", "reason": "why"}]}',
             ".hflint-baseline.json:2: entries/0/fingerprint: 'x' does not match",
@@ -201,3 +201,80 @@ def test_reworded_matching_is_narrow(make_repo: MakeRepo, capsys: pytest.Capture
         ("HF201", "b.json"),
         ("HF202", "config.json"),
     ]
+
+
+REPEATS = {
+    "README.md": "# m\n",
+    "config.json": '{"auto_map": {"AutoModel": "modeling_x.M"}}',
+    "modeling_x.py": "exec('a')\nexec('b')\n",
+    ".hflint.yaml": "select: [HF503]\n",
+}
+
+
+def test_a_repeated_finding_needs_its_own_entry(make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same call twice in one file: two findings, two fingerprints (occurrence 0 and 1),
+    so accepting today's never accepts one added later (docs/fingerprints.md)."""
+    root = make_repo({**REPEATS, "modeling_x.py": "exec('a')\n"})
+    assert main(["baseline", "write", str(root), "--reason", "reviewed: constant strings"]) == 0
+    capsys.readouterr()
+    (root / "modeling_x.py").write_text("exec('a')\nexec(payload)\n", encoding="utf-8")
+    code, doc = _scan(root, capsys)
+    assert (code, _reported(doc)) == (1, [("HF503", "modeling_x.py")])
+    assert [f["line"] for f in doc["findings"] if not f["suppressed"]] == [2]
+    fingerprints = [f["fingerprint"] for f in doc["findings"]]
+    assert len(set(fingerprints)) == 2
+
+
+def test_a_version_1_baseline_still_accepts_every_repeat(
+    make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Migration 2: a version 1 entry accepted every finding with its key; it still does (no
+    HF004, nothing new), and `baseline update` writes one version 2 entry per finding."""
+    root = make_repo(REPEATS)
+    assert main(["scan", str(root), "--format", "json", "--no-baseline"]) == 1
+    first = json.loads(capsys.readouterr().out)["findings"][0]
+    entry = {"rule": "HF503", "path": "modeling_x.py", "message": first["message"], "reason": "kept from 2026"}
+    old = {"version": 1, "entries": [{"fingerprint": first["fingerprint"], **entry}]}
+    (root / ".hflint-baseline.json").write_text(json.dumps(old), encoding="utf-8")
+    code, doc = _scan(root, capsys)
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 2)
+    assert main(["baseline", "update", str(root)]) == 0
+    assert "0 added, 2 kept, 0 removed" in capsys.readouterr().out
+    new = json.loads((root / ".hflint-baseline.json").read_text(encoding="utf-8"))
+    assert new["version"] == 2 and [e["reason"] for e in new["entries"]] == ["kept from 2026"] * 2
+    code, doc = _scan(root, capsys)
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 2)
+
+
+# -- fingerprint migration 2: repeats numbered, HF108 keyed by its pattern ------------------
+
+LEGACY_2 = Path(__file__).parent / "fixtures" / "baselines" / "before-fingerprint-migration-2"
+
+
+def test_baseline_written_before_migration_2_keeps_suppressing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = shutil.copytree(LEGACY_2 / "repo", tmp_path / "repo")
+    old = tmp_path / "baseline.json"
+    shutil.copy(LEGACY_2 / "baseline.json", old)
+    selection = ["--select", "HF108,HF208,HF503"]
+    code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 4)  # 2 HF108, 2 HF503
+
+    assert main(["baseline", "update", str(root), "--baseline", str(old), *selection]) == 0
+    assert "0 added, 4 kept, 0 removed" in capsys.readouterr().out
+    new = json.loads(old.read_text(encoding="utf-8"))
+    assert new["version"] == 2
+    assert sorted((e["rule"], e.get("pointer") or "") for e in new["entries"]) == [
+        ("HF108", "[More Information Needed]"),
+        ("HF108", "the template title '# Model Card for Model ID'"),
+        ("HF503", ""),
+        ("HF503", ""),
+    ]
+    assert {e["reason"] for e in new["entries"]} == {"legacy"}
+    code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 4)
+    # Now a third exec() is new: no entry accepts it.
+    (root / "modeling_x.py").write_text('exec("a = 1")\nexec("b = 2")\nexec(x)\n', encoding="utf-8")
+    code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
+    assert (code, _reported(doc)) == (1, [("HF503", "modeling_x.py")])

@@ -75,7 +75,7 @@ def _case_id(case: Path) -> str:
 
 def _fingerprint_row(case: Path, f: Finding) -> str:
     """What the fingerprint is made of (docs/fingerprints.md), then the fingerprint."""
-    key = f"@{f.pointer}" if f.pointer else f.message
+    key = f.logical_key + (f" #{f.occurrence}" if f.occurrence else "")
     return json.dumps([_case_id(case), f.rule_id, f.path, key, f.fingerprint], ensure_ascii=False)
 
 
@@ -91,7 +91,7 @@ def fingerprint_table(request: pytest.FixtureRequest) -> Iterator[dict[str, list
         rows = sorted(row for case, case_rows in table.items() if case in cases for row in case_rows)
         header = (
             "# The fingerprint of every golden fail case's finding: [case, rule, path, key, fingerprint],\n"
-            "# where key is @pointer or, without a pointer, the message (docs/fingerprints.md).\n"
+            "# where key is @pointer or, without a pointer, the message, then #N for a repeat (docs/fingerprints.md).\n"
             "# A baseline entry is a fingerprint: regenerate only for a deliberate migration\n"
             "# (pytest tests/test_golden.py --update-fingerprints) and review the diff.\n"
         )

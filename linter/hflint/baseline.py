@@ -58,10 +58,17 @@ class Entry:
         return out
 
 
+# Version 2 (migration 2, docs/fingerprints.md): an entry is one finding's fingerprint, repeats
+# of a rule, path and key in a file numbered. In a version 1 file an entry accepted every
+# finding with its key; it still does, until `baseline update` writes one entry per finding.
+VERSION = 2
+
+
 @dataclass(frozen=True)
 class Baseline:
     source: Path
     entries: tuple[Entry, ...]
+    version: int = VERSION
 
 
 def load_baseline(path: Path, data: bytes | None = None, *, contained: bool = True) -> Baseline:
@@ -99,12 +106,12 @@ def load_baseline(path: Path, data: bytes | None = None, *, contained: bool = Tr
                 where[0] if where else None,
             )
         )
-    return Baseline(path, tuple(entries))
+    return Baseline(path, tuple(entries), raw["version"])
 
 
 def render(entries: Iterable[Entry]) -> str:
     ordered = sorted(entries, key=lambda e: (e.path, e.rule, e.pointer or "", e.fingerprint))
-    doc = {"version": 1, "entries": [e.as_json() for e in ordered]}
+    doc = {"version": VERSION, "entries": [e.as_json() for e in ordered]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -127,8 +134,17 @@ REWORDED: dict[str, re.Pattern[str]] = {
         ("HF208", r"(?P<file>.*): chat template does not parse\b.*"),
         ("HF306", r"(?P<file>.*): invalid safetensors header: invalid JSON in header: .*"),
         ("HF503", r"(?P<file>.*): cannot be analysed: .*"),
+        # Migration 2: a repeated placeholder's count and lines left the key (the pattern is
+        # its pointer now), so fixing some of them or moving them keeps the fingerprint.
+        (
+            "HF108",
+            r"(?P<file>.*): template placeholder left in the card: (?P<what>.*?)"
+            r"(?: \(\d+ times, on lines [\d, .]+\))?",
+        ),
     )
 }
+# Rules whose findings gained a pointer in a migration: an entry written without one matches.
+POINTER_ADDED = frozenset({"HF108"})
 
 
 def _reworded(entry: Entry, finding: Finding) -> bool:
@@ -139,15 +155,20 @@ def _reworded(entry: Entry, finding: Finding) -> bool:
     return old is not None and new is not None and old.groupdict() == new.groupdict()
 
 
-def match(entries: Sequence[Entry], findings: Sequence[Finding]) -> dict[int, Entry]:
+def match(entries: Sequence[Entry], findings: Sequence[Finding], version: int = VERSION) -> dict[int, Entry]:
     """The entry that suppresses each finding, by the finding's index.
 
-    By fingerprint first (an entry matches every finding with its fingerprint); then each
-    entry left over may match one finding left over whose message was reworded by a
-    migration (same rule, path and pointer, same stable message part).
+    By fingerprint first (in a version 1 baseline, by the fingerprint every occurrence of a
+    key had then, so an entry keeps accepting all of them); then each entry left over may
+    match one finding left over whose message was reworded by a migration (same rule, path
+    and pointer, same stable message part).
     """
     by_fingerprint = {e.fingerprint: e for e in entries}
-    found = {i: e for i, f in enumerate(findings) if (e := by_fingerprint.get(f.fingerprint)) is not None}
+
+    def key(f: Finding) -> str:
+        return f.base_fingerprint if version == 1 else f.fingerprint
+
+    found = {i: e for i, f in enumerate(findings) if (e := by_fingerprint.get(key(f))) is not None}
     used = {id(e) for e in found.values()}
     left: dict[tuple[str, str, str | None], list[Entry]] = defaultdict(list)
     for e in entries:
@@ -156,7 +177,11 @@ def match(entries: Sequence[Entry], findings: Sequence[Finding]) -> dict[int, En
     if not left:
         return found
     for i, f in enumerate(findings):
-        candidates = left.get((f.rule_id, f.path, f.pointer), []) if i not in found else []
+        if i in found:
+            continue
+        candidates = left.get((f.rule_id, f.path, f.pointer), [])
+        if not candidates and f.rule_id in POINTER_ADDED:
+            candidates = left.get((f.rule_id, f.path, None), [])
         for e in candidates:
             if _reworded(e, f):
                 found[i] = e

@@ -82,7 +82,7 @@ def scan(
     by_id = {r.id: r for r in rules}
     enabled = [r for r in rules if is_selected(r.id, config.selectors, config.ignore)]
     repo = repo or Repo(root, config.exclude, trust_records=not config.isolated)
-    findings = _run(repo, [r for r in enabled if r.active], by_id[SCAN_ERROR_RULE])
+    findings = number_occurrences(_run(repo, [r for r in enabled if r.active], by_id[SCAN_ERROR_RULE]))
     enabled_ids = {r.id for r in enabled}
     decisions = _Decisions(repo.root, by_id, enabled_ids, today or dt.date.today())
     findings = decisions.apply(findings, config, baseline)
@@ -97,6 +97,19 @@ def scan(
         baselined=sum(1 for f in findings if f.suppression_kind == "baseline"),
         source_uri=repo.source_uri,
     )
+
+
+def number_occurrences(findings: list[Finding]) -> list[Finding]:
+    """Findings in file order, each repeat of a rule, path and key numbered (Finding.occurrence),
+    so that every finding has a fingerprint of its own (docs/fingerprints.md)."""
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    out = []
+    for f in sorted(findings, key=Finding.sort_key):
+        key = (f.rule_id, f.path, f.logical_key)
+        n = seen[key]
+        seen[key] += 1
+        out.append(dataclasses.replace(f, occurrence=n) if n else f)
+    return out
 
 
 def _run(repo: Repo, rules: list[Rule], scan_error: Rule) -> list[Finding]:
@@ -243,7 +256,7 @@ class _Decisions:
 
         live = [e for e in baseline.entries if e.expires is None or e.expires >= self.today]
         open_ = [i for i, f in enumerate(findings) if f.suppressed_by is None]
-        hits = match(live, [findings[i] for i in open_])
+        hits = match(live, [findings[i] for i in open_], baseline.version)
         out = list(findings)
         for k, entry in hits.items():
             i = open_[k]

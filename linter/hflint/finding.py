@@ -55,6 +55,9 @@ class Finding:
     region: Region | None = None  # only for text files
     pointer: str | None = None  # JSON pointer, tensor name, archive member, ...
     suppressed_by: str | None = None  # the reason given in config, when suppressed
+    # 0 for the first finding with its rule, path and key in a file; 1, 2... for the next
+    # ones in file order (set by the engine), so that each has its own fingerprint.
+    occurrence: int = 0
 
     @property
     def suppression_kind(self) -> str | None:
@@ -72,13 +75,27 @@ class Finding:
 
         Keyed by rule, path and the logical position (pointer) when there is one, else the
         message; messages never carry line numbers or a parser's wording, so moving a finding
-        or upgrading the interpreter keeps its key.
+        or upgrading the interpreter keeps its key. A second finding with the same key in the
+        file (the same call twice, two problems in one template) adds its occurrence number,
+        so one baseline entry never accepts a finding that appears later.
         """
-        logical = f"@{self.pointer}" if self.pointer else self.message
-        key = "\x1f".join((self.rule_id, self.path, logical))
+        return self._digest(self.occurrence)
+
+    @property
+    def base_fingerprint(self) -> str:
+        """The fingerprint of the first occurrence of this rule, path and key: what every
+        occurrence had before occurrences were numbered (baseline version 1)."""
+        return self._digest(0)
+
+    @property
+    def logical_key(self) -> str:
+        return f"@{self.pointer}" if self.pointer else self.message
+
+    def _digest(self, occurrence: int) -> str:
+        parts = (self.rule_id, self.path, self.logical_key, *((f"#{occurrence}",) if occurrence else ()))
         import hashlib  # lazy: only SARIF and baselines need fingerprints
 
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         line = self.region.start_line if self.region else 0

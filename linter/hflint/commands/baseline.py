@@ -56,12 +56,12 @@ class _NotWritten(Exception):
 def _rekeyed(entry: Entry, finding: Finding) -> Entry:
     if entry.fingerprint == finding.fingerprint:
         return entry
-    return replace(entry, fingerprint=finding.fingerprint, message=finding.message)
+    return replace(entry, fingerprint=finding.fingerprint, pointer=finding.pointer, message=finding.message)
 
 
 def run(args: argparse.Namespace) -> int:
     from hflint import safefile
-    from hflint.baseline import BASELINE_NAME, BaselineError, entry_for, load_baseline, match, render
+    from hflint.baseline import BASELINE_NAME, VERSION, Baseline, BaselineError, entry_for, load_baseline, match, render
     from hflint.config import ConfigError
     from hflint.engine import EXPIRED_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE, scan
     from hflint.rulepack import PackError
@@ -74,15 +74,15 @@ def run(args: argparse.Namespace) -> int:
     # lock with the file as it is at that moment, so a concurrent run's entries are kept.
     target = Path(args.baseline) if args.baseline else root / BASELINE_NAME
 
-    def entries(data: bytes | None) -> tuple[Entry, ...]:
-        return () if data is None else load_baseline(target, data).entries
+    def loaded(data: bytes | None) -> Baseline | None:
+        return None if data is None else load_baseline(target, data)
 
     try:
         before = safefile.snapshot(target.parent, target.name)  # refused before a long scan
     except OSError as exc:
         return safefile.not_written(target, exc)
     try:
-        entries(before.data)  # a broken baseline, too
+        loaded(before.data)  # a broken baseline, too
         result = scan(root, build_config(args, root, Path.cwd()))
     except (ConfigError, PackError) as exc:
         print(f"hflint: {exc}", file=sys.stderr)
@@ -93,19 +93,23 @@ def run(args: argparse.Namespace) -> int:
     counts: list[int] = []
 
     def change(data: bytes | None) -> bytes:
-        old = entries(data)
-        hits = match(old, current)
-        # An entry matched through a reworded message (a fingerprint migration) is carried
-        # over under today's fingerprint and message, with its reason and expiry.
-        carried = {id(e): _rekeyed(e, current[i]) for i, e in hits.items()}
+        baseline = loaded(data)
+        old = baseline.entries if baseline else ()
+        hits = match(old, current, baseline.version if baseline else VERSION)
+        # An entry matched through a migration (a reworded message, or a version 1 entry that
+        # accepted every repeat of its key) is carried over under each finding's fingerprint
+        # and message today, with its reason and expiry: one entry per finding.
+        carried = {current[i].fingerprint: _rekeyed(e, current[i]) for i, e in hits.items()}
+        matched = {id(e) for e in hits.values()}
         # Only entries this run could judge are dropped: a rule it did not run (another
         # --select) says nothing about whether their findings are gone.
-        kept = [carried.get(id(e), e) for e in old if id(e) in carried or e.rule not in ran]
+        kept = [*carried.values(), *(e for e in old if id(e) not in matched and e.rule not in ran)]
         new = [f for i, f in enumerate(current) if i not in hits] if args.action == "write" else []
         if new and not args.reason:
             raise _NotWritten(f"{len(new)} new finding(s) to record: --reason is required")
         added = [entry_for(f, args.reason, args.expires) for f in new]
-        counts[:] = [len(added), len(kept), len(old) - len(kept)]
+        removed = sum(1 for e in old if id(e) not in matched and e.rule in ran)
+        counts[:] = [len(added), len(kept), removed]
         out = render([*kept, *added]).encode("utf-8")
         try:  # never write a baseline that scans would then refuse (e.g. an empty --reason)
             load_baseline(target, out)

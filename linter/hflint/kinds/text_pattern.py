@@ -130,6 +130,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
                 lines = sorted({_position(text, s)[0] for s, _ in starts})
                 shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
                 detail += f" ({len(starts)} times, on lines {shown})"
-            yield rule.finding(path, region=Region(*_position(text, first)), detail=detail)
+            # The pattern is the finding's logical position: its fingerprint stays when lines
+            # move or some of the repeats are fixed (the count and lines are only shown).
+            yield rule.finding(path, region=Region(*_position(text, first)), pointer=label, detail=detail)
 
     yield from each_file(rule, repo, check_file)
