@@ -163,9 +163,8 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--num-cpus", type=int, default=None, help="CPUs of the local Ray runtime started")
     p.add_argument("--workers", type=int, default=None, help="scanning actors (default: the cluster's CPUs)")
     p.add_argument("--jobs", type=int, default=4, help="targets each actor scans at once (default: 4)")
-    p.add_argument(
-        "--max-rps", type=float, default=None, help="requests per second for the whole cluster (default: 10; 0: no cap)"
-    )
+    p.add_argument("--max-rps", type=float, default=None, help="requests per second for the whole cluster "
+                   "(default: 10; 0: no cap)")
     return p
 
 

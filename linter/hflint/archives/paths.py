@@ -85,10 +85,8 @@ def judge(name: str, links: Links) -> Verdict | None:
         return Verdict("path:parent", "member's '..' components climb out of the extraction folder")
     resolved, via = links.resolve(parts)
     if resolved is None:
-        return Verdict(
-            "link:through",
-            f"member is written through the symbolic link member {via!r}, which leads outside the extraction folder",
-        )
+        return Verdict("link:through", f"member is written through the symbolic link member {via!r}, "
+                                       "which leads outside the extraction folder")
     return None
 
 

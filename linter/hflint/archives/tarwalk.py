@@ -233,11 +233,8 @@ def _header(block: bytes, at: int) -> tuple[str, int, str]:
     unsigned = sum(block) - sum(block[148:156]) + 256
     if stored != unsigned and stored != unsigned - 256 * sum(1 for b in block[:148] + block[156:] if b > 127):
         raise TarError("bad checksum", at)
-    return (
-        _text(block[:100].split(b"\0", 1)[0]),
-        _number(block[124:136], at),
-        _text(block[157:257].split(b"\0", 1)[0]),
-    )
+    return (_text(block[:100].split(b"\0", 1)[0]), _number(block[124:136], at),
+            _text(block[157:257].split(b"\0", 1)[0]))
 
 
 def _number(field: bytes, at: int) -> int:
@@ -284,3 +281,4 @@ def _seek(src: Source, pos: int) -> None:
         src.skip(pos - here)
     if src.tell() != pos:
         raise TarError("member content is truncated", here)
+

@@ -151,17 +151,8 @@ def _status(args: argparse.Namespace, root: Path) -> int:
         elif state.status == "changed" and state.record is not None:
             r = state.record
             detail = f"reviewed {r.sha256[:16]}... by {r.reviewed_by} on {r.date}, now {state.sha256[:16]}..."
-            entries.append(
-                {
-                    "path": path,
-                    "status": "changed",
-                    "detail": detail,
-                    "sha256": state.sha256,
-                    "reviewed_sha256": r.sha256,
-                    "reviewed_by": r.reviewed_by,
-                    "reviewed_on": str(r.date),
-                }
-            )
+            entries.append({"path": path, "status": "changed", "detail": detail, "sha256": state.sha256,
+                            "reviewed_sha256": r.sha256, "reviewed_by": r.reviewed_by, "reviewed_on": str(r.date)})
     for path in sorted(set(records) - set(paths)):
         detail = "record for a file that is no longer there; remove it by hand"
         entries.append({"path": path, "status": "stale", "detail": detail})

@@ -123,26 +123,15 @@ def _judge(obj: dict[str, Any], pointer: str, owner: str | None, policy: KerasPo
     where = f" in layer {owner!r}" if owner else ""
     hits = []
     if cls == "__lambda__":
-        hits.append(
-            Hit(
-                LAMBDA,
-                pointer,
-                f"a Python lambda stored as bytecode{where}: Keras rebuilds it with "
-                "marshal and runs it when the model is built or called",
-            )
-        )
+        hits.append(Hit(LAMBDA, pointer, f"a Python lambda stored as bytecode{where}: Keras rebuilds it with "
+                                         "marshal and runs it when the model is built or called"))
     if cls == "Lambda" and isinstance(config, dict):
         for key, kind in _LEGACY_FUNCTIONS:
             code = config.get(key)
             if isinstance(code, list) or (isinstance(code, str) and config.get(kind) == "lambda"):
-                hits.append(
-                    Hit(
-                        LAMBDA,
-                        f"{pointer}/config/{key}",
-                        f"Lambda layer{where} whose {key} is Python bytecode (legacy Keras-2 form): Keras "
-                        "loads it with marshal and runs it",
-                    )
-                )
+                hits.append(Hit(LAMBDA, f"{pointer}/config/{key}",
+                                f"Lambda layer{where} whose {key} is Python bytecode (legacy Keras-2 form): Keras "
+                                "loads it with marshal and runs it"))
     name = config if cls == "function" and isinstance(config, str) else cls
     module = obj.get("module")
     if "module" in obj and module is not None:
@@ -175,11 +164,9 @@ def _module(module: Any, cls: str, name: str, policy: KerasPolicy) -> tuple[str,
         return None
     if policy.own_module(module):
         return None
-    return (
-        f"module {module!r} (for {_dotted(module, name)})",
-        "is not a Keras package: Keras before 3.9 imports it and calls what it names (CVE-2025-1550), "
-        "later versions refuse the model",
-    )
+    return (f"module {module!r} (for {_dotted(module, name)})",
+            "is not a Keras package: Keras before 3.9 imports it and calls what it names (CVE-2025-1550), "
+            "later versions refuse the model")
 
 
 def _external(value: Any) -> str | None:

@@ -78,9 +78,8 @@ def keras_zip(fh: BinaryIO, size: int, limits: Limits) -> list[Config]:
     if not found and any(m.name.endswith(".pkl") for m in archive.members):
         raise Deferred("a zip of pickles (a torch checkpoint), not a Keras archive", "pickle-scan")
     if not found:
-        raise CannotAnalyse(
-            "a .keras archive without config.json: Keras cannot load it and hflint cannot see its layers"
-        )
+        raise CannotAnalyse("a .keras archive without config.json: Keras cannot load it and hflint cannot "
+                            "see its layers")
     out = []
     for m in found:
         if m.usize > limits.max_config_bytes:
@@ -134,10 +133,8 @@ def hdf5_configs(fh: BinaryIO, limits: Limits) -> list[Config]:
     try:
         import h5py  # type: ignore[import-untyped]  # lazy: only a scan with HDF5 files imports it (and numpy)
     except ImportError as exc:
-        raise CannotAnalyse(
-            f"h5py cannot be imported ({exc}); reinstall hflint with its dependencies "
-            "(pip install hflint) to read HDF5 models"
-        ) from None
+        raise CannotAnalyse(f"h5py cannot be imported ({exc}); reinstall hflint with its dependencies "
+                            "(pip install hflint) to read HDF5 models") from None
     capped = _CappedFile(fh, limits)
     out = []
     try:
@@ -148,9 +145,8 @@ def hdf5_configs(fh: BinaryIO, limits: Limits) -> list[Config]:
                 raw = f.attrs[name]
                 text = _attribute_text(raw)
                 if text is None:
-                    raise CannotAnalyse(
-                        f"HDF5 attribute {name} is {type(raw).__name__}, not the JSON string Keras writes"
-                    )
+                    raise CannotAnalyse(f"HDF5 attribute {name} is {type(raw).__name__}, not the JSON string Keras "
+                                        "writes")
                 out.append(parse(text, name))
     except CannotAnalyse:
         raise

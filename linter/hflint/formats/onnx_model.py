@@ -227,3 +227,4 @@ def read_model(fh: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> ModelInfo:
     walker = _Walker(WireReader(fh, limits))
     walker.model()
     return ModelInfo(walker.external, walker.ops, frozenset(walker.functions))
+

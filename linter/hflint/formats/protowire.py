@@ -51,14 +51,8 @@ DEFAULT_CLOCK: Callable[[], float] = time.monotonic  # tests replace it
 
 
 class WireReader:
-    def __init__(
-        self,
-        fh: BinaryIO,
-        limits: Limits = DEFAULT_LIMITS,
-        *,
-        window: int = WINDOW,
-        clock: Callable[[], float] | None = None,
-    ) -> None:
+    def __init__(self, fh: BinaryIO, limits: Limits = DEFAULT_LIMITS, *, window: int = WINDOW,
+                 clock: Callable[[], float] | None = None) -> None:
         self.fh, self.limits, self.window = fh, limits, window
         self.size = fh.seek(0, os.SEEK_END)
         self._buf = b""
@@ -69,10 +63,8 @@ class WireReader:
 
     def _late(self) -> bool:
         if self.clock() > self.deadline:
-            raise WireError(
-                f"wall-clock budget of {self.limits.max_seconds:g} s per file spent after "
-                f"{self.visited} protobuf fields (limit max-seconds); not analysed further"
-            )
+            raise WireError(f"wall-clock budget of {self.limits.max_seconds:g} s per file spent after "
+                            f"{self.visited} protobuf fields (limit max-seconds); not analysed further")
         return False
 
     @property

@@ -29,11 +29,8 @@ LIMIT_PARAMS = {
 
 
 def params_schema(checks: list[str], *, limits: bool) -> dict[str, Any]:
-    properties: dict[str, Any] = {
-        "check": {"enum": checks},
-        **POLICY_PARAMS,
-        "max-findings": {"type": "integer", "minimum": 1},
-    }
+    properties: dict[str, Any] = {"check": {"enum": checks}, **POLICY_PARAMS,
+                                  "max-findings": {"type": "integer", "minimum": 1}}
     if limits:
         properties["limits"] = LIMIT_PARAMS
     return {"type": "object", "required": ["check"], "properties": properties, "additionalProperties": False}
@@ -42,17 +39,12 @@ def params_schema(checks: list[str], *, limits: bool) -> dict[str, Any]:
 def limits_of(params: dict[str, Any]) -> Limits:
     raw = params.get("limits", {})
     default = Limits()
-    return Limits(
-        raw.get("max-fields", default.max_fields),
-        raw.get("max-depth", default.max_depth),
-        raw.get("max-string", default.max_string),
-        raw.get("max-seconds", default.max_seconds),
-    )
+    return Limits(raw.get("max-fields", default.max_fields), raw.get("max-depth", default.max_depth),
+                  raw.get("max-string", default.max_string), raw.get("max-seconds", default.max_seconds))
 
 
-def report(
-    rule: Rule, path: str, parse: Callable[[], T], findings: Callable[[T], Iterable[Result]]
-) -> Iterator[Result]:
+def report(rule: Rule, path: str, parse: Callable[[], T], findings: Callable[[T], Iterable[Result]]
+           ) -> Iterator[Result]:
     """``check: unanalysable`` reports a parse that fails (the reason is the finding); any
     other check reports ``findings`` of the parse, at most ``max-findings`` of them."""
     if rule.params["check"] == "unanalysable":

@@ -170,16 +170,14 @@ class _Walker:
         return name
 
 
-def read_saved_model(
-    fh: BinaryIO, wanted_attrs: dict[str, frozenset[str]], limits: Limits = DEFAULT_LIMITS
-) -> list[Graph]:
+def read_saved_model(fh: BinaryIO, wanted_attrs: dict[str, frozenset[str]], limits: Limits = DEFAULT_LIMITS
+                     ) -> list[Graph]:
     """The graphs of every MetaGraphDef of a SavedModel; WireError when it cannot be read."""
     return _Walker(WireReader(fh, limits), wanted_attrs).saved_model()
 
 
-def read_graph_def(
-    fh: BinaryIO, wanted_attrs: dict[str, frozenset[str]], limits: Limits = DEFAULT_LIMITS
-) -> list[Graph]:
+def read_graph_def(fh: BinaryIO, wanted_attrs: dict[str, frozenset[str]], limits: Limits = DEFAULT_LIMITS
+                   ) -> list[Graph]:
     """A bare (frozen) GraphDef, as one graph; WireError when it cannot be read."""
     reader = WireReader(fh, limits)
     return [_Walker(reader, wanted_attrs).graph_def(reader.whole, "", 0)]

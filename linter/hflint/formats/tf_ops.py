@@ -62,11 +62,8 @@ def saver_of(graph: Graph) -> Saver:
         others += [n for f, body in graph.functions.items() if f not in functions for n in body]
         reached = {c for n in others for c in n.calls if c in functions}
         if reached:
-            return Saver(
-                frozenset(functions - _closure(reached, graph)),
-                None,
-                f"the saver function(s) {', '.join(sorted(reached))} are also called from outside the saver",
-            )
+            return Saver(frozenset(functions - _closure(reached, graph)), None,
+                         f"the saver function(s) {', '.join(sorted(reached))} are also called from outside the saver")
         return Saver(frozenset(functions), None, "")
     restore_node = _node_name(restore) if restore else ""
     if "/" not in restore_node:

@@ -133,7 +133,8 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
     )
 
 # kind name -> what will implement it (shown by `hflint rules` for inactive rules)
-PLANNED: dict[str, str] = {}
+PLANNED: dict[str, str] = {
+}
 
 # Kinds whose findings say that a file itself is broken or refused: its listing (engine:
 # LFS pointer, symlink, unreadable), its syntax (json-parse, card-metadata), its header
@@ -143,21 +144,10 @@ PLANNED: dict[str, str] = {}
 # format hflint has no reader for, HF635, or none it knows, HF600). Such a finding is the root cause
 # for every other rule that needed the file: their "cannot analyse" for the same file is
 # dropped instead of repeated as HF001 (one defect, one finding; docs/one-defect-one-finding.md).
-ROOT_CAUSE_KINDS = frozenset(
-    {
-        "engine",
-        "json-parse",
-        "card-metadata",
-        "safetensors-header",
-        "pickle-scan",
-        "gguf-header",
-        "onnx-model",
-        "tf-graph",
-        "tflite-model",
-        "keras-model",
-        "file-format",
-    }
-)
+ROOT_CAUSE_KINDS = frozenset({
+    "engine", "json-parse", "card-metadata", "safetensors-header", "pickle-scan",
+    "gguf-header", "onnx-model", "tf-graph", "tflite-model", "keras-model", "file-format",
+})
 
 # Kinds that look at the repo as a whole and take no `files:` globs.
 KINDS_WITHOUT_FILES = frozenset({"engine"})

@@ -95,11 +95,8 @@ def unread_models(path: Path) -> tuple[Format, ...]:
     as member formats matched by extension (a member's first bytes are not kept)."""
     from hflint.kinds.file_format import load_formats as load_file_formats
 
-    return tuple(
-        Format(e.name, frozenset(), frozenset(e.suffixes), f"hflint has no reader for it: {e.reason}")
-        for e in load_file_formats(path).models
-        if e.suffixes
-    )
+    return tuple(Format(e.name, frozenset(), frozenset(e.suffixes), f"hflint has no reader for it: {e.reason}")
+                 for e in load_file_formats(path).models if e.suffixes)
 
 
 def match(formats: Formats, cls: str) -> Format | None:
@@ -110,8 +107,7 @@ def match(formats: Formats, cls: str) -> Format | None:
     if content in ANALYSED and ext not in formats.archives:
         return None
     return next((f for f in formats.unanalysed if content in f.content), None) or next(
-        (f for f in formats.unanalysed if ext in f.extensions), None
-    )
+        (f for f in formats.unanalysed if ext in f.extensions), None)
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
@@ -129,9 +125,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         rep = analysis.cached(repo, path, limits)
         if mode != "unanalysed":
             groups = rep.archive.groups(prefix)
-            found: Iterator[Result] = (
-                rule.finding(path, pointer=first.where, detail=detail) for first, detail in groups
-            )
+            found: Iterator[Result] = (rule.finding(path, pointer=first.where, detail=detail)
+                                       for first, detail in groups)
         else:
             assert formats is not None
             found = _unanalysed(rule, path, rep.archive, formats)
@@ -151,7 +146,8 @@ def _unanalysed(rule: Rule, path: str, tally: Tally, formats: Formats) -> Iterat
     for cls, places in by_class.items():
         fmt = match(formats, cls)
         assert fmt is not None
-        detail = grouped(f"{fmt.name} inside an archive, not analysed: {fmt.reason}", places[1:], tally.counts[cls])
+        detail = grouped(f"{fmt.name} inside an archive, not analysed: {fmt.reason}",
+                         places[1:], tally.counts[cls])
         yield rule.finding(path, pointer=places[0], detail=detail)
 
 

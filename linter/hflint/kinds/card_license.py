@@ -49,8 +49,6 @@ PARAMS_SCHEMA = {
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail", "pointer"})
-
-
 def data_path(rule: Rule) -> Path:
     return rule.data_file(rule.params.get("licenses", DEFAULT_DATA))
 
@@ -126,7 +124,10 @@ def _missing_detail(repo: Repo, data: LicenseData, link: object) -> str:
     if found:
         hint = f"its text is {found[0][0]}, so add `license: {found[0][0]}`"
     else:
-        hint = f"its text has no Hub id, so add `license: other` with `license_name` and `license_link: {model[0]}`"
+        hint = (
+            f"its text has no Hub id, so add `license: other` with `license_name` and "
+            f"`license_link: {model[0]}`"
+        )
     if code:
         hint += f"; {', '.join(code)} covers only the code"
     named = "holds the weights' license" if data.files.get(model[0].lower()) == "model" else "exists"

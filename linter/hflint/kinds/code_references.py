@@ -93,7 +93,9 @@ _JSON_CHECKS = {"config.json": _config, "adapter_config.json": _adapter, "module
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
-    loading = policy.load_loading(rule.data_file(rule.params.get("code-loading", policy.DEFAULT_LOADING)))
+    loading = policy.load_loading(
+        rule.data_file(rule.params.get("code-loading", policy.DEFAULT_LOADING))
+    )
     remote = rule.params["check"] == "remote-code"
 
     def check_file(path: str) -> Iterator[Result]:

@@ -61,20 +61,12 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             return
         vocab = doc.get("vocab_size")
         if type(vocab) is int and shape[0] != vocab:
-            yield rule.finding(
-                path,
-                pointer=pointer("vocab_size"),
-                tensor=name,
-                detail=f"vocab_size is {vocab}, but {name} has {shape[0]} rows",
-            )
+            yield rule.finding(path, pointer=pointer("vocab_size"), tensor=name,
+                               detail=f"vocab_size is {vocab}, but {name} has {shape[0]} rows")
         key = next((k for k in rule.params["hidden-size-keys"] if type(doc.get(k)) is int), None)
         if key is not None and shape[1] != doc[key]:
-            yield rule.finding(
-                path,
-                pointer=pointer(key),
-                tensor=name,
-                detail=f"{key} is {doc[key]}, but {name} has {shape[1]} columns",
-            )
+            yield rule.finding(path, pointer=pointer(key), tensor=name,
+                               detail=f"{key} is {doc[key]}, but {name} has {shape[1]} columns")
 
     yield from each_file(rule, repo, check_file, covered_by="json-parse")
 
@@ -101,11 +93,8 @@ def _layers(rule: Rule, repo: Repo, path: str, doc: dict[str, object]) -> Iterat
         return
     count = max(found) + 1
     if not declared <= count <= declared + extra:
-        what = (
-            f"the weights hold layers 0-{count - 1} of {prefix}"
-            if count > 1
-            else f"the weights hold one layer of {prefix}"
-        )
+        what = (f"the weights hold layers 0-{count - 1} of {prefix}" if count > 1
+                else f"the weights hold one layer of {prefix}")
         yield rule.finding(path, pointer=pointer(key), detail=f"{key} is {declared}, but {what}")
 
 

@@ -64,12 +64,8 @@ def load_formats(path: Path) -> Formats:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(doc, dict):
         raise ValueError(f"{path.name}: expected a mapping with 'data' and 'models' lists")
-    return Formats(
-        *(
-            tuple(_entry(e, f"{path.name}: {key}[{i}]") for i, e in enumerate(doc.get(key) or []))
-            for key in ("data", "models")
-        )
-    )
+    return Formats(*(tuple(_entry(e, f"{path.name}: {key}[{i}]") for i, e in enumerate(doc.get(key) or []))
+                     for key in ("data", "models")))
 
 
 def _entry(raw: object, where: str) -> Entry:
@@ -78,13 +74,8 @@ def _entry(raw: object, where: str) -> Entry:
     magic, suffixes = entry.get("magic", []), entry.get("suffixes", [])
     if not isinstance(name, str) or not isinstance(reason, str) or not reason.strip():
         raise ValueError(f"{where} needs a 'name' and a 'reason'")
-    if (
-        not isinstance(offset, int)
-        or not 0 <= offset < 256
-        or not isinstance(magic, list)
-        or not isinstance(suffixes, list)
-        or not (magic or suffixes)
-    ):
+    if not isinstance(offset, int) or not 0 <= offset < 256 or not isinstance(magic, list) \
+            or not isinstance(suffixes, list) or not (magic or suffixes):
         raise ValueError(f"{where} needs 'magic' (hex strings) or 'suffixes', and an offset under 256")
     try:
         patterns = tuple(bytes.fromhex(str(m)) for m in magic)
@@ -122,9 +113,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             return
         if identify.maybe_headerless_pickle(head) and _pickle(repo, path):
             return  # a protocol 0-1 pickle: the pickle rules' file
-        yield rule.finding(
-            path, detail=f"starts with {head[:8].hex(' ')}, which is no format hflint reads and not plain data"
-        )
+        yield rule.finding(path, detail=f"starts with {head[:8].hex(' ')}, which is no format hflint reads and "
+                                        "not plain data")
 
     yield from each_file(rule, repo, check_file)
 
@@ -132,12 +122,9 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
 def _plain(path: str, head: bytes, formats: Formats) -> bool:
     from hflint import identify
 
-    return (
-        identify.looks_like_text(head)
-        or any(e.matches(path, head) for e in formats.data)
-        or identify.sentencepiece_model(head)
-        or (path.lower().endswith(".msgpack") and identify.msgpack_map(head))
-    )
+    return (identify.looks_like_text(head) or any(e.matches(path, head) for e in formats.data)
+            or identify.sentencepiece_model(head)
+            or (path.lower().endswith(".msgpack") and identify.msgpack_map(head)))
 
 
 def _pickle(repo: Repo, path: str) -> bool:
@@ -157,9 +144,8 @@ def _referenced(repo: Repo, path: str) -> bool:
     shard = _SHARD.match(path)
     if shard is not None or path.endswith(".index"):
         prefix = shard.group(1) if shard is not None else path[: -len(".index")]
-        return repo.exists(prefix + ".index") or any(
-            _SHARD.match(f) and f.startswith(prefix + ".data-") for f in repo.files
-        )
+        return repo.exists(prefix + ".index") or any(_SHARD.match(f) and f.startswith(prefix + ".data-")
+                                                     for f in repo.files)
     return path in _onnx_external(repo)
 
 

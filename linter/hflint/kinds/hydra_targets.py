@@ -79,9 +79,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
                 doc = _parse(data.decode("utf-8"))
             except (CannotAnalyse, UnicodeDecodeError) as exc:
                 reason = exc.reason if isinstance(exc, CannotAnalyse) else "not UTF-8"
-                yield Unanalysable(
-                    path, f"config member {chain} cannot be read ({reason}); its Hydra targets were not checked"
-                )
+                yield Unanalysable(path, f"config member {chain} cannot be read ({reason}); its Hydra targets "
+                                         "were not checked")
                 continue
             yield from capped(_findings(rule, path, chain, doc, policy, wanted, loose=False), cap)
 
@@ -96,9 +95,8 @@ def _parse(text: str) -> YamlDoc:
         raise CannotAnalyse(f"YAML cannot be read{where}: {exc.message}") from None
 
 
-def _findings(
-    rule: Rule, path: str, chain: str, doc: YamlDoc, policy: hydra.Policy, wanted: str, *, loose: bool
-) -> Iterator[Result]:
+def _findings(rule: Rule, path: str, chain: str, doc: YamlDoc, policy: hydra.Policy, wanted: str, *,
+              loose: bool) -> Iterator[Result]:
     places: dict[str, list[tuple[str, int | None]]] = {}
     counts: dict[str, int] = {}
     reasons: dict[str, str] = {}
@@ -118,6 +116,5 @@ def _findings(
         if line and not loose:  # a member has no region of its own: its line goes in the message
             why += f" (line {line} of {basename(chain)})"
         detail = grouped(why, [w for w, _ in kept[1:]], counts[value])
-        yield rule.finding(
-            path, region=Region(line) if loose and line else None, pointer=where, target=value, detail=detail
-        )
+        yield rule.finding(path, region=Region(line) if loose and line else None, pointer=where,
+                           target=value, detail=detail)

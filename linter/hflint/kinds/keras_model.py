@@ -35,9 +35,8 @@ PARAMS_SCHEMA = {
         "max-findings": {"type": "integer", "minimum": 1},
         "limits": {
             "type": "object",
-            "properties": {
-                k: {"type": "integer", "minimum": 1} for k in ("max-config-bytes", "max-read-bytes", "max-values")
-            },
+            "properties": {k: {"type": "integer", "minimum": 1}
+                           for k in ("max-config-bytes", "max-read-bytes", "max-values")},
             "additionalProperties": False,
         },
     },
@@ -76,9 +75,8 @@ def reader_for(repo: Repo, path: str) -> str | None:
 def analysed(repo: Repo, path: str, rule: Rule) -> list[tuple[str, Hit]]:
     """(config origin, hit) for every hit in the file's configs, read and walked once."""
     raw = rule.params.get("limits", {})
-    limits = Limits(
-        raw.get("max-config-bytes", Limits().max_config_bytes), raw.get("max-read-bytes", Limits().max_read_bytes)
-    )
+    limits = Limits(raw.get("max-config-bytes", Limits().max_config_bytes),
+                    raw.get("max-read-bytes", Limits().max_read_bytes))
     max_values: int = raw.get("max-values", 2_000_000)
     policy_file = rule.data_file(rule.params.get("policy", DEFAULT_POLICY))
 
@@ -142,13 +140,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
                 raise
             yield rule.finding(path, detail=exc.reason)
             return
-        yield from capped(
-            rule,
-            (
-                rule.finding(path, pointer=f"{where}#{hit.pointer}", detail=hit.detail)
-                for where, hit in hits
-                if hit.check == what
-            ),
-        )
+        yield from capped(rule, (rule.finding(path, pointer=f"{where}#{hit.pointer}", detail=hit.detail)
+                                 for where, hit in hits if hit.check == what))
 
     yield from each_file(rule, repo, check_file, covered_by="keras-model")

@@ -39,35 +39,8 @@ DEFAULT_POLICY = "hflint:data/onnx-ops.yaml"
 # carries it makes loaders that honour it read process memory (CWE-822).
 ORT_MEMORY_TAG = "*/_ORT_MEM_ADDR_/*"
 # TensorProto.DataType -> bits per element (onnx.proto); STRING (8) has no fixed size.
-ELEMENT_BITS = {
-    1: 32,
-    2: 8,
-    3: 8,
-    4: 16,
-    5: 16,
-    6: 32,
-    7: 64,
-    9: 8,
-    10: 16,
-    11: 64,
-    12: 32,
-    13: 64,
-    14: 64,
-    15: 128,
-    16: 16,
-    17: 8,
-    18: 8,
-    19: 8,
-    20: 8,
-    21: 4,
-    22: 4,
-    23: 4,
-    24: 8,
-    25: 2,
-    26: 2,
-    27: 6,
-    28: 6,
-}
+ELEMENT_BITS = {1: 32, 2: 8, 3: 8, 4: 16, 5: 16, 6: 32, 7: 64, 9: 8, 10: 16, 11: 64, 12: 32, 13: 64, 14: 64,
+                15: 128, 16: 16, 17: 8, 18: 8, 19: 8, 20: 8, 21: 4, 22: 4, 23: 4, 24: 8, 25: 2, 26: 2, 27: 6, 28: 6}
 _DECIMAL = re.compile(r"[0-9]{1,20}")
 CACHE_KEY = "hflint.formats.onnx"
 
@@ -154,10 +127,8 @@ def location_escape(location: str) -> str | None:
     """Why a location names something other than a file inside the model's folder, read
     lexically as onnx's checker does (backslashes count as separators: Windows loaders)."""
     if location == ORT_MEMORY_TAG:
-        return (
-            f"location is onnxruntime's in-memory tag {ORT_MEMORY_TAG!r}: a loader that honours it reads "
-            "process memory at the address given as `offset`"
-        )
+        return (f"location is onnxruntime's in-memory tag {ORT_MEMORY_TAG!r}: a loader that honours it reads "
+                "process memory at the address given as `offset`")
     if "\x00" in location:
         return f"location {location!r} contains a NUL byte"
     text = location.replace("\\", "/")
@@ -200,9 +171,8 @@ def external_problem(ref: ExternalTensor, folder: str, repo: Repo) -> tuple[str,
     need = tensor_bytes(ref)
     length = numbers.get("length", need)
     if "length" in numbers and need is not None and numbers["length"] != need:
-        return "external-missing", (
-            f"external data length {numbers['length']} differs from the {need} bytes of the tensor's shape and type"
-        )
+        return "external-missing", (f"external data length {numbers['length']} differs from the {need} bytes "
+                                    f"of the tensor's shape and type")
     if offset > size or (length is not None and offset + length > size):
         wanted = f"bytes {offset}..{offset + length}" if length is not None else f"offset {offset}"
         return "external-missing", f"reads {wanted} of {target}, which has {size} bytes"

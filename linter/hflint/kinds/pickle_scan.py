@@ -31,19 +31,9 @@ if TYPE_CHECKING:
 LIMITS_SCHEMA = {
     "type": "object",
     "properties": {
-        **{
-            k: {"type": "integer", "minimum": 1}
-            for k in (
-                "max-read-bytes",
-                "max-inflated-bytes",
-                "max-compression-ratio",
-                "max-nesting-depth",
-                "max-opcodes",
-                "max-members",
-                "max-declared-bytes",
-                "fickling-max-bytes",
-            )
-        },
+        **{k: {"type": "integer", "minimum": 1}
+           for k in ("max-read-bytes", "max-inflated-bytes", "max-compression-ratio", "max-nesting-depth",
+                     "max-opcodes", "max-members", "max-declared-bytes", "fickling-max-bytes")},
         "max-seconds": {"type": "number", "exclusiveMinimum": 0},
     },
     "additionalProperties": False,
@@ -62,13 +52,8 @@ def analysis_params(required: str, **properties: Any) -> dict[str, Any]:
 
 
 DATA_FILE = {"type": "string", "minLength": 1}
-PARAMS_SCHEMA = analysis_params(
-    "report",
-    report={"enum": ["dangerous", "unlisted", "unanalysable", "disguised"]},
-    dangerous=DATA_FILE,
-    safe=DATA_FILE,
-    extensions=DATA_FILE,
-)
+PARAMS_SCHEMA = analysis_params("report", report={"enum": ["dangerous", "unlisted", "unanalysable", "disguised"]},
+                                dangerous=DATA_FILE, safe=DATA_FILE, extensions=DATA_FILE)
 FIELDS = frozenset({"name", "detail", "format"})
 DEFAULT_DANGEROUS = "hflint:data/pickle-dangerous.yaml"
 DEFAULT_SAFE = "hflint:data/pickle-safe.yaml"
@@ -113,10 +98,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             if rep.hits:
                 yield from capped(_imports(rule, path, rep, policy_of(rule), mode), cap)
         elif mode == "unanalysable":
-            found = (
-                rule.finding(path, pointer=first.where, detail=detail, format=rep.format or "")
-                for first, detail in rep.tally.groups()
-            )
+            found = (rule.finding(path, pointer=first.where, detail=detail, format=rep.format or "")
+                     for first, detail in rep.tally.groups())
             yield from capped(found, cap)
         elif (rep.format in PICKLE_CAPABLE or rep.polyglot) and (claim := _disguise(rule, path, rep)):
             yield rule.finding(path, format=_describe(rep), detail=claim)
@@ -136,9 +119,8 @@ def _imports(rule: Rule, path: str, rep: FileReport, pol: Policy, mode: str) -> 
         key = (hit.imp.dotted, hit.imp.raw)
         judged = (hit.imp.module, hit.imp.name, hit.uses)
         if judged not in verdicts:
-            verdicts[judged] = pol.classify(
-                hit.imp.module, hit.imp.name, torchscript="torchscript" in rep.kinds, uses=hit.uses
-            )
+            verdicts[judged] = pol.classify(hit.imp.module, hit.imp.name, torchscript="torchscript" in rep.kinds,
+                                            uses=hit.uses)
         if verdicts[judged][0] != wanted:
             continue
         seen = chains.setdefault(key, set())

@@ -20,7 +20,8 @@ from hflint.weights import layout
 from hflint.weights.readers import Contents, Unknown, shard_contents
 from hflint.weights.shards import MISSING, Index, load_index
 
-CHECKS = ("missing-shard", "orphan-shard", "tensor-missing", "tensor-unindexed", "total-size", "duplicate-tensor")
+CHECKS = ("missing-shard", "orphan-shard", "tensor-missing", "tensor-unindexed",
+          "total-size", "duplicate-tensor")
 PARAMS_SCHEMA = {
     "type": "object",
     "properties": {"check": {"enum": list(CHECKS)}},
@@ -64,24 +65,16 @@ def _missing_shard(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
     if index.broken:
         yield rule.finding(index.path, pointer="/weight_map", detail=f"the index {index.broken}")
         return
-    bad = {
-        key: t.problem or "is missing"
-        for key, t in index.targets.items()
-        if t.problem is not None or (t.resolved is not None and not repo.exists(t.resolved))
-    }
+    bad = {key: t.problem or "is missing" for key, t in index.targets.items()
+           if t.problem is not None or (t.resolved is not None and not repo.exists(t.resolved))}
     first: dict[str, tuple[str, int]] = {}  # shard value -> (first tensor, count)
     for tensor, key in index.tensors_of(set(bad)):
         first_tensor, count = first.get(key, (tensor, 0))
         first[key] = (first_tensor, count + 1)
     for shard, (tensor, count) in first.items():
         others = f" and {count - 1} more" if count > 1 else ""
-        yield rule.finding(
-            index.path,
-            pointer=_ptr(tensor),
-            shard=shard,
-            tensor=tensor,
-            detail=f"shard {shard} {bad[shard]} (it holds {tensor}{others})",
-        )
+        yield rule.finding(index.path, pointer=_ptr(tensor), shard=shard, tensor=tensor,
+                           detail=f"shard {shard} {bad[shard]} (it holds {tensor}{others})")
 
 
 def _tensor_missing(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
@@ -104,7 +97,8 @@ def _tensor_unindexed(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
         for tensor in sorted(contents.names - index.by_shard.get(shard, frozenset())):
             target = mapping.get(tensor)
             why = "is not in weight_map" if target is None else f"is mapped to {target} instead"
-            yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor, shard=shard, detail=why)
+            yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor, shard=shard,
+                               detail=why)
 
 
 def _total_size(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
@@ -119,7 +113,8 @@ def _total_size(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
         yield rule.finding(index.path, pointer="/metadata/total_size", detail=f"is {shown}")
         return
     shards = index.shards
-    if index.broken or index.has_unusable or not all(repo.exists(s) and not repo.is_lfs_pointer(s) for s in shards):
+    if (index.broken or index.has_unusable
+            or not all(repo.exists(s) and not repo.is_lfs_pointer(s) for s in shards)):
         return  # HF301 reports unusable or missing shards, HF002 LFS pointers: no sum to compare
     total, file_total = 0, 0
     for item in _contents(repo, shards):
@@ -143,12 +138,8 @@ def _total_size(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
 
 def _duplicate_tensor(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
     for tensor in sorted(set(index.duplicates)):
-        yield rule.finding(
-            index.path,
-            pointer=_ptr(tensor),
-            tensor=tensor,
-            detail="is listed more than once in weight_map (the last entry wins)",
-        )
+        yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor,
+                           detail="is listed more than once in weight_map (the last entry wins)")
     readable: list[tuple[str, Contents]] = []
     for item in _contents(repo, index.shards):
         if isinstance(item, Unanalysable):
@@ -163,12 +154,8 @@ def _duplicate_tensor(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
             holders.setdefault(tensor, []).append(shard)
     for tensor, shards in sorted(holders.items()):
         if len(shards) > 1:
-            yield rule.finding(
-                index.path,
-                pointer=_ptr(tensor),
-                tensor=tensor,
-                detail=f"is stored in {len(shards)} shards: {', '.join(shards)}",
-            )
+            yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor,
+                               detail=f"is stored in {len(shards)} shards: {', '.join(shards)}")
 
 
 def _ptr(tensor: str) -> str:

@@ -35,9 +35,8 @@ def validate(rule: Rule) -> list[str]:
 def parsed(repo: Repo, path: str, policy: OpPolicy, limits: Limits) -> list[Graph]:
     def parse() -> list[Graph]:
         if path.endswith(".pbtxt"):
-            raise CannotAnalyse(
-                "a text-format SavedModel (saved_model.pbtxt) is not read by hflint; save it as saved_model.pb"
-            )
+            raise CannotAnalyse("a text-format SavedModel (saved_model.pbtxt) is not read by hflint; "
+                                "save it as saved_model.pb")
         with repo.open(path) as fh:
             try:
                 if posixpath.basename(path) == SAVED_MODEL or looks_like_saved_model(fh):

@@ -68,17 +68,13 @@ def _flex(rule: Rule, path: str, info: TFLiteInfo) -> Iterator[Result]:
                 continue
             claim = f" (its custom_code says {use.code!r})" if op != named else ""
             runs = "runs" if op == use.op else "is named"
-            yield rule.finding(
-                path, pointer=use.where, detail=f"Flex operator {runs} TensorFlow op {op}{claim}: {entry.reason}"
-            )
+            yield rule.finding(path, pointer=use.where, detail=f"Flex operator {runs} TensorFlow op {op}{claim}: "
+                                                               f"{entry.reason}")
             break
 
 
 def _custom(rule: Rule, path: str, info: TFLiteInfo) -> Iterator[Result]:
     for code in info.codes:
         if code.custom is not None and not code.custom.startswith(FLEX_PREFIX):
-            yield rule.finding(
-                path,
-                pointer=f"/operator_codes/{code.slot}",
-                detail=f"custom operator {code.custom!r} needs a custom-operator library to run",
-            )
+            yield rule.finding(path, pointer=f"/operator_codes/{code.slot}",
+                               detail=f"custom operator {code.custom!r} needs a custom-operator library to run")

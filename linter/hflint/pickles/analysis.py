@@ -144,10 +144,8 @@ def _state_dict(report: FileReport, analyser: Analyser) -> StateDictInfo | NoSta
         return not_checkpoint(report.format)
     if where not in analyser.loaded:  # the walk broke off: an HF403 problem says where
         related = [p.reason for p in report.problems if p.where.startswith(where)]
-        return NoStateDict(
-            (related or [p.reason for p in report.problems] or ["the pickle was not read"])[0],
-            from_problem=bool(report.problems),
-        )
+        return NoStateDict((related or [p.reason for p in report.problems] or ["the pickle was not read"])[0],
+                           from_problem=bool(report.problems))
     if report.format == fmt.PICKLE and "torch-legacy" not in report.kinds:
         return NoStateDict("not a torch checkpoint: a pickle without torch's magic number")
     return view(analyser.loaded[where])

@@ -27,10 +27,8 @@ if TYPE_CHECKING:
     from hflint.pickles.containers import Analyser
 
 # Members torch reads as raw bytes, never unpickled (compiled on first use: start-up matters)
-TORCH_DATA = (
-    r"^(?:[^/]+/)?(?:data/\d+|\.data/.*|byteorder|version|\.format_version|"
-    r"\.storage_alignment|serialization_id)$"
-)
+TORCH_DATA = (r"^(?:[^/]+/)?(?:data/\d+|\.data/.*|byteorder|version|\.format_version|"
+              r"\.storage_alignment|serialization_id)$")
 # torch's pre-1.0 tar checkpoint members (torch/serialization.py _legacy_load, tar branch)
 LEGACY = ("storages", "tensors", "pickle", "sys_info")
 MAX_LINK_TARGET = 4096  # a zip symlink's target is its content
@@ -85,18 +83,13 @@ def tar_members(an: Analyser, src: Source, chain: str, depth: int) -> None:
             if e.type in (tarwalk.SYMLINK, tarwalk.HARDLINK):
                 _judge_link(an, where, e.name, e.linkname, hard=e.type == tarwalk.HARDLINK, links=links)
             elif e.type in SPECIAL:
-                an.issue(
-                    where,
-                    f"special:{SPECIAL[e.type]}",
-                    f"{SPECIAL[e.type]} member: extracting it as "
-                    "root creates a device node or pipe (tarfile's data filter refuses it)",
-                )
+                an.issue(where, f"special:{SPECIAL[e.type]}", f"{SPECIAL[e.type]} member: extracting it as "
+                         "root creates a device node or pipe (tarfile's data filter refuses it)")
             if not e.regular:
                 continue
             if window is not None and e.data + e.stored > window.length:
-                raise Unreadable(
-                    f"tar member {e.name!r} runs past the end of the archive", e.offset, cls="tar:past-end"
-                )
+                raise Unreadable(f"tar member {e.name!r} runs past the end of the archive", e.offset,
+                                 cls="tar:past-end")
             if e.sparse:
                 an.problem(where, "GNU sparse member: hflint does not expand sparse content", cls="tar:sparse")
                 continue
@@ -143,20 +136,11 @@ def _trailer(an: Analyser, src: Source, window: Window | None, end: tarwalk.End,
     tail = src.read(MAX_TRAILER)
     hidden = (left > MAX_TRAILER) or tail.strip(b"\0") != b""
     if end.reason is not None and tail:
-        an.problem(
-            chain,
-            f"{end.reason}: tarfile ends the archive there; the bytes after it were not analysed",
-            end.offset,
-            cls="tar:trailer",
-        )
+        an.problem(chain, f"{end.reason}: tarfile ends the archive there; the bytes after it were not analysed",
+                   end.offset, cls="tar:trailer")
     elif end.reason is None and hidden:
-        an.problem(
-            chain,
-            "data after the tar end-of-archive marker: tarfile ignores it, `tar --ignore-zeros` "
-            "extracts it; not analysed",
-            end.offset,
-            cls="tar:trailer",
-        )
+        an.problem(chain, "data after the tar end-of-archive marker: tarfile ignores it, `tar --ignore-zeros` "
+                   "extracts it; not analysed", end.offset, cls="tar:trailer")
 
 
 def _judge_path(an: Analyser, where: str, name: str, links: Links) -> None:

@@ -63,7 +63,8 @@ def load(path: Path) -> dict[str, Claim]:
 def disguise(path: str, rep: FileReport, claims: dict[str, Claim]) -> str | None:
     """Why ``rep``'s content is disguised behind ``path``'s name, or None."""
     if rep.polyglot is not None:
-        return f"it is also {rep.polyglot} content that imports code when a loader reads it that way (a polyglot file)"
+        return (f"it is also {rep.polyglot} content that imports code when a loader reads it that way "
+                f"(a polyglot file)")
     if rep.format not in fmt.PICKLE_CAPABLE:
         return None
     stem, ext = posixpath.splitext(posixpath.basename(path).lower())

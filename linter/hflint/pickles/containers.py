@@ -167,11 +167,8 @@ class Analyser:
         else:
             crc, size = digest
         if crc != m.crc:
-            self.problem(
-                where,
-                f"CRC mismatch (stored {m.crc:08x}, content {crc:08x}): loaders that skip the check still read it",
-                cls="zip:crc",
-            )
+            self.problem(where, f"CRC mismatch (stored {m.crc:08x}, content {crc:08x}): "
+                                "loaders that skip the check still read it", cls="zip:crc")
         if size != m.usize:
             self.problem(where, f"member is {size} bytes, central directory says {m.usize}", cls="zip:size")
 

@@ -65,10 +65,8 @@ def layout(dtype: Any, depth: int = 0) -> Layout:
     if not _int(flags) or not _int(elsize):
         raise Unreadable(f"dtype {descr!r} has flags or a size that are not integers")
     if bool(flags & HASOBJECT) != derived:
-        raise Unreadable(
-            f"dtype {descr!r}: its pickled object flag says {bool(flags & HASOBJECT)}, its fields say "
-            f"{derived}; numpy versions read such an array differently"
-        )
+        raise Unreadable(f"dtype {descr!r}: its pickled object flag says {bool(flags & HASOBJECT)}, its fields say "
+                         f"{derived}; numpy versions read such an array differently")
     if kind in FLEXIBLE and elsize != -1:
         size = elsize
     if size < 0:

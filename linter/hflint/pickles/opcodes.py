@@ -30,7 +30,8 @@ ORDERED_DICT = GlobalRef("collections", "OrderedDict")
 # Opcodes that push their argument unchanged (the hot path: strings, ints, bytes); GLOBAL,
 # GET, PERSID and EXT also take an argument and push one value but mean more.
 _PUSH_ARG = frozenset(
-    op.name for op in pickletools.opcodes if op.arg is not None and not op.stack_before and len(op.stack_after) == 1
+    op.name for op in pickletools.opcodes
+    if op.arg is not None and not op.stack_before and len(op.stack_after) == 1
 ) - {"GLOBAL", "GET", "BINGET", "LONG_BINGET", "PERSID", "EXT1", "EXT2", "EXT4", "INT", "LONG", "FLOAT", "STRING"}
 
 
@@ -247,10 +248,8 @@ def _table(reader: Buffered) -> dict[bytes, tuple[str, opargs.Decoder | None, Ha
     kept on the reader: every stream read from it uses the same table."""
     cached: dict[bytes, tuple[str, opargs.Decoder | None, Handler | None]] | None = getattr(reader, "ops", None)
     if cached is None:
-        cached = {
-            code: (op.name, decode, None if op.name in _PUSH_ARG else _HANDLERS.get(op.name, Walker._generic))
-            for code, (op, decode) in opargs.per_opcode(reader).items()
-        }
+        cached = {code: (op.name, decode, None if op.name in _PUSH_ARG else _HANDLERS.get(op.name, Walker._generic))
+                  for code, (op, decode) in opargs.per_opcode(reader).items()}
         reader.ops = cached
     return cached
 

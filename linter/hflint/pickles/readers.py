@@ -116,9 +116,8 @@ class Budget:
     def charge_inflated(self, n: int) -> None:
         self.inflated += n
         if self.inflated > self.limits.max_inflated_bytes:
-            raise Exhausted(
-                f"decompressed-size limit of {self.limits.max_inflated_bytes} bytes reached", cls="limit:inflated"
-            )
+            raise Exhausted(f"decompressed-size limit of {self.limits.max_inflated_bytes} bytes reached",
+                            cls="limit:inflated")
         self.check_time()
 
     def member(self, declared: int) -> None:
@@ -126,25 +125,17 @@ class Budget:
         self.members += 1
         self.declared += max(declared, 0)
         if self.members > self.limits.max_members:
-            raise Exhausted(
-                f"more than {self.limits.max_members} archive members (limit max-members); the rest were not analysed",
-                cls="limit:members",
-            )
+            raise Exhausted(f"more than {self.limits.max_members} archive members (limit max-members); "
+                            "the rest were not analysed", cls="limit:members")
         if self.declared > self.limits.max_declared_bytes:
-            raise Exhausted(
-                f"archive members declare more than {self.limits.max_declared_bytes} bytes "
-                "(limit max-declared-bytes): extracting them would fill a disk",
-                cls="limit:declared",
-            )
+            raise Exhausted(f"archive members declare more than {self.limits.max_declared_bytes} bytes "
+                            "(limit max-declared-bytes): extracting them would fill a disk", cls="limit:declared")
         self.check_time()
 
     def check_time(self) -> None:
         if self.clock() > self.deadline:
-            raise Exhausted(
-                f"wall-clock budget of {self.limits.max_seconds:g} s per file spent (limit "
-                "max-seconds); the rest was not analysed",
-                cls="limit:time",
-            )
+            raise Exhausted(f"wall-clock budget of {self.limits.max_seconds:g} s per file spent (limit "
+                            "max-seconds); the rest was not analysed", cls="limit:time")
 
 
 class Reader(Protocol):
@@ -254,11 +245,8 @@ class Inflater:
             self._buf += out
             produced = self._pos + len(self._buf)
             if produced > limits.max_ratio * max(self._in, 1) and produced > 1 << 20:
-                raise Exhausted(
-                    f"compression ratio above {limits.max_ratio}:1 (decompression bomb); the "
-                    "archive was not analysed further",
-                    cls="bomb:ratio",
-                )
+                raise Exhausted(f"compression ratio above {limits.max_ratio}:1 (decompression bomb); the "
+                                "archive was not analysed further", cls="bomb:ratio")
             if self._expected is not None and produced > self._expected:
                 raise Unreadable(f"member inflates past its declared size of {self._expected} bytes")
 
@@ -290,3 +278,5 @@ class Inflater:
         while self.skip(CHUNK * 16):
             pass
         return self._pos
+
+

@@ -125,10 +125,8 @@ class FileReport:
         self.budget: Budget | None = None  # the file's budget; its clock bounds the second opinion too
 
     def __repr__(self) -> str:
-        return (
-            f"FileReport(format={self.format!r}, kinds={sorted(self.kinds)}, hits={len(self.hits)}, "
-            f"problems={self.problems!r}, streams={self.streams}, polyglot={self.polyglot!r})"
-        )
+        return (f"FileReport(format={self.format!r}, kinds={sorted(self.kinds)}, hits={len(self.hits)}, "
+                f"problems={self.problems!r}, streams={self.streams}, polyglot={self.polyglot!r})")
 
     @property
     def problems(self) -> list[Problem]:

@@ -45,10 +45,8 @@ class StreamRunner:
         follows, as joblib's NumpyUnpickler does (a nested object stream is a plain pickle)."""
         self.report.streams += 1
         if self.report.streams > self.limits.max_streams:
-            raise Exhausted(
-                f"more than {self.limits.max_streams} pickle streams in this file; the rest were not analysed",
-                cls="limit:streams",
-            )
+            raise Exhausted(f"more than {self.limits.max_streams} pickle streams in this file; the rest were not "
+                            "analysed", cls="limit:streams")
         r.start_tee(self.limits.fickling_max_bytes)
         start, inline_before = r.tell(), self.inline
         walker = opcodes.Walker(r, self.limits)
@@ -108,11 +106,8 @@ class StreamRunner:
             # read_array: a nested stream, no padding; read_mmap (allow_mmap and joblib.load's
             # mmap_mode) would read raw bytes instead, so a wrapper allowing both is refused.
             if state.get("allow_mmap", False) not in (False, 0):
-                raise Unreadable(
-                    "joblib object array that allows memory mapping: what follows it depends on "
-                    "joblib.load's mmap_mode",
-                    r.tell(),
-                )
+                raise Unreadable("joblib object array that allows memory mapping: what follows it depends on "
+                                 "joblib.load's mmap_mode", r.tell())
             self.one(r, joblib=False)
             return
         align = state.get("numpy_array_alignment_bytes")
@@ -138,7 +133,8 @@ def _wrapper_state(obj: Obj, again: bool, at: int) -> SymDict:
     if again:
         raise Unreadable("joblib array wrapper built twice: its attributes cannot be derived", at)
     if obj.args != ():
-        raise Unreadable("joblib array wrapper made with constructor arguments: its attributes cannot be derived", at)
+        raise Unreadable("joblib array wrapper made with constructor arguments: its attributes cannot be derived",
+                         at)
     if not isinstance(obj.state, SymDict) or obj.state.unmodelled:
         raise Unreadable("joblib array wrapper whose state is not a plain dict", at)
     return obj.state

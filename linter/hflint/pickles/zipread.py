@@ -82,17 +82,13 @@ def read_directory(win: Window | BytesReader, budget: Budget) -> Archive:
     elif disk or cd_disk or n_disk != n_total:
         raise Unreadable("multi-disk zip archive")
     if n_total > budget.limits.max_members:
-        raise Exhausted(
-            f"zip lists {n_total} members, over the limit of {budget.limits.max_members} "
-            "(limit max-members); not analysed",
-            cls="limit:members",
-        )
+        raise Exhausted(f"zip lists {n_total} members, over the limit of {budget.limits.max_members} "
+                        "(limit max-members); not analysed", cls="limit:members")
     if cd_off + cd_size > size:
         raise Unreadable("zip central directory lies outside the file")
     if cd_size > MAX_DIRECTORY_BYTES:
-        raise Exhausted(
-            f"zip central directory of {cd_size} bytes, over hflint's {MAX_DIRECTORY_BYTES}", cls="limit:directory"
-        )
+        raise Exhausted(f"zip central directory of {cd_size} bytes, over hflint's {MAX_DIRECTORY_BYTES}",
+                        cls="limit:directory")
     win.seek(cd_off)
     data = win.read(cd_size)
     members = list(_entries(data, n_total))
@@ -107,11 +103,9 @@ def _bombs(members: list[Member], size: int) -> None:
     """Exhausted when the directory describes a zip bomb (see the module docstring)."""
     for m in members:
         if m.header_offset + 30 + m.name_bytes + m.csize > size:
-            raise Exhausted(
-                f"zip entry {m.name!r} declares {m.csize} bytes at byte {m.header_offset}, past the "
-                f"end of the {size}-byte file: a crafted archive (zip bomb); not analysed",
-                cls="bomb:beyond",
-            )
+            raise Exhausted(f"zip entry {m.name!r} declares {m.csize} bytes at byte {m.header_offset}, past the "
+                            f"end of the {size}-byte file: a crafted archive (zip bomb); not analysed",
+                            cls="bomb:beyond")
     spans = sorted((m.header_offset, m.header_offset + 30 + m.name_bytes + m.csize, m.name) for m in members)
     overlapping, first = 0, None
     end, owner = -1, ""
@@ -123,12 +117,9 @@ def _bombs(members: list[Member], size: int) -> None:
             end, owner = stop, name
     if first is not None:
         name, owner, start = first
-        raise Exhausted(
-            f"zip bomb: {overlapping:,} of {len(members):,} entries overlap another entry's local "
-            f"header or data ({name!r} at byte {start} lies inside {owner!r}), so one stored kernel "
-            "is extracted many times; not analysed",
-            cls="bomb:overlap",
-        )
+        raise Exhausted(f"zip bomb: {overlapping:,} of {len(members):,} entries overlap another entry's local "
+                        f"header or data ({name!r} at byte {start} lies inside {owner!r}), so one stored kernel "
+                        "is extracted many times; not analysed", cls="bomb:overlap")
 
 
 def _zip64(win: Window | BytesReader, eocd_pos: int) -> tuple[int, int, int]:
@@ -189,9 +180,8 @@ def open_member(win: Window, m: Member, budget: Budget) -> tuple[Window | Inflat
     problems = []
     odd = m.flags & ~HARMLESS_FLAGS
     if odd & 0x0001:
-        problems.append(
-            ("zip:encrypted", "member is marked encrypted (flag bit 0); analysed as stored bytes, as miniz reads it")
-        )
+        problems.append(("zip:encrypted",
+                         "member is marked encrypted (flag bit 0); analysed as stored bytes, as miniz reads it"))
     if odd & ~0x0001:
         problems.append(("zip:flags", f"unusual zip flag bits 0x{odd & ~0x0001:04x}"))
     win.seek(m.header_offset)
@@ -208,12 +198,9 @@ def open_member(win: Window, m: Member, budget: Budget) -> tuple[Window | Inflat
         problems.append(("zip:local-name", f"local header names {local_name!r}, central directory {m.name!r}"))
     sizes = (csize, usize) if not m.flags & 0x0008 and 0xFFFFFFFF not in (csize, usize) else (m.csize, m.usize)
     if method != m.method or sizes != (m.csize, m.usize):
-        raise Exhausted(
-            f"zip member {m.name!r}: the local header says method {method}, {csize} -> {usize} bytes, "
-            f"the central directory method {m.method}, {m.csize} -> {m.usize} (extractors disagree "
-            "on the content: a crafted archive); not analysed",
-            cls="bomb:local-header",
-        )
+        raise Exhausted(f"zip member {m.name!r}: the local header says method {method}, {csize} -> {usize} bytes, "
+                        f"the central directory method {m.method}, {m.csize} -> {m.usize} (extractors disagree "
+                        "on the content: a crafted archive); not analysed", cls="bomb:local-header")
     start = m.header_offset + 30 + nlen + elen
     if start + m.csize > win.length:
         raise Unreadable(f"zip member {m.name!r} runs past the end of the file", cls="zip:past-end")
@@ -224,6 +211,5 @@ def open_member(win: Window, m: Member, budget: Budget) -> tuple[Window | Inflat
         return body, problems
     if m.method == 8:
         return Inflater(body, "deflate", budget, expected=m.usize), problems
-    raise Unreadable(
-        f"zip member {m.name!r} uses compression method {m.method}, which hflint cannot read", cls="zip:method"
-    )
+    raise Unreadable(f"zip member {m.name!r} uses compression method {m.method}, which hflint cannot read",
+                     cls="zip:method")

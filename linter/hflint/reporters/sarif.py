@@ -164,9 +164,8 @@ def log(runs: list[dict[str, Any]]) -> str:
     """The SARIF file: at most MAX_GZIP_BYTES once gzip-compressed, cutting the least severe
     results of every run in proportion (each run's cut is counted in its notification)."""
     while True:
-        text = (
-            json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}, indent=2, ensure_ascii=False) + "\n"
-        )
+        text = json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}, indent=2,
+                          ensure_ascii=False) + "\n"
         size = _gzip_size(text) if len(text) > MAX_GZIP_BYTES else len(text)
         if size <= MAX_GZIP_BYTES or not any(run["results"] for run in runs):
             return text
@@ -184,16 +183,12 @@ def _note_cut(run: dict[str, Any], count: int) -> None:
     invocation = run["invocations"][0]
     invocation.pop("toolExecutionNotifications", None)
     if count > 0:
-        invocation["toolExecutionNotifications"] = [
-            {
-                "level": "warning",
-                "message": {
-                    "text": f"{count} more results not shown: code scanning accepts at most {MAX_RESULTS} "
-                    f"results per run and {MAX_GZIP_BYTES // 1_000_000} MB of gzip-compressed SARIF; "
-                    "`hflint scan --format json` lists them all."
-                },
-            }
-        ]
+        invocation["toolExecutionNotifications"] = [{
+            "level": "warning",
+            "message": {"text": f"{count} more results not shown: code scanning accepts at most {MAX_RESULTS} "
+                                f"results per run and {MAX_GZIP_BYTES // 1_000_000} MB of gzip-compressed SARIF; "
+                                "`hflint scan --format json` lists them all."},
+        }]
 
 
 def _cut(run: dict[str, Any]) -> int:

@@ -86,9 +86,8 @@ class _Reader:
 
     def _skip(self, n: int) -> None:
         if n > self._left():
-            raise GGUFError(
-                f"a length of {n} bytes at byte {self.fh.tell()} runs past the end of the {self.size}-byte file"
-            )
+            raise GGUFError(f"a length of {n} bytes at byte {self.fh.tell()} runs past the end of the "
+                            f"{self.size}-byte file")
         self.fh.seek(n, os.SEEK_CUR)
 
     def _string(self, keep: bool, limit: int | None = None) -> str | None:
@@ -150,10 +149,8 @@ class _Reader:
         width = 8 if self.wide else 4
         least = pairs * (width + 4 + 1) + tensors * (width + 4 + 4 + 8)
         if least > self._left():
-            raise GGUFError(
-                f"claims {tensors} tensors and {pairs} metadata pairs, which need at least {least} "
-                f"bytes; {self._left()} are left in the file"
-            )
+            raise GGUFError(f"claims {tensors} tensors and {pairs} metadata pairs, which need at least {least} "
+                            f"bytes; {self._left()} are left in the file")
         if pairs > MAX_PAIRS:
             raise GGUFError(f"{pairs} metadata pairs, over the {MAX_PAIRS} limit")
         return version, tensors, pairs
@@ -220,6 +217,5 @@ def read_header(fh: BinaryIO, max_name: int = 1 << 16) -> Header:
     end = fh.tell()
     align = reader.alignment or DEFAULT_ALIGNMENT
     data_start = end + (-end % align)
-    return Header(
-        version, reader.order == ">", pairs, reader.alignment, infos, data_start, reader.size, reader.problems
-    )
+    return Header(version, reader.order == ">", pairs, reader.alignment, infos, data_start, reader.size,
+                  reader.problems)

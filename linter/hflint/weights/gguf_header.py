@@ -123,13 +123,8 @@ def _layout(header: Header, spans: list[tuple[int, int, str]], align: int | None
     expected = 0
     for start, end, name in spans:
         if start != expected:
-            out.append(
-                Problem(
-                    name,
-                    f"offset {start}, but llama.cpp expects {expected}: tensors must follow "
-                    "each other in order, each padded to the alignment",
-                )
-            )
+            out.append(Problem(name, f"offset {start}, but llama.cpp expects {expected}: tensors must follow "
+                                     "each other in order, each padded to the alignment"))
             break
         size = end - start
         expected += size + (-size % align)

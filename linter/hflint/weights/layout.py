@@ -67,26 +67,24 @@ def _orphans_and_numbering(files: list[str], referenced: set[str], unknown: set[
             continue
         where = f"'{folder}/'" if folder else "the repository root"
         if folder in indexed_folders:
-            yield Issue(
-                path, f"is named as shard {k} of {n}, but no index in {where} lists it, so loaders never read it"
-            )
+            yield Issue(path, f"is named as shard {k} of {n}, but no index in {where} lists it, "
+                        "so loaders never read it")
         else:
-            yield Issue(
-                path, f"is named as shard {k} of {n}, but {where} has no index, so loaders cannot load the shards"
-            )
+            yield Issue(path, f"is named as shard {k} of {n}, but {where} has no index, so "
+                        "loaders cannot load the shards")
     for (folder, prefix, ext), members in sorted(groups.items()):
         yield from _numbering(folder, prefix, ext, members, referenced)
 
 
-def _numbering(
-    folder: str, prefix: str, ext: str, members: list[tuple[str, int, int, int]], referenced: set[str]
-) -> Iterator[Issue]:
+def _numbering(folder: str, prefix: str, ext: str, members: list[tuple[str, int, int, int]],
+               referenced: set[str]) -> Iterator[Issue]:
     totals = Counter(n for _, _, n, _ in members)
     total = max(totals, key=lambda n: (totals[n], n))
     series = f"{prefix}-*-of-*{ext}"
     for path, k, n, _ in members:
         if n != total:
-            yield Issue(path, f"says it is one of {n} shards, but the other shards of {series} say {total}")
+            yield Issue(path, f"says it is one of {n} shards, but the other shards of {series} "
+                        f"say {total}")
         elif not 1 <= k <= n:
             yield Issue(path, f"is numbered {k} of {n}; shard numbers run from 1 to the total")
     width = members[0][3]
@@ -96,9 +94,8 @@ def _numbering(
         name = f"{prefix}-{k:0{width}d}-of-{total:0{width}d}{ext}"
         path = posixpath.join(folder, name)
         if path not in referenced:  # a listed missing shard is HF301's finding
-            yield Issue(
-                path, f"is missing from the numbered series: {len(present)} of {total} shards of {series} are present"
-            )
+            yield Issue(path, f"is missing from the numbered series: {len(present)} of "
+                        f"{total} shards of {series} are present")
 
 
 def _shadowed(repo: Repo, files: list[str]) -> Iterator[Issue | Blocked]:
@@ -150,10 +147,8 @@ def _compare(repo: Repo, chosen: str, other: str) -> Iterator[Issue | Blocked]:
     if same_format:
         yield Issue(other, f"is never read: {loader}" + (f"; and {diff}" if diff else ""))
     elif diff:
-        yield Issue(
-            other,
-            f"has different tensors from the checkpoint loaders pick first ({posixpath.basename(chosen)}): {diff}",
-        )
+        yield Issue(other, f"has different tensors from the checkpoint loaders pick first "
+                    f"({posixpath.basename(chosen)}): {diff}")
 
 
 def _tensor_names(repo: Repo, path: str) -> frozenset[str] | Blocked | None:
@@ -174,5 +169,6 @@ def _difference(a_path: str, a: frozenset[str], b_path: str, b: frozenset[str]) 
     for path, mine, theirs in ((a_path, a, b), (b_path, b, a)):
         only = mine - theirs
         if only:
-            parts.append(f"{len(only)} tensor(s) only in {posixpath.basename(path)} (first: {min(only)})")
+            parts.append(f"{len(only)} tensor(s) only in {posixpath.basename(path)} "
+                         f"(first: {min(only)})")
     return ", ".join(parts)

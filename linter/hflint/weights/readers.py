@@ -74,9 +74,8 @@ def state_dict(repo: Repo, path: str) -> StateDictInfo:
     found = report.state_dict or not_checkpoint(report.format)
     if isinstance(found, StateDictInfo):
         return found
-    raise Unknown(
-        f"tensor names cannot be read statically: {found.reason}", PICKLE_SCAN if found.from_problem else None
-    )
+    raise Unknown(f"tensor names cannot be read statically: {found.reason}",
+                  PICKLE_SCAN if found.from_problem else None)
 
 
 def shard_contents(repo: Repo, path: str) -> Contents | None:

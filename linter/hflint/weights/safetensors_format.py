@@ -46,7 +46,6 @@ __all__ = [
     "Header", "Problem", "Source", "TensorInfo", "parse_header", "read_header",
 ]  # fmt: skip
 
-
 def _p(message: str, ptr: str | None = None) -> Problem:
     return Problem("parser", message, ptr)
 
@@ -65,20 +64,14 @@ def read_header(fh: BinaryIO) -> Header:
     (n,) = struct.unpack("<Q", prefix)
     # Both checks come before any read: a length of 2**63 is a finding, not an allocation.
     if n > MAX_HEADER_SIZE:
-        return _broken(
-            n,
-            size,
-            f"declared header length {n} is over the parser's limit of {MAX_HEADER_SIZE} bytes (header too large)",
-        )
+        return _broken(n, size, f"declared header length {n} is over the parser's limit of "
+                       f"{MAX_HEADER_SIZE} bytes (header too large)")
     if n + 8 > size:
-        return _broken(
-            n, size, f"declared header length {n} runs past the end of the {size}-byte file (invalid header length)"
-        )
+        return _broken(n, size, f"declared header length {n} runs past the end of the "
+                       f"{size}-byte file (invalid header length)")
     if n > HUB_MAX_HEADER_SIZE:
-        msg = (
-            f"header is {n} bytes; huggingface_hub and the Hub refuse headers over "
-            f"{HUB_MAX_HEADER_SIZE} bytes, and hflint does not parse it"
-        )
+        msg = (f"header is {n} bytes; huggingface_hub and the Hub refuse headers over "
+               f"{HUB_MAX_HEADER_SIZE} bytes, and hflint does not parse it")
         return Header(n, size, None, None, (Problem("limit", msg),))
     return parse_header(fh.read(n), n, size)
 
@@ -169,14 +162,8 @@ def _tensor(value: object, name: str) -> tuple[TensorInfo | None, list[Problem]]
     """serde's derived TensorInfo: a map with the three fields, or a 3-element sequence."""
     if isinstance(value, Obj) and len(value) == 3:  # the canonical entry, checked fast
         (k0, dtype), (k1, shape), (k2, offsets) = value
-        if (
-            (k0, k1, k2) == FIELDS
-            and isinstance(dtype, str)
-            and dtype in DTYPE_BITS
-            and usize_list(shape)
-            and usize_list(offsets)
-            and len(offsets) == 2
-        ):
+        if ((k0, k1, k2) == FIELDS and isinstance(dtype, str) and dtype in DTYPE_BITS
+                and usize_list(shape) and usize_list(offsets) and len(offsets) == 2):
             return TensorInfo(dtype, tuple(shape), offsets[0], offsets[1]), []
     ptr = pointer(name)
     problems: list[Problem] = []
@@ -233,11 +220,8 @@ def _validate(tensors: dict[str, TensorInfo], n: int, size: int) -> list[Problem
         problems += _size_problems(name, info)
     if not problems and 8 + n + start != size:
         gap = size - (8 + n + start)
-        why = (
-            f"{gap} bytes after the last tensor are not covered by any tensor"
-            if gap > 0
-            else f"the file is {-gap} bytes short of the last tensor's end (truncated?)"
-        )
+        why = (f"{gap} bytes after the last tensor are not covered by any tensor" if gap > 0
+               else f"the file is {-gap} bytes short of the last tensor's end (truncated?)")
         problems.append(_p(f"file is {size} bytes but the header describes {8 + n + start}: {why}"))
     return problems
 
@@ -257,9 +241,7 @@ def _size_problems(name: str, info: TensorInfo) -> list[Problem]:
         msg = f"{name!r}: {nelements} x {info.dtype} is {nbits} bits, not a whole number of bytes"
         return [_p(msg, pointer(name, "shape"))]
     if nbits // 8 != info.nbytes:
-        msg = (
-            f"{name!r}: shape {list(info.shape)} of {info.dtype} needs {nbits // 8} bytes "
-            f"but data_offsets span {info.nbytes}"
-        )
+        msg = (f"{name!r}: shape {list(info.shape)} of {info.dtype} needs {nbits // 8} bytes "
+               f"but data_offsets span {info.nbytes}")
         return [_p(msg, pointer(name, "data_offsets"))]
     return []

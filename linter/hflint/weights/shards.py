@@ -102,7 +102,8 @@ def _members(pairs: list[tuple[str, object]]) -> _Members:
 def resolve(folder: str, name: object) -> tuple[str | None, str | None]:
     if not isinstance(name, str) or not name.strip():
         return None, f"is not a file name ({json.dumps(name)[:40]})"
-    if name.startswith("/") or "\\" in name or "\0" in name or "://" in name or ".." in name.split("/"):
+    if (name.startswith("/") or "\\" in name or "\0" in name or "://" in name
+            or ".." in name.split("/")):
         return None, "points outside the index's folder; hflint does not read it"
     return posixpath.normpath(posixpath.join(folder, name)), None
 
