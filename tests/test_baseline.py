@@ -12,9 +12,9 @@ from hflint.cli import main
 
 BROKEN = {
     "README.md": "# m\n",
-    "config.json": '{"architectures": "Bert"}',
-    "a.json": "{,}",
-    ".hflint.yaml": "select: [HF0, HF201, HF202, HF203]\n",  # the rules these tests exercise
+    "config.json": '{"model_type": "bert", "hidden_size": "16"}',
+    "added_tokens.json": "{,}",
+    ".hflint.yaml": "select: [HF0, HF201, HF213, HF203]\n",  # the rules these tests exercise
 }
 
 
@@ -34,22 +34,22 @@ def test_write_scan_update_cycle(make_repo: MakeRepo, capsys: pytest.CaptureFixt
     assert main(["baseline", "write", str(root), "--reason", "legacy export, fix tracked in #12"]) == 0
     assert "2 added, 0 kept, 0 removed" in capsys.readouterr().out
     baseline = json.loads((root / ".hflint-baseline.json").read_text(encoding="utf-8"))
-    assert [e["rule"] for e in baseline["entries"]] == ["HF201", "HF202"]  # sorted by path
+    assert [e["rule"] for e in baseline["entries"]] == ["HF201", "HF213"]  # sorted by path
     assert all(e["reason"] == "legacy export, fix tracked in #12" for e in baseline["entries"])
 
     code, doc = _scan(root, capsys)
     assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 2)
     # A new problem is reported; the baselined ones stay quiet.
-    (root / "b.json").write_text("[1,]", encoding="utf-8")
+    (root / "vocab.json").write_text("[1,]", encoding="utf-8")
     code, doc = _scan(root, capsys)
-    assert (code, _reported(doc)) == (1, [("HF201", "b.json")])
+    assert (code, _reported(doc)) == (1, [("HF201", "vocab.json")])
     # Moving a finding to another line keeps it baselined (fingerprints ignore lines).
-    (root / "config.json").write_text('\n\n{\n"architectures": "Bert"}', encoding="utf-8")
+    (root / "config.json").write_text('\n\n{\n"model_type": "bert", "hidden_size": "16"}', encoding="utf-8")
     code, doc = _scan(root, capsys, "--ignore", "HF201")
     assert _reported(doc) == []
     # Fixing one: its entry is now unused (HF004) until `baseline update` drops it.
-    (root / "a.json").write_text("{}", encoding="utf-8")
-    (root / "b.json").unlink()
+    (root / "added_tokens.json").write_text("{}", encoding="utf-8")
+    (root / "vocab.json").unlink()
     code, doc = _scan(root, capsys)
     assert _reported(doc) == [("HF004", ".hflint-baseline.json")]
     assert main(["baseline", "update", str(root)]) == 0
@@ -57,7 +57,7 @@ def test_write_scan_update_cycle(make_repo: MakeRepo, capsys: pytest.CaptureFixt
     code, doc = _scan(root, capsys)
     assert (code, _reported(doc)) == (0, [])
     code, doc = _scan(root, capsys, "--no-baseline")
-    assert _reported(doc) == [("HF202", "config.json")]
+    assert _reported(doc) == [("HF213", "config.json")]
 
 
 def test_sarif_leaves_baselined_findings_out(make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,8 +81,8 @@ def test_expired_entries_stop_suppressing(make_repo: MakeRepo, capsys: pytest.Ca
     assert sorted(_reported(doc)) == [
         ("HF005", ".hflint-baseline.json"),
         ("HF005", ".hflint-baseline.json"),
-        ("HF201", "a.json"),
-        ("HF202", "config.json"),
+        ("HF201", "added_tokens.json"),
+        ("HF213", "config.json"),
     ]
 
 
@@ -123,9 +123,9 @@ def test_isolated_ignores_the_repos_own_baseline_and_review_records(
     make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A downloaded repo can ship a baseline and review records that hide its own problems."""
-    config = '{"architectures": "Bert", "auto_map": {"AutoModel": "modeling_x.XModel"}}'  # loads modeling_x.py
+    config = '{"model_type": "bert", "hidden_size": "16", "auto_map": {"AutoModel": "modeling_x.XModel"}}'
     root = make_repo({**BROKEN, "config.json": config, "modeling_x.py": "import os\nos.system('echo hi')\n"})
-    (root / ".hflint.yaml").write_text("select: [HF0, HF201, HF202, HF203, HF501, HF503]\n", encoding="utf-8")
+    (root / ".hflint.yaml").write_text("select: [HF0, HF201, HF213, HF203, HF501, HF503]\n", encoding="utf-8")
     assert main(["review", "approve", str(root / "modeling_x.py"), "--repo", str(root), "--by", "attacker"]) == 0
     assert main(["baseline", "write", str(root), "--reason", "trust me"]) == 0
     capsys.readouterr()
@@ -134,5 +134,5 @@ def test_isolated_ignores_the_repos_own_baseline_and_review_records(
     code, doc = _scan(root, capsys, "--isolated")
     reported = set(_reported(doc))
     assert code == 1
-    assert {("HF201", "a.json"), ("HF202", "config.json"), ("HF501", "modeling_x.py")} <= reported
+    assert {("HF201", "added_tokens.json"), ("HF213", "config.json"), ("HF501", "modeling_x.py")} <= reported
     assert ("HF503", "modeling_x.py") in reported
