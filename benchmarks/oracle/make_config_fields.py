@@ -1,4 +1,5 @@
-"""Writes rules/data/transformers-config-fields.json: the field types transformers checks.
+"""Writes rules/data/transformers-config-fields.json (the field types transformers checks) and
+rules/data/diffusers-config-fields.json (the constructor arguments of diffusers classes).
 
 transformers 5 declares each model's config as a ``@strict`` dataclass (huggingface_hub
 ``dataclasses.strict``): ``from_pretrained`` builds the class from config.json and every
@@ -67,34 +68,97 @@ MODEL_TYPES = [
 ]
 
 
-def encode(tp: Any) -> Any:
+def encode(tp: Any, lenient: bool = False) -> Any:
     """The annotation as data (see the module docstring); mirrors huggingface_hub's
-    ``type_validator`` branch by branch."""
+    ``type_validator`` branch by branch. ``lenient`` encodes what code that does not check
+    types can still use (diffusers' ``register_to_config`` classes): a float parameter
+    takes any number, a bool any value (it is read for its truth), a tuple a list, and an
+    unknown class anything."""
     if tp is Any or isinstance(tp, str | typing.ForwardRef):
         return "any"
     if tp is None or tp is type(None):
         return "null"
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        return {"union": [encode(a) for a in args]}
+        parts = [encode(a, lenient) for a in args]
+        return "any" if "any" in parts else {"union": parts}
     if origin is typing.Literal:
+        if lenient:  # diffusers' Literals are documentation; what code accepts may be wider
+            kinds = {type(a) for a in args}
+            return encode(kinds.pop(), lenient) if len(kinds) == 1 else "any"
         return {"enum": list(args)}
-    if origin is list:
-        return {"list": encode(args[0])} if args else "list"
+    if origin is list or (lenient and origin is tuple):
+        items = [encode(a, lenient) for a in args if a is not Ellipsis]
+        item = items[0] if len(set(map(json.dumps, items))) == 1 else {"union": items} if items else "any"
+        return {"list": item} if args else "list"
     if origin is dict:
-        return {"dict": [encode(args[0]), encode(args[1])]} if args else "dict"
+        return {"dict": [encode(args[0], lenient), encode(args[1], lenient)]} if args else "dict"
     if origin is collections.abc.Sequence:
-        return {"seq": encode(args[0])} if args else {"seq": "any"}
+        return {"seq": encode(args[0], lenient)} if args else {"seq": "any"}
     if origin in (tuple, set, frozenset):
         return "never"  # JSON yields lists, never tuples or sets
     if origin is not None:
-        raise ValueError(f"unsupported annotation {tp!r}")
-    simple = {int: "int", float: "float", bool: "bool", str: "str", list: "list", dict: "dict", object: "any"}
+        return "any" if lenient else _unsupported(tp)
+    simple = {int: "int", float: "number" if lenient else "float", bool: "any" if lenient else "bool",
+              str: "str", list: "list", dict: "dict", object: "any", tuple: "list" if lenient else "never"}
     if tp in simple:
         return simple[tp]
     if isinstance(tp, type):
         return "never"  # torch.dtype, a config class, a TypedDict: no JSON value is one
+    return _unsupported(tp)
+
+
+def _unsupported(tp: Any) -> Any:
     raise ValueError(f"unsupported annotation {tp!r}")
+
+
+# diffusers classes whose config.json / scheduler_config.json the table covers: the
+# pipeline components published most (Stable Diffusion 1-3, SDXL, Flux, ControlNet) and the
+# schedulers they ship with.
+DIFFUSERS_CLASSES = [
+    "UNet2DModel", "UNet2DConditionModel", "AutoencoderKL", "AutoencoderTiny", "ControlNetModel",
+    "SD3Transformer2DModel", "FluxTransformer2DModel", "PriorTransformer", "Transformer2DModel",
+    "DDPMScheduler", "DDIMScheduler", "PNDMScheduler", "EulerDiscreteScheduler", "EulerAncestralDiscreteScheduler",
+    "DPMSolverMultistepScheduler", "LMSDiscreteScheduler", "HeunDiscreteScheduler", "UniPCMultistepScheduler",
+    "FlowMatchEulerDiscreteScheduler", "LCMScheduler", "DEISMultistepScheduler", "KDPM2DiscreteScheduler",
+]
+DIFFUSERS_OUT = ROOT / "rules" / "data" / "diffusers-config-fields.json"
+
+
+def diffusers_table() -> dict[str, Any]:
+    """The constructor arguments of the diffusers classes, as register_to_config stores them
+    in config.json; diffusers passes them to __init__ unchecked, so the types are encoded
+    leniently (see encode)."""
+    import inspect
+
+    import diffusers
+
+    types_table: dict[str, int] = {}
+    classes: dict[str, Any] = {}
+    for name in DIFFUSERS_CLASSES:
+        cls = getattr(diffusers, name)
+        hints = typing.get_type_hints(cls.__init__)
+        fields = {}
+        for param in inspect.signature(cls.__init__).parameters:
+            if param in ("self", "kwargs", "args") or param not in hints:
+                continue
+            entry = encode(hints[param], lenient=True)
+            if entry == "never":
+                continue  # a lone class (numpy.ndarray): what JSON stands for it is unknown
+            if entry == "any":
+                continue
+            fields[param] = types_table.setdefault(json.dumps(entry, sort_keys=True), len(types_table))
+        module = cls.__module__.replace(".", "/") + ".py"
+        classes[name] = {"class": f"{name}.__init__", "module": module, "fields": dict(sorted(fields.items())),
+                         "defaults": {}, "aliases": {}, "sub_configs": {}, "uses": {}}
+    return {
+        "source": f"diffusers {diffusers.__version__}: the annotated __init__ arguments of each class, which "
+                  "register_to_config writes to config.json and from_config passes back unchecked",
+        "generated-by": "benchmarks/oracle/make_config_fields.py",
+        "activations": [], "dtypes": [], "quant_methods": [],
+        "types": [json.loads(k) for k in types_table],
+        "models": classes,
+    }
 
 
 def validators(field: dataclasses.Field[Any]) -> list[Any]:
@@ -251,6 +315,8 @@ def main() -> None:
         raise SystemExit(f"not model types of transformers {transformers.__version__}: {missing}")
     OUT.write_text(_dump(data), encoding="utf-8")
     print(f"{OUT}: {len(models)} model types, {len(types_table)} distinct types, {OUT.stat().st_size} bytes")
+    DIFFUSERS_OUT.write_text(_dump(diffusers_table()), encoding="utf-8")
+    print(f"{DIFFUSERS_OUT}: {len(DIFFUSERS_CLASSES)} classes, {DIFFUSERS_OUT.stat().st_size} bytes")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from seeds import ROOT, Seed, committed_seeds, jobs_for, minilm_seed  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "linter"))
+if "--linter" in sys.argv:  # another hflint source tree (e.g. an older commit), for comparison
+    sys.path.insert(0, sys.argv[sys.argv.index("--linter") + 1])
+else:
+    sys.path.insert(0, str(ROOT / "linter"))
 
 from loaders import LOADER_VERSION  # noqa: E402
 from variants import Variant, derive, seed_files  # noqa: E402
@@ -240,6 +243,7 @@ def main() -> None:
     parser.add_argument("--report", type=Path, help="write the table and the disagreements (Markdown) here")
     parser.add_argument("--json", type=Path, help="write every row (JSON) here")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--linter", type=Path, help="scan with the hflint package under this folder (default: ours)")
     args = parser.parse_args()
 
     seeds = committed_seeds()

@@ -26,8 +26,8 @@ from hflint.yamlfile import load_yaml
 GROUPS = ("model-type", "rejects", "suspect")  # precedence: a key is reported once, by the first
 CHECKS = frozenset({"range", "above", "names", "divisible", "int-keys", "quantization", "quant-method-known",
                     "model-type-name", "model-type-known", "json-type", "enum", "key-of", "dtype",
-                    "even-rotary-dim"})
-CONFIGS = frozenset({"transformers", "transformers-like", "any"})
+                    "even-rotary-dim", "same-length"})
+CONFIGS = frozenset({"transformers", "transformers-like", "diffusers", "any"})
 _MISSING = object()
 
 
@@ -78,7 +78,7 @@ def _constraint(c: dict[str, Any]) -> Constraint:
     if configs not in CONFIGS:
         raise ValueError(f"constraint {c['id']}: applies.configs must be one of {sorted(CONFIGS)}")
     keys = tuple(str(k) for k in c.get("keys", ()))
-    if not keys and "uses" not in applies and not {"divisible", "even-rotary-dim"} & set(check):
+    if not keys and "uses" not in applies and not {"divisible", "even-rotary-dim", "same-length"} & set(check):
         raise ValueError(f"constraint {c['id']}: needs keys (or applies.uses)")
     return Constraint(str(c["id"]), str(c["group"]), tuple(c.get("files", ("config.json",))), configs,
                       applies.get("uses"), applies.get("field"), bool(applies.get("not-known-type")),
@@ -108,6 +108,10 @@ def _targets(constraint: Constraint, table: Table, doc: object) -> Iterator[Part
         return
     if constraint.configs == "any":
         yield Part("", doc, (), None)
+        return
+    if constraint.configs == "diffusers":
+        if "_diffusers_version" in doc:  # written by diffusers' ConfigMixin.save_config
+            yield Part("", doc, (), None)
         return
     if constraint.configs == "transformers-like":
         if _transformers_like(doc):
@@ -185,6 +189,13 @@ def _evaluate(constraint: Constraint, table: Table, doc: object) -> Iterator[Vio
         if kind == "divisible":
             for ptr, detail in _divisible(part, arg):
                 yield Violation(constraint, ptr, detail, source)
+            continue
+        if kind == "same-length":
+            lists = [(k, part.doc[k]) for k in arg if isinstance(part.doc.get(k), list)]
+            if len(lists) == len(arg) and len({len(v) for _, v in lists}) > 1:
+                shown = ", ".join(f"{k} has {len(v)}" for k, v in lists)
+                yield Violation(constraint, pointer(*part.at, lists[-1][0]), f"the lists differ in length: {shown}",
+                                source)
             continue
         if kind == "even-rotary-dim":
             for ptr, detail in _rotary_dim(part):

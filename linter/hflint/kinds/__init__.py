@@ -16,6 +16,7 @@ from hflint.kinds.base import CheckKind
 # imports only the kinds (and their helpers) its selected rules need: `--select HF3` never
 # loads the pickle or custom-code analysers.
 KINDS: dict[str, str] = {
+    "adapter-weights": "hflint.kinds.adapter_weights",
     "archive-members": "hflint.kinds.archive_members",
     "card-license": "hflint.kinds.card_license",
     "card-metadata": "hflint.kinds.card_metadata",
@@ -65,6 +66,7 @@ def load_kind(name: str) -> CheckKind:
 
 if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind protocol
     from hflint.kinds import (
+        adapter_weights,
         archive_members,
         card_license,
         card_metadata,
@@ -102,6 +104,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
     )
 
     _CONFORMING: tuple[CheckKind, ...] = (
+        adapter_weights,
         archive_members,
         card_license,
         card_metadata,

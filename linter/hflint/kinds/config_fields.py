@@ -12,7 +12,12 @@ per model type, each field's type and validators, the aliases of ``attribute_map
 model types of nested sub-configs (``text_config``...). Only model types in the file are
 checked, and only the fields their class declares: other keys are accepted by
 transformers as free attributes. A config with ``auto_map.AutoConfig`` is built by its
-own (custom) class and is not checked; neither are diffusers configs (``_class_name``).
+own (custom) class and is not checked.
+
+With ``params.lookup: _class_name`` (HF218) the kind checks diffusers configs instead
+(``_class_name`` with ``_diffusers_version``), against the annotated constructor arguments
+of the class (``rules/data/diffusers-config-fields.json``, encoded leniently: diffusers
+passes them unchecked, so only values the class cannot use are reported).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from hflint.configs.table import Table, field_name, is_transformers_config, load_table, parts, table_problems
+from hflint.configs.table import Part, Table, field_name, is_transformers_config, load_table, parts, table_problems
 from hflint.jsonfile import pointer
 from hflint.kinds.base import Result, each_file
 from hflint.repo import Repo
@@ -30,10 +35,16 @@ from hflint.rule import Rule
 
 PARAMS_SCHEMA = {
     "type": "object",
-    "properties": {"fields": {"type": "string", "minLength": 1}},
+    "properties": {
+        "fields": {"type": "string", "minLength": 1},
+        # model_type: transformers configs (HF213); _class_name: diffusers configs (HF218)
+        "lookup": {"enum": ["model_type", "_class_name"]},
+        "consequence": {"type": "string", "minLength": 1},
+    },
     "required": ["fields"],
     "additionalProperties": False,
 }
+_STRICT = "from_pretrained fails with StrictDataclassFieldValidationError"
 FIELDS = frozenset({"detail", "pointer"})
 
 
@@ -41,14 +52,28 @@ def validate(rule: Rule) -> list[str]:
     return [f"params.fields: {p}" for p in table_problems(rule.data_file(rule.params["fields"]))]
 
 
+def _diffusers_parts(table: Table, doc: object) -> list[Part]:
+    """A diffusers config (``_class_name`` with ``_diffusers_version``) of a class the table has."""
+    if not isinstance(doc, dict) or "_diffusers_version" not in doc or not isinstance(doc.get("_class_name"), str):
+        return []
+    model = table.models.get(doc["_class_name"])
+    return [Part(doc["_class_name"], doc, (), model)] if model is not None else []
+
+
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     table = load_table(rule.data_file(rule.params["fields"]))
+    by_class = rule.params.get("lookup") == "_class_name"
+    consequence = rule.params.get("consequence", _STRICT)
 
     def check_file(path: str) -> Iterator[Result]:
         doc = repo.json(path)
-        if not is_transformers_config(doc):
+        if by_class:
+            found = _diffusers_parts(table, doc)
+        elif is_transformers_config(doc):
+            found = list(parts(table, doc))
+        else:
             return  # HF212 reports a missing model_type; others' configs are not checked
-        for part in parts(table, doc):
+        for part in found:
             if part.model is None:
                 continue
             fields: dict[str, int] = part.model["fields"]
@@ -61,12 +86,13 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
                 if index is None or (name in part.model["sub_configs"] and isinstance(value, dict)):
                     continue
                 why = rejects(table, table.types[index], value)
+                if why is None and by_class and value == "" and accepts(table.types[index], "x"):
+                    why = ", and an empty string names no option"  # diffusers' str arguments are choices
                 if why is None:
                     continue
                 shown = key if name == key else f"{key} (an alias of {name})"
                 detail = (f"{shown} is {_show(value)}, but {part.model['class']} declares "
-                          f"{describe(table.types[index])} ({part.model['module']}){why}; from_pretrained "
-                          "fails with StrictDataclassFieldValidationError")
+                          f"{describe(table.types[index])} ({part.model['module']}){why}; {consequence}")
                 yield rule.finding(path, pointer=pointer(*part.at, key), detail=detail)
 
     yield from each_file(rule, repo, check_file, covered_by="json-parse")
@@ -80,7 +106,7 @@ def _show(value: object) -> str:
 def describe(tp: Any) -> str:
     """The declared type, in Python's spelling."""
     if isinstance(tp, str):
-        return {"null": "None", "never": "a non-JSON type"}.get(tp, tp)
+        return {"null": "None", "never": "a non-JSON type", "number": "float"}.get(tp, tp)
     if "type" in tp:
         return describe(tp["type"])
     if "union" in tp:
@@ -140,6 +166,7 @@ _SIMPLE: dict[str, Callable[[object], bool]] = {
     "null": lambda v: v is None,
     "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "float": lambda v: isinstance(v, float),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "bool": lambda v: isinstance(v, bool),
     "str": lambda v: isinstance(v, str),
     "list": lambda v: isinstance(v, list),

@@ -50,7 +50,7 @@ from hflint.tokenfiles.special import (
     tokenizer_config_beside,
     vocabulary_near,
 )
-from hflint.tokenfiles.vocab import Vocabulary
+from hflint.tokenfiles.vocab import Vocabulary, sibling
 
 PARAMS_SCHEMA = {
     "type": "object",
@@ -197,6 +197,13 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             skip -= demote
         text = repo.text(path)
         found = [(w, d) for w, d, lvl in problems(doc, vocab, is_config, rust_flags, skip, demote) if lvl == level]
+        if level == REJECTS and isinstance(doc, dict) and doc.get("pad_token", 0) is None and "pad_token" not in skip \
+                and repo.exists(sibling(path, "modules.json")):
+            # sentence-transformers pads every batch ("Asking to pad but the tokenizer does not
+            # have a padding token"): sentence-transformers 6.3 base/modules/transformer.py
+            # Transformer.preprocess tokenizes text with padding=True
+            found.append((("pad_token",), "pad_token is null, but this is a sentence-transformers model, "
+                                          "which pads every batch and fails without one"))
         for where, detail in found[:limit]:
             ptr = pointer(*where) or "/"
             located = locate(text, ptr)

@@ -19,9 +19,10 @@ Rules from tokenizers' serde structs (``tokenizer/serialization.rs``,
   the vocabulary under another id silently takes the vocabulary id;
 * normalizer, pre_tokenizer, post_processor and decoder are null or objects whose ``type``
   tokenizers knows (unknown types fail "did not match any variant of untagged enum"); serde
-  also accepts a struct written as the list of its fields, which is not checked further;
+  also accepts a component written as a list of its tag and fields, which some components
+  load and others do not (it depends on the Rust struct), so a list is not checked;
 * ``truncation`` and ``padding`` are null or objects with the fields that have no default
-  (a missing one fails "missing field `max_length`");
+  (a missing one fails "missing field `max_length`"), or lists of all 4 / 6 fields;
 * ``added_tokens`` is present when transformers reads it (``needs_added_tokens``: the
   tokenizer_config.json beside has no ``added_tokens_decoder``, so transformers 5 pops
   ``added_tokens`` from tokenizer.json and fails with KeyError without it).
@@ -52,6 +53,7 @@ _PARAMS_FIELDS = {
     "truncation": ("max_length", "strategy", "stride"),
     "padding": ("strategy", "direction", "pad_id", "pad_type_id", "pad_token"),
 }
+_PARAMS_LENGTH = {"truncation": 4, "padding": 6}  # direction, max_length, strategy, stride / + pad fields
 ADDED_FIELDS = ("id", "content", "single_word", "lstrip", "rstrip", "normalized", "special")
 # Serde type tags; the class names in tokenizers 0.22's Python modules, which serialise as these.
 COMPONENT_TYPES = {
@@ -153,8 +155,14 @@ def _components(doc: dict[str, Any]) -> Iterator[Problem]:
                     stack.extend(((*where, field, i), child) for i, child in enumerate(children))
     for key, required in _PARAMS_FIELDS.items():
         value = doc.get(key)
-        if value is None or isinstance(value, list):
-            continue  # null, or serde's list form of the struct
+        if isinstance(value, list):
+            # serde reads a struct from the list of all its fields, in declaration order
+            if len(value) != _PARAMS_LENGTH[key]:
+                yield (key,), f"{key} is a list of {len(value)} values, but the tokenizers library reads " \
+                              f"it only as all {_PARAMS_LENGTH[key]} fields of the struct, in order"
+            continue
+        if value is None:
+            continue
         if not isinstance(value, dict):
             yield (key,), f"{key} must be null or an object, not {_kind(value)}"
             continue
