@@ -13,10 +13,11 @@ the way each library's users load such a folder.
 from __future__ import annotations
 
 import importlib.util
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from variants import load_json
 
 # The checkout: the nearest folder above with the project's pyproject.toml.
 ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
@@ -48,13 +49,6 @@ def minilm_seed() -> Seed | None:
     return Seed("all-MiniLM-L6-v2", model) if model.is_dir() else None
 
 
-def _json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def is_transformers_config(doc: object) -> bool:
     return isinstance(doc, dict) and "_class_name" not in doc and ("model_type" in doc or "architectures" in doc)
 
@@ -78,7 +72,7 @@ def jobs_for(seed: Seed) -> list[dict[str, Any]]:
         folder = str(Path(rel).parent) if "/" in rel else ""
         here = root / folder
         name = rel.rsplit("/", 1)[-1]
-        if name == "config.json" and not pipeline and is_transformers_config(doc := _json(root / rel)):
+        if name == "config.json" and not pipeline and is_transformers_config(doc := load_json(root / rel)):
             jobs.append({"loader": "auto-config", "folder": folder})
             tokenizer = any((here / t).is_file() for t in TOKENIZER_FILES)
             if tokenizer:

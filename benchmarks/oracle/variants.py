@@ -29,6 +29,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 Edit = Callable[[Path], None]
 # JSON files larger than this are varied by file-level edits only (a 30 MB tokenizer.json
@@ -111,10 +112,11 @@ def _truncate(rel: str, size: int) -> Edit:
 # -- JSON edits ----------------------------------------------------------------------------
 
 
-def _load(path: Path) -> object:
+def load_json(path: Path) -> Any:
+    """The parsed file, or None when it cannot be read or parsed."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (OSError, ValueError):
         return None
 
 
@@ -166,7 +168,7 @@ def _pointer(path: tuple[str | int, ...]) -> str:
 
 
 def _json_variants(seed: Path, rel: str) -> Iterator[Variant]:
-    doc = _load(seed / rel)
+    doc = load_json(seed / rel)
     if doc is None:
         return
     is_index = rel.endswith(".index.json") and isinstance(doc, dict) and isinstance(doc.get("weight_map"), dict)
@@ -267,7 +269,7 @@ def _extra_weights(seed: Path, files: list[str]) -> Iterator[Variant]:
     for rel in files:
         if not rel.endswith(".index.json"):
             continue
-        doc = _load(seed / rel)
+        doc = load_json(seed / rel)
         if not isinstance(doc, dict) or not isinstance(doc.get("weight_map"), dict):
             continue
         shards = sorted({v for v in doc["weight_map"].values() if isinstance(v, str)})
