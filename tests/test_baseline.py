@@ -13,9 +13,9 @@ from hflint.cli import main
 
 BROKEN = {
     "README.md": "# m\n",
-    "config.json": '{"architectures": "Bert"}',
-    "a.json": "{,}",
-    ".hflint.yaml": "select: [HF0, HF201, HF202, HF203]\n",  # the rules these tests exercise
+    "config.json": '{"model_type": "bert", "hidden_size": "16"}',
+    "added_tokens.json": "{,}",
+    ".hflint.yaml": "select: [HF0, HF201, HF213, HF203]\n",  # the rules these tests exercise
 }
 
 
@@ -35,22 +35,22 @@ def test_write_scan_update_cycle(make_repo: MakeRepo, capsys: pytest.CaptureFixt
     assert main(["baseline", "write", str(root), "--reason", "legacy export, fix tracked in #12"]) == 0
     assert "2 added, 0 kept, 0 removed" in capsys.readouterr().out
     baseline = json.loads((root / ".hflint-baseline.json").read_text(encoding="utf-8"))
-    assert [e["rule"] for e in baseline["entries"]] == ["HF201", "HF202"]  # sorted by path
+    assert [e["rule"] for e in baseline["entries"]] == ["HF201", "HF213"]  # sorted by path
     assert all(e["reason"] == "legacy export, fix tracked in #12" for e in baseline["entries"])
 
     code, doc = _scan(root, capsys)
     assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 2)
     # A new problem is reported; the baselined ones stay quiet.
-    (root / "b.json").write_text("[1,]", encoding="utf-8")
+    (root / "vocab.json").write_text("[1,]", encoding="utf-8")
     code, doc = _scan(root, capsys)
-    assert (code, _reported(doc)) == (1, [("HF201", "b.json")])
+    assert (code, _reported(doc)) == (1, [("HF201", "vocab.json")])
     # Moving a finding to another line keeps it baselined (fingerprints ignore lines).
-    (root / "config.json").write_text('\n\n{\n"architectures": "Bert"}', encoding="utf-8")
+    (root / "config.json").write_text('\n\n{\n"model_type": "bert", "hidden_size": "16"}', encoding="utf-8")
     code, doc = _scan(root, capsys, "--ignore", "HF201")
     assert _reported(doc) == []
     # Fixing one: its entry is now unused (HF004) until `baseline update` drops it.
-    (root / "a.json").write_text("{}", encoding="utf-8")
-    (root / "b.json").unlink()
+    (root / "added_tokens.json").write_text("{}", encoding="utf-8")
+    (root / "vocab.json").unlink()
     code, doc = _scan(root, capsys)
     assert _reported(doc) == [("HF004", ".hflint-baseline.json")]
     assert main(["baseline", "update", str(root)]) == 0
@@ -58,7 +58,7 @@ def test_write_scan_update_cycle(make_repo: MakeRepo, capsys: pytest.CaptureFixt
     code, doc = _scan(root, capsys)
     assert (code, _reported(doc)) == (0, [])
     code, doc = _scan(root, capsys, "--no-baseline")
-    assert _reported(doc) == [("HF202", "config.json")]
+    assert _reported(doc) == [("HF213", "config.json")]
 
 
 def test_sarif_leaves_baselined_findings_out(make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,8 +82,8 @@ def test_expired_entries_stop_suppressing(make_repo: MakeRepo, capsys: pytest.Ca
     assert sorted(_reported(doc)) == [
         ("HF005", ".hflint-baseline.json"),
         ("HF005", ".hflint-baseline.json"),
-        ("HF201", "a.json"),
-        ("HF202", "config.json"),
+        ("HF201", "added_tokens.json"),
+        ("HF213", "config.json"),
     ]
 
 
@@ -124,9 +124,9 @@ def test_isolated_ignores_the_repos_own_baseline_and_review_records(
     make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A downloaded repo can ship a baseline and review records that hide its own problems."""
-    config = '{"architectures": "Bert", "auto_map": {"AutoModel": "modeling_x.XModel"}}'  # loads modeling_x.py
+    config = '{"model_type": "bert", "hidden_size": "16", "auto_map": {"AutoModel": "modeling_x.XModel"}}'
     root = make_repo({**BROKEN, "config.json": config, "modeling_x.py": "import os\nos.system('echo hi')\n"})
-    (root / ".hflint.yaml").write_text("select: [HF0, HF201, HF202, HF203, HF501, HF503]\n", encoding="utf-8")
+    (root / ".hflint.yaml").write_text("select: [HF0, HF201, HF213, HF203, HF501, HF503]\n", encoding="utf-8")
     assert main(["review", "approve", str(root / "modeling_x.py"), "--repo", str(root), "--by", "attacker"]) == 0
     assert main(["baseline", "write", str(root), "--reason", "trust me"]) == 0
     capsys.readouterr()
@@ -135,7 +135,7 @@ def test_isolated_ignores_the_repos_own_baseline_and_review_records(
     code, doc = _scan(root, capsys, "--isolated")
     reported = set(_reported(doc))
     assert code == 1
-    assert {("HF201", "a.json"), ("HF202", "config.json"), ("HF501", "modeling_x.py")} <= reported
+    assert {("HF201", "added_tokens.json"), ("HF213", "config.json"), ("HF501", "modeling_x.py")} <= reported
     assert ("HF503", "modeling_x.py") in reported
 
 
@@ -148,7 +148,8 @@ LEGACY = Path(__file__).parent / "fixtures" / "baselines" / "before-fingerprint-
     ("baseline", "selection"),
     [
         ("baseline.json", ["--select", "HF0,HF102,HF201,HF208,HF503"]),
-        ("baseline-hf001.json", ["--select", "HF0,HF202", "--ignore", "HF201"]),
+        # config.json's checks moved from HF202 to HF212-HF215 since (migration 3)
+        ("baseline-hf001.json", ["--select", "HF0,HF212,HF213,HF214,HF215", "--ignore", "HF201"]),
     ],
 )
 def test_baseline_written_before_the_migration_keeps_suppressing(
@@ -179,27 +180,27 @@ def test_baseline_written_before_the_migration_keeps_suppressing(
 
 
 def test_reworded_matching_is_narrow(make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    """Only the rules a migration reworded, only the same rule, path and pointer, one entry
+    """Only the rules a migration reworded or moved, only the same path and pointer, one entry
     for one finding: an entry never carries over to another finding."""
-    root = make_repo({"a.json": "{,}", "b.json": "[1,]", "config.json": '{"architectures": "Bert"}'})
+    root = make_repo({"vocab.json": "{,}", "added_tokens.json": "[1,]", "adapter_config.json": '{"peft_type": 5}'})
     legacy = [
-        {"rule": "HF201", "path": "a.json", "message": "a.json is not valid JSON: Expecting property name enclosed"},
-        {"rule": "HF201", "path": "a.json", "message": "a.json is not valid JSON: Expecting value"},  # a second one
+        {"rule": "HF201", "path": "vocab.json", "message": "vocab.json is not valid JSON: Expecting property name"},
+        {"rule": "HF201", "path": "vocab.json", "message": "vocab.json is not valid JSON: Expecting value"},  # 2nd
         {"rule": "HF201", "path": "c.json", "message": "c.json is not valid JSON: Expecting value"},  # another file
-        {"rule": "HF202", "path": "config.json", "pointer": "/architectures", "message": "old words"},
-        {"rule": "HF202", "path": "config.json", "message": "config.json: no pointer, other words"},
+        {"rule": "HF202", "path": "adapter_config.json", "pointer": "/peft_type", "message": "old words"},
+        {"rule": "HF202", "path": "adapter_config.json", "message": "adapter_config.json: no pointer, other words"},
     ]
     entries = [{"fingerprint": "0" * 31 + str(i), **e, "reason": "old"} for i, e in enumerate(legacy)]
     (root / ".hflint-baseline.json").write_text(json.dumps({"version": 1, "entries": entries}), encoding="utf-8")
     code, doc = _scan(root, capsys, "--select", "HF0,HF201,HF202")
     assert code == 1
     assert sorted(_reported(doc)) == [
-        ("HF004", ".hflint-baseline.json"),  # the second a.json entry
+        ("HF004", ".hflint-baseline.json"),  # the second vocab.json entry
         ("HF004", ".hflint-baseline.json"),  # c.json
-        ("HF004", ".hflint-baseline.json"),  # HF202 is keyed by its pointer: no rewording to carry over
-        ("HF004", ".hflint-baseline.json"),
-        ("HF201", "b.json"),
-        ("HF202", "config.json"),
+        ("HF004", ".hflint-baseline.json"),  # HF202 is keyed by its pointer: no rewording to carry over,
+        ("HF004", ".hflint-baseline.json"),  # and it moved only for config.json (HF212-HF215)
+        ("HF201", "added_tokens.json"),
+        ("HF202", "adapter_config.json"),
     ]
 
 
@@ -278,3 +279,30 @@ def test_baseline_written_before_migration_2_keeps_suppressing(
     (root / "modeling_x.py").write_text('exec("a = 1")\nexec("b = 2")\nexec(x)\n', encoding="utf-8")
     code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
     assert (code, _reported(doc)) == (1, [("HF503", "modeling_x.py")])
+
+
+# -- fingerprint migration 3: checks that moved to another rule ------------------------------
+
+LEGACY_3 = Path(__file__).parent / "fixtures" / "baselines" / "before-fingerprint-migration-3"
+
+
+@pytest.mark.parametrize("baseline", sorted(p.name for p in LEGACY_3.glob("*.json")))
+def test_baseline_written_before_migration_3_keeps_suppressing(
+    baseline: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rule, case = baseline.removesuffix(".json").split("-", 1)
+    root = shutil.copytree(Path(__file__).parent / "golden" / rule / "fail" / case, tmp_path / "repo")
+    (root / "expected.txt").unlink()
+    old = tmp_path / "baseline.json"
+    shutil.copy(LEGACY_3 / baseline, old)
+    legacy = json.loads(old.read_text(encoding="utf-8"))["entries"]
+    selection = ["--select", "HF2,HF3", "--isolated"]
+    _, doc = _scan(root, capsys, "--baseline", str(old), *selection)
+    assert doc["summary"]["baselined"] == len(legacy)
+    assert [f for f in _reported(doc) if f[0] in ("HF004", "HF005")] == []
+    assert main(["baseline", "update", str(root), "--baseline", str(old), *selection]) == 0
+    assert f"0 added, {len(legacy)} kept, 0 removed" in capsys.readouterr().out
+    carried = {(e["rule"], e["path"], e.get("pointer")) for e in json.loads(old.read_text(encoding="utf-8"))["entries"]}
+    _, doc = _scan(root, capsys, "--baseline", str(old), *selection)
+    accepted = {(f["rule_id"], f["path"], f["pointer"]) for f in doc["findings"] if f["suppressed"]}
+    assert carried == accepted and doc["summary"]["baselined"] == len(legacy)  # under today's rules

@@ -31,7 +31,7 @@ def test_yaml_config_is_found_and_applied(make_repo: MakeRepo, capsys: pytest.Ca
     assert _rule_ids(doc) == ["HF203"]
     assert doc["findings"][0]["severity"] == "warning"
     assert code == 0  # fail-on error; only a warning is left
-    # With HF201 off but HF202 on, the unparseable config is still reported (as HF001).
+    # With HF201 off but the config rules on, the unparseable config is still reported (as HF001).
     root = make_repo({**BROKEN, ".hflint.yaml": "ignore: [HF201]\n"})
     code, doc = _scan_json(root, capsys=capsys)
     assert (_rule_ids(doc), code) == (["HF001", "HF203"], 1)

@@ -21,7 +21,7 @@ from hflint.finding import Finding, Region
 from hflint.repo import Repo
 
 # The engine's behaviour is shown with the engine and JSON rules; other packs have their own tests.
-ALL = Config(select=("HF0", "HF201", "HF202", "HF203"), fail_on=None)
+ALL = Config(select=("HF0", "HF201", "HF202", "HF203", "HF213", "HF217"), fail_on=None)
 
 
 def _ids(findings: tuple[Finding, ...] | list[Finding]) -> list[tuple[str, str]]:
@@ -60,7 +60,7 @@ def test_kind_crash_on_one_file_is_isolated_by_each_file(make_repo: MakeRepo, mo
     monkeypatch.setattr(repo_mod.Repo, "json", flaky)
     result = scan(root, ALL)
     assert ("HF001", "a.json") in _ids(result.findings)
-    assert ("HF201", "b.json") in _ids(result.findings)
+    assert ("HF217", "b.json") in _ids(result.findings)  # a JSON file no loader reads
 
 
 def test_fifo_is_hf001_and_never_opened(make_repo: MakeRepo) -> None:
@@ -86,7 +86,7 @@ def test_symlinks(make_repo: MakeRepo, tmp_path: Path) -> None:
     ids = _ids(result.findings)
     assert ("HF003", "escape.json") in ids
     assert ("HF003", "escape-dir") in ids
-    assert ("HF201", "inside.json") in ids and ("HF201", "real.json") in ids
+    assert ("HF217", "inside.json") in ids and ("HF217", "real.json") in ids
     assert ("HF001", "dangling.json") in ids
     assert ("HF001", "loop") in ids or ("HF003", "loop") in ids
     assert not any(p.startswith("subdir-link/") for _, p in ids)  # not descended
@@ -107,7 +107,7 @@ def test_file_over_text_limit_is_hf001(make_repo: MakeRepo, monkeypatch: pytest.
     hf001 = [f for f in result.findings if f.rule_id == "HF001"]
     assert len(hf001) == 1 and hf001[0].path == "config.json"
     assert "over the 10-byte limit" in hf001[0].message
-    assert "HF201" in hf001[0].message and "HF202" in hf001[0].message  # one finding, all rules named
+    assert "HF201" in hf001[0].message and "HF213" in hf001[0].message  # one finding, all rules named
 
 
 def test_parse_error_is_not_repeated_as_hf001(make_repo: MakeRepo) -> None:
@@ -129,14 +129,14 @@ def test_each_file_is_parsed_once(make_repo: MakeRepo, monkeypatch: pytest.Monke
     real = jsonfile.parse_json
     monkeypatch.setattr(jsonfile, "parse_json", lambda text: calls.append(text) or real(text))
     root = make_repo({"README.md": "# m\n", "config.json": '{"model_type": "bert"}'})
-    scan(root, ALL)  # HF201 and HF202 both read config.json
+    scan(root, ALL)  # HF201 and HF213 both read config.json
     assert len(calls) == 1
 
 
 def test_exclude_and_dot_git(make_repo: MakeRepo) -> None:
     root = make_repo({"README.md": "# m\n", "legacy/a.json": "{,}", ".git/config.json": "{,}", "b.json": "{,}"})
     result = scan(root, dataclasses.replace(ALL, exclude=("legacy/",)))
-    assert _ids(result.findings) == [("HF201", "b.json")]
+    assert _ids(result.findings) == [("HF217", "b.json")]
     assert result.files_scanned == 2
 
 
@@ -150,12 +150,12 @@ def test_per_path_ignore_marks_and_keeps_finding(make_repo: MakeRepo) -> None:
         ),
     )
     result = scan(root, config)
-    marked = {f.path: f.suppressed_by for f in result.findings if f.rule_id == "HF201"}
+    marked = {f.path: f.suppressed_by for f in result.findings if f.rule_id == "HF217"}
     assert marked == {"a.json": "vendored file", "b.json": None}
     unused = [f for f in result.reported if f.rule_id == "HF004"]
     assert [f.pointer for f in unused] == ["per-path-ignores/1"]
     assert "nothing.json (HF2) matches no finding" in unused[0].message
-    assert [f.rule_id for f in result.reported if f.rule_id != "HF004"] == ["HF201"]
+    assert [f.rule_id for f in result.reported if f.rule_id != "HF004"] == ["HF217"]
 
 
 def test_inactive_rules_are_reported_not_run(make_repo: MakeRepo) -> None:

@@ -111,12 +111,12 @@ def test_action_steps_run_as_on_a_runner(action_venv: Path, tmp_path: Path) -> N
     assert code == 1, log  # the demo has errors; fail-on defaults to error
     assert outputs["exit-code"] == "1"
     assert int(outputs["errors"]) >= 3 and int(outputs["findings"]) >= int(outputs["errors"])
-    assert "::error file=model/config.json,line=2,col=3,title=HF202 config-schema::" in log
+    assert "::error file=model/config.json,line=7,col=3,title=HF310 config-weights-mismatch::" in log
     assert "ACME002" in log  # the extra pack was loaded
     sarif_path = workspace / outputs["sarif-file"]
     log_json = json.loads(sarif_path.read_text(encoding="utf-8"))
     assert log_json["runs"][0]["results"]
-    assert "| error | HF202 config-schema | `model/config.json` |" in (tmp_path / "summary.md").read_text(
+    assert "| error | HF310 config-weights-mismatch | `model/config.json` |" in (tmp_path / "summary.md").read_text(
         encoding="utf-8"
     )
     code, outputs, log = _run_action(action_venv, workspace, tmp_path, path="model", **{"fail-on": "none"})

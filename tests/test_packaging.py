@@ -98,7 +98,7 @@ def test_installed_wheel_finds_its_packs(wheel: Path, tmp_path: Path) -> None:
     assert listing.returncode == 0 and "HF001" in listing.stdout, listing.stderr
     demo = shutil.copytree(ROOT / "examples" / "demo-model", tmp_path / "demo")
     scan = subprocess.run([str(hflint), "scan", str(demo)], capture_output=True, text=True, timeout=120)
-    assert scan.returncode == 1 and "HF202" in scan.stdout, scan.stdout + scan.stderr
+    assert scan.returncode == 1 and "HF203" in scan.stdout, scan.stdout + scan.stderr
 
 
 def test_readme_shows_the_demo_output_as_it_is(

@@ -152,7 +152,7 @@ VARIANTS = [
         "HF305",
     ),
     (SHARDED, "truncated shard", _truncate("model-00001-of-00002.safetensors", 10), "HF306"),
-    (SHARDED, "bad vocab_size type", _set("config.json", "vocab_size", "big"), "HF202"),
+    (SHARDED, "bad vocab_size type", _set("config.json", "vocab_size", "big"), "HF213"),
     (SHARDED, "bad top_p", _set("generation_config.json", "top_p", 3), "HF203"),
     (SHARDED, "unknown bos token", _set("tokenizer_config.json", "bos_token", "<nope>"), "HF206"),
     (

@@ -19,14 +19,14 @@ from hflint.engine import ScanResult, scan
 from hflint.reporters import REPORTERS, ReportOptions, github, sarif
 
 GOLDENS = Path(__file__).parent / "goldens"
-ACTIVE = ("HF001", "HF002", "HF003", "HF101", "HF201", "HF202", "HF203")
+ACTIVE = ("HF001", "HF002", "HF003", "HF101", "HF201", "HF202", "HF203", "HF213", "HF215", "HF217")
 POINTER = "version https://git-lfs.github.com/spec/v1\noid sha256:" + "b" * 64 + "\nsize 99\n"
 
 
 def _report_repo(make_repo: MakeRepo) -> Path:
     root = make_repo(
         {
-            "config.json": '{\n  "model_type": "bert",\n  "architectures": "BertModel"\n}\n',
+            "config.json": '{\n  "model_type": "bert",\n  "architectures": "BertModel",\n  "hidden_size": "16"\n}\n',
             "tokenizer_config.json": '{\n  "do_lower_case": true,\n}\n',
             "weights/model 1.safetensors": POINTER,
             "vendor/special, odd:name.json": "[1,]",

@@ -29,9 +29,12 @@ BREAKS: dict[str, Callable[[bytes], bytes]] = {
     "not-utf8": lambda data: data[: len(data) // 2] + b"\xff" + data[len(data) // 2 :],
 }
 
-# The rule that owns each family's files: the one finding a broken file gets.
+# The rule that owns each family's files: the one finding a broken file gets. JSON that a
+# loader skips or replaces when it does not parse is HF217's (a warning), the rest HF201's.
 OWNER = [
     ("README.md", "HF102"),
+    ("generation_config.json", "HF217"),
+    ("special_tokens_map.json", "HF217"),  # transformers 5 skips it beside an added_tokens_decoder
     (".json", "HF201"),
     (".safetensors", "HF306"),
     (".bin", "HF403"),

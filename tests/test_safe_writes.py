@@ -31,8 +31,9 @@ from hflint.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 FILES = {
     "README.md": "# m\n",
-    "config.json": '{"architectures": "Bert"}',
-    "a.json": "{,}",
+    "config.json": '{"model_type": "bert", "hidden_size": "16"}',  # HF213
+    "a.json": "{,}",  # HF217 (no loader reads it)
+    "vocab.json": "{,}",  # HF201
     "modeling_x.py": "import torch\n\nclass M(torch.nn.Module):\n    pass\n",
     "configuration_x.py": "class C:\n    model_type = 'x'\n",
 }
@@ -330,7 +331,7 @@ def test_writes_are_atomic_and_keep_the_mode(world: World) -> None:
     path = world.repo / "config.json"
     path.chmod(0o640)
     before = safefile.snapshot(world.repo, "config.json")
-    assert before.data == b'{"architectures": "Bert"}' and before.mode == 0o640
+    assert before.data == b'{"model_type": "bert", "hidden_size": "16"}' and before.mode == 0o640
     safefile.replace(world.repo, "config.json", b"{}", before)
     assert path.read_bytes() == b"{}" and stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in world.repo.iterdir()) == sorted(FILES)  # no temporary file left
@@ -424,7 +425,7 @@ def test_an_interrupted_write_leaves_the_old_file(
     name, argv = (REVIEW, approve(world.repo, "modeling_x.py")) if command == "approve" else (BASELINE, [])
     if command == "baseline":  # an old baseline with one entry, then a new finding to add
         assert main(write_baseline(world.repo, "--select", "HF201")) == 0
-        argv = write_baseline(world.repo, "--select", "HF201,HF202")
+        argv = write_baseline(world.repo, "--select", "HF201,HF213")
     else:
         assert main(approve(world.repo, "configuration_x.py")) == 0
     (world.repo / name).chmod(0o640)
@@ -505,7 +506,7 @@ def test_a_killed_run_leaves_the_old_file_and_does_not_block_the_next(
         name, argv = REVIEW, approve(world.repo, "modeling_x.py")
     else:
         assert main(write_baseline(world.repo, "--select", "HF201")) == 0
-        name, argv = BASELINE, write_baseline(world.repo, "--select", "HF201,HF202")
+        name, argv = BASELINE, write_baseline(world.repo, "--select", "HF201,HF213")
     old = (world.repo / name).read_bytes()
     (killed,) = _processes(tmp_path, "kill", argv)
     assert killed.returncode == -signal.SIGKILL
@@ -534,20 +535,20 @@ def test_concurrent_baseline_runs_keep_both_entries(world: World, tmp_path: Path
         tmp_path,
         "slow",
         write_baseline(world.repo, "--select", "HF201"),
-        write_baseline(world.repo, "--select", "HF202"),
+        write_baseline(world.repo, "--select", "HF213"),
     )
     assert (first.returncode, second.returncode) == (0, 0), (first.stderr, second.stderr)
     entries = json.loads((world.repo / BASELINE).read_text(encoding="utf-8"))["entries"]
-    assert sorted(e["rule"] for e in entries) == ["HF201", "HF202"]
+    assert sorted(e["rule"] for e in entries) == ["HF201", "HF213"]
 
 
 def test_a_run_with_another_selection_keeps_entries_it_did_not_judge(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(write_baseline(world.repo, "--select", "HF201")) == 0
-    assert main(["baseline", "update", str(world.repo), "--select", "HF202"]) == 0
+    assert main(["baseline", "update", str(world.repo), "--select", "HF213"]) == 0
     assert "0 added, 1 kept, 0 removed" in capsys.readouterr().out
-    (world.repo / "a.json").write_text("{}", encoding="utf-8")  # fixed: now its rule judges it gone
+    (world.repo / "vocab.json").write_text("{}", encoding="utf-8")  # fixed: now its rule judges it gone
     assert main(["baseline", "update", str(world.repo), "--select", "HF201"]) == 0
     assert "0 added, 0 kept, 1 removed" in capsys.readouterr().out
 

@@ -128,7 +128,8 @@ def entry_for(finding: Finding, reason: str, expires: dt.date | None) -> Entry:
 REWORDED: dict[str, re.Pattern[str]] = {
     rule: re.compile(pattern, re.DOTALL)
     for rule, pattern in (
-        ("HF001", r"(?P<file>.*) could not be analysed: .*?(?P<rules> \(rules: [^()]*\))"),
+        # Migration 3: HF001 is keyed by its reason, without the rules that could not run.
+        ("HF001", r"(?P<file>.*) could not be analysed: .*"),
         ("HF102", r"(?P<file>.*): invalid card metadata: YAML: .*"),
         ("HF201", r"(?P<file>.*) is not valid JSON: .*"),
         ("HF208", r"(?P<file>.*): chat template does not parse\b.*"),
@@ -145,6 +146,19 @@ REWORDED: dict[str, re.Pattern[str]] = {
 }
 # Rules whose findings gained a pointer in a migration: an entry written without one matches.
 POINTER_ADDED = frozenset({"HF108"})
+
+# Migration 3: checks that moved to another rule when severities were made to follow the
+# loaders (issue 11): an entry of the old rule matches one finding of a new one at the same
+# path and pointer. config.json's checks left HF202 for HF212-HF215; what loads but is
+# misread left HF205 for HF216; JSON no loader reads left HF201 for HF217 (a warning); an
+# index without metadata left HF305 for HF301; a duplicate weight_map key left HF307 for HF304.
+MOVED: dict[str, frozenset[str]] = {
+    "HF201": frozenset({"HF217"}),
+    "HF202": frozenset({"HF212", "HF213", "HF214", "HF215"}),
+    "HF205": frozenset({"HF216"}),
+    "HF305": frozenset({"HF301"}),
+    "HF307": frozenset({"HF304"}),
+}
 
 
 def _reworded(entry: Entry, finding: Finding) -> bool:
@@ -170,6 +184,7 @@ def match(entries: Sequence[Entry], findings: Sequence[Finding], version: int = 
 
     found = {i: e for i, f in enumerate(findings) if (e := by_fingerprint.get(key(f))) is not None}
     used = {id(e) for e in found.values()}
+    _moved(entries, findings, found, used)
     left: dict[tuple[str, str, str | None], list[Entry]] = defaultdict(list)
     for e in entries:
         if id(e) not in used and e.rule in REWORDED:
@@ -188,3 +203,23 @@ def match(entries: Sequence[Entry], findings: Sequence[Finding], version: int = 
                 candidates.remove(e)
                 break
     return found
+
+
+def _moved(entries: Sequence[Entry], findings: Sequence[Finding], found: dict[int, Entry], used: set[int]) -> None:
+    """Migration 3: each entry of a rule whose check moved (MOVED) matches one finding left
+    over of a rule it moved to, at the same path and pointer; ``found`` and ``used`` grow."""
+    left: dict[tuple[str, str | None], list[Entry]] = defaultdict(list)
+    for e in entries:
+        if id(e) not in used and e.rule in MOVED:
+            left[(e.path, e.pointer)].append(e)
+    if not left:
+        return
+    for i, f in enumerate(findings):
+        if i in found:
+            continue
+        candidates = left.get((f.path, f.pointer), [])
+        hit = next((c for c in candidates if f.rule_id in MOVED[c.rule]), None)
+        if hit is not None:
+            found[i] = hit
+            used.add(id(hit))
+            candidates.remove(hit)

@@ -190,6 +190,10 @@ class _Causes:
         return item.path in self._broken or (item.covered_by is not None and self.reported(item.covered_by, item.path))
 
 
+def _ids(ids: list[str]) -> str:
+    return ", ".join(sorted(set(ids)))
+
+
 def _scan_errors(causes: _Causes, problems: list[tuple[Rule, Unanalysable]], scan_error: Rule) -> list[Finding]:
     """One HF001 per (file, reason), naming every rule that could not run on the file."""
     grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -197,8 +201,9 @@ def _scan_errors(causes: _Causes, problems: list[tuple[Rule, Unanalysable]], sca
         if causes.covers(item):
             continue
         grouped[(item.path, item.reason)].append(rule.id)
+    # Keyed by the reason (Finding.key): the rules named grow with the catalogue.
     return [
-        scan_error.finding(path, detail=f"{reason} (rules: {', '.join(sorted(set(ids)))})")
+        dataclasses.replace(scan_error.finding(path, detail=f"{reason} (rules: {_ids(ids)})"), key=reason)
         for (path, reason), ids in grouped.items()
     ]
 

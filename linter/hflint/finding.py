@@ -58,6 +58,10 @@ class Finding:
     # 0 for the first finding with its rule, path and key in a file; 1, 2... for the next
     # ones in file order (set by the engine), so that each has its own fingerprint.
     occurrence: int = 0
+    # What identifies a finding without a pointer when its message says more than that: HF001
+    # is keyed by its reason, not by the list of rules that could not run (which grows with
+    # every rule added). None: the message.
+    key: str | None = None
 
     @property
     def suppression_kind(self) -> str | None:
@@ -89,7 +93,9 @@ class Finding:
 
     @property
     def logical_key(self) -> str:
-        return f"@{self.pointer}" if self.pointer else self.message
+        if self.pointer:
+            return f"@{self.pointer}"
+        return self.message if self.key is None else f"={self.key}"
 
     def _digest(self, occurrence: int) -> str:
         parts = (self.rule_id, self.path, self.logical_key, *((f"#{occurrence}",) if occurrence else ()))

@@ -234,6 +234,7 @@ def cases() -> dict[str, dict[str, bytes | str]]:
         "HF301/fail/path-outside-repo": {S1: st_bytes(A), "model.safetensors.index.json": _index(
             {"a": S1, "b": S1, "c": "../../etc/passwd", "d": "/etc/shadow"}, 38)},
         "HF301/fail/no-weight-map": {"text_encoder/model.safetensors.index.json": json.dumps({"metadata": {}})},
+        "HF301/fail/no-metadata": _sharded(total=None),
         "HF301/pass/diffusers-unet": _sharded("unet", "diffusion_pytorch_model"),
         "HF301/pass/lfs-pointer-shard": {**_sharded(), S2: LFS},
         # HF302 orphan / shadowed / numbering
@@ -243,6 +244,31 @@ def cases() -> dict[str, dict[str, bytes | str]]:
                                                     "pytorch_model.bin": torch_zip_bytes(BIN_A)},
         "HF302/fail/no-index-and-gap": {"model-00001-of-00003.safetensors": st_bytes(A),
                                         "model-00003-of-00003.safetensors": st_bytes(B)},
+        "HF302/fail/second-head-beside-shards": {**_sharded(), "value_head.safetensors": st_bytes({"v": ("F32", [2])}),
+                                                 "reward_head.pt": torch_zip_bytes([("r", "FloatStorage", [2])])},
+        "HF302/fail/variant-shards-beside-default": {
+            **_sharded(), "model.fp16-00001-of-00002.safetensors": st_bytes(A),
+            "model.fp16-00002-of-00002.safetensors": st_bytes(B)},  # no fp16 index lists them
+        "HF302/pass/published-layouts": {
+            # Mistral repos: mistral-inference's consolidated.safetensors beside the HF shards
+            **_sharded(), "consolidated.safetensors": st_bytes({**A, **B}),
+            # an fp16 variant as transformers save_pretrained(variant="fp16") writes it
+            "model.fp16-00001-of-00002.safetensors": st_bytes(A), "model.fp16-00002-of-00002.safetensors": st_bytes(B),
+            "model.safetensors.index.fp16.json": _index({"a": "model.fp16-00001-of-00002.safetensors",
+                                                         "b": "model.fp16-00001-of-00002.safetensors",
+                                                         "c": "model.fp16-00002-of-00002.safetensors",
+                                                         "d": "model.fp16-00002-of-00002.safetensors"}, 38),
+            # a PEFT adapter and a diffusers LoRA kept with the base
+            "adapter_model.safetensors": st_bytes({"lora_A": ("F32", [2])}),
+            "pytorch_lora_weights.safetensors": st_bytes({"lora_B": ("F32", [2])}),
+            # Meta's original checkpoint in its own folder; Trainer states beside the shards
+            "original/consolidated.00.pth": torch_zip_bytes(BIN_A),
+            "optimizer.pt": torch_zip_bytes([("s", "FloatStorage", [2])]),
+            "rng_state.pth": torch_zip_bytes([("r", "FloatStorage", [2])]),
+            # diffusers: a single-file unet with its fp16 variant, a sharded transformer
+            "unet/diffusion_pytorch_model.safetensors": st_bytes(A),
+            "unet/diffusion_pytorch_model.fp16.safetensors": st_bytes(A),
+            **_sharded("transformer", "diffusion_pytorch_model")},
         "HF302/pass/both-formats-agree": {"model.safetensors": st_bytes({**A, **B}),
                                           "pytorch_model.bin": torch_zip_bytes(BIN_A + BIN_B)},
         "HF302/pass/mlx-index-for-single-file": {
@@ -261,11 +287,13 @@ def cases() -> dict[str, dict[str, bytes | str]]:
         "HF303/pass/consistent-bin": _bin_sharded(),
         # HF304 shard tensor missing from weight_map or mapped elsewhere
         "HF304/fail/unindexed-and-misrouted": _sharded(weight_map={"a": S1, "b": S2, "c": S2}),
+        "HF304/fail/duplicate-weight-map-key": {
+            **_sharded(), "model.safetensors.index.json": _index(GOOD_MAP, 38).replace(
+                f'"c": "{S2}"', f'"c": "{S2}",\n    "a": "{S1}"')},
         "HF304/pass/consistent": _sharded(),
         # HF305 total_size
         "HF305/fail/stale-total": _sharded(total=999),
         "HF305/fail/file-size-convention": _sharded(total=len(st_bytes(A)) + len(st_bytes(B))),
-        "HF305/fail/no-metadata": _sharded(total=None),
         "HF305/pass/consistent": _sharded(),
         "HF305/pass/consistent-bin": _bin_sharded(),
         # HF306 header validity (parser rules, then spec-only rules)
@@ -297,9 +325,6 @@ def cases() -> dict[str, dict[str, bytes | str]]:
                                         "empty.safetensors": st_bytes({})},
         # HF307 one tensor in several shards
         "HF307/fail/tensor-in-two-shards": {**_sharded(), S2: st_bytes({**B, "a": ("F32", [2, 2])})},
-        "HF307/fail/duplicate-weight-map-key": {
-            **_sharded(), "model.safetensors.index.json": _index(GOOD_MAP, 38).replace(
-                f'"c": "{S2}"', f'"c": "{S2}",\n    "a": "{S1}"')},
         "HF307/pass/consistent": _sharded(),
     }
 

@@ -56,7 +56,9 @@ class _NotWritten(Exception):
 def _rekeyed(entry: Entry, finding: Finding) -> Entry:
     if entry.fingerprint == finding.fingerprint:
         return entry
-    return replace(entry, fingerprint=finding.fingerprint, pointer=finding.pointer, message=finding.message)
+    return replace(
+        entry, fingerprint=finding.fingerprint, rule=finding.rule_id, pointer=finding.pointer, message=finding.message
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from hflint.kinds.base import CheckKind
 # imports only the kinds (and their helpers) its selected rules need: `--select HF3` never
 # loads the pickle or custom-code analysers.
 KINDS: dict[str, str] = {
+    "adapter-weights": "hflint.kinds.adapter_weights",
     "archive-members": "hflint.kinds.archive_members",
     "card-license": "hflint.kinds.card_license",
     "card-metadata": "hflint.kinds.card_metadata",
@@ -24,6 +25,8 @@ KINDS: dict[str, str] = {
     "chat-template": "hflint.kinds.chat_template",
     "code-references": "hflint.kinds.code_references",
     "code-review": "hflint.kinds.code_review",
+    "config-constraints": "hflint.kinds.config_constraints",
+    "config-fields": "hflint.kinds.config_fields",
     "config-weights": "hflint.kinds.config_weights",
     "dataset-data-files": "hflint.kinds.dataset_files",
     "engine": "hflint.kinds.engine_events",
@@ -63,6 +66,7 @@ def load_kind(name: str) -> CheckKind:
 
 if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind protocol
     from hflint.kinds import (
+        adapter_weights,
         archive_members,
         card_license,
         card_metadata,
@@ -71,6 +75,8 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
         chat_template,
         code_references,
         code_review,
+        config_constraints,
+        config_fields,
         config_weights,
         dataset_files,
         engine_events,
@@ -98,6 +104,7 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
     )
 
     _CONFORMING: tuple[CheckKind, ...] = (
+        adapter_weights,
         archive_members,
         card_license,
         card_metadata,
@@ -106,6 +113,8 @@ if TYPE_CHECKING:  # mypy checks that every kind module satisfies the CheckKind 
         chat_template,
         code_references,
         code_review,
+        config_constraints,
+        config_fields,
         config_weights,
         dataset_files,
         engine_events,

@@ -16,8 +16,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
+from hflint.configs.table import field_name, is_transformers_config, load_table, table_problems
 from hflint.jsonfile import pointer
-from hflint.kinds.base import Result, each_file, no_extra_validation
+from hflint.kinds.base import Result, each_file
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 from hflint.weights.readers import safetensors_header, state_dict
@@ -33,12 +34,39 @@ PARAMS_SCHEMA = {
         "layer-prefixes": _NAMES,
         "layer-count-keys": _NAMES,
         "extra-layer-keys": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # the transformers field table: a size the config leaves out takes its class default
+        "fields": {"type": "string", "minLength": 1},
     },
     "required": ["check"],
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail", "tensor"})
-validate = no_extra_validation
+
+
+def validate(rule: Rule) -> list[str]:
+    if "fields" not in rule.params:
+        return []
+    return [f"params.fields: {p}" for p in table_problems(rule.data_file(rule.params["fields"]))]
+
+
+def _sizes(rule: Rule, doc: dict[str, object], keys: list[str]) -> dict[str, tuple[int, str]]:
+    """key -> (value, "" or a note that it is the config class's default), for the keys
+    config.json sets to an integer or whose default the field table knows (transformers
+    builds the model with the default when the key is left out)."""
+    out: dict[str, tuple[int, str]] = {}
+    model = None
+    if "fields" in rule.params and is_transformers_config(doc):
+        model = load_table(rule.data_file(rule.params["fields"])).models.get(str(doc["model_type"]))
+    for key in keys:
+        value = doc.get(key)
+        if type(value) is int:
+            out[key] = (value, "")
+        elif key not in doc and model is not None:
+            name = field_name(model, key)
+            if not any(alias in doc for alias, field in model["aliases"].items() if field == name) \
+                    and type(model["defaults"].get(name)) is int:
+                out[key] = (model["defaults"][name], f" (not set: {model['class']}'s default)")
+    return out
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
@@ -59,14 +87,16 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         name, shape = found
         if len(shape) != 2:
             return
-        vocab = doc.get("vocab_size")
-        if type(vocab) is int and shape[0] != vocab:
+        sizes = _sizes(rule, doc, ["vocab_size", *rule.params["hidden-size-keys"]])
+        if "vocab_size" in sizes and shape[0] != sizes["vocab_size"][0]:
+            vocab, note = sizes["vocab_size"]
             yield rule.finding(path, pointer=pointer("vocab_size"), tensor=name,
-                               detail=f"vocab_size is {vocab}, but {name} has {shape[0]} rows")
-        key = next((k for k in rule.params["hidden-size-keys"] if type(doc.get(k)) is int), None)
-        if key is not None and shape[1] != doc[key]:
+                               detail=f"vocab_size is {vocab}{note}, but {name} has {shape[0]} rows")
+        key = next((k for k in rule.params["hidden-size-keys"] if k in sizes), None)
+        if key is not None and shape[1] != sizes[key][0]:
+            size, note = sizes[key]
             yield rule.finding(path, pointer=pointer(key), tensor=name,
-                               detail=f"{key} is {doc[key]}, but {name} has {shape[1]} columns")
+                               detail=f"{key} is {size}{note}, but {name} has {shape[1]} columns")
 
     yield from each_file(rule, repo, check_file, covered_by="json-parse")
 
@@ -125,7 +155,7 @@ def _weight_names(repo: Repo, folder: str) -> list[str]:
         for single in ("model.safetensors", "pytorch_model.bin"):
             path = posixpath.join(folder, single)
             if repo.exists(path) and not repo.is_lfs_pointer(path):
-                return list(_tensor_shapes(repo, path) or {})
+                return list(tensor_shapes(repo, path) or {})
     except CannotAnalyse:
         return []
     return []
@@ -145,7 +175,7 @@ def _embedding(rule: Rule, repo: Repo, folder: str) -> tuple[str, tuple[int, ...
         for single in ("model.safetensors", "pytorch_model.bin"):
             path = posixpath.join(folder, single)
             if mapping is None and repo.exists(path) and not repo.is_lfs_pointer(path):
-                mapping = dict.fromkeys(_tensor_shapes(repo, path) or {}, path)
+                mapping = dict.fromkeys(tensor_shapes(repo, path) or {}, path)
         if not mapping:
             return None
         for suffix in rule.params["embedding-names"]:
@@ -155,14 +185,14 @@ def _embedding(rule: Rule, repo: Repo, folder: str) -> tuple[str, tuple[int, ...
             shard = mapping[name]
             if not repo.exists(shard) or repo.is_lfs_pointer(shard):
                 return None
-            shape = (_tensor_shapes(repo, shard) or {}).get(name)
+            shape = (tensor_shapes(repo, shard) or {}).get(name)
             return (name, shape) if shape is not None else None
     except CannotAnalyse:
         return None
     return None
 
 
-def _tensor_shapes(repo: Repo, path: str) -> dict[str, tuple[int, ...]] | None:
+def tensor_shapes(repo: Repo, path: str) -> dict[str, tuple[int, ...]] | None:
     """Tensor shapes of one weight file, read statically (safetensors header, or the
     rebuild calls of a torch.save pickle); None when they cannot be read."""
     if path.endswith(".safetensors"):
@@ -171,3 +201,4 @@ def _tensor_shapes(repo: Repo, path: str) -> dict[str, tuple[int, ...]] | None:
     if path.endswith(".bin"):
         return state_dict(repo, path).shapes
     return None
+

@@ -56,6 +56,19 @@ def _entries(rule: Rule) -> list[tuple[tuple[str, ...], str]]:
 
 
 @functools.cache
+def _format_checker() -> Any:
+    """The standard formats plus ``hflint-int``: a JSON integer written without a fraction.
+    JSON Schema's ``integer`` accepts ``8.0``, which Python's json reads as a float, and
+    code that sizes tensors or slices with it fails ("'float' object cannot be interpreted
+    as an integer"); a schema adds ``"format": "hflint-int"`` where the loader needs an int."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+    checker.checks("hflint-int")(lambda value: not isinstance(value, float))
+    return checker
+
+
+@functools.cache
 def _validator(path: Path) -> Any:
     from jsonschema import validators  # lazy: jsonschema costs ~100 ms to import
 
@@ -65,7 +78,7 @@ def _validator(path: Path) -> Any:
         # Shipped schemas are checked by the test suite (test_shipped_schemas_are_valid);
         # checking them again costs ~60 ms of every start-up. A user's schema is checked.
         cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return cls(schema, format_checker=_format_checker())
 
 
 def validate(rule: Rule) -> list[str]:

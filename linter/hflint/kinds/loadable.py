@@ -9,7 +9,8 @@
   Any weight format counts (safetensors, bin, h5, msgpack, onnx, gguf...), in any
   subfolder (transformers.js keeps ONNX files in ``onnx/``), LFS pointers included.
 * ``pipeline-components`` (HF209): a diffusers ``model_index.json`` names a component
-  (``"unet": ["diffusers", "UNet2DModel"]``) whose folder is missing or empty;
+  (``"unet": ["diffusers", "UNet2DModel"]``) whose folder is missing or empty, or has a
+  component folder whose entry is not a ``[library, class]`` pair;
   ``DiffusionPipeline.from_pretrained`` loads every non-null component from its folder.
 * ``st-modules`` (HF210): a sentence-transformers ``modules.json`` names a module folder
   (``"path": "1_Pooling"``) that is missing or empty; modules that save no file
@@ -28,6 +29,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
@@ -133,10 +135,18 @@ def _pipeline_components(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
         return
     folder = posixpath.dirname(path)
     for key, value in doc.items():
-        if key.startswith("_") or not isinstance(value, list) or len(value) != 2 or None in value:
-            continue  # metadata, or an optional component set to [null, null]
-        if "/" in key or key in (".", ".."):
+        if key.startswith("_") or "/" in key or key in (".", ".."):
+            continue  # metadata
+        pair = isinstance(value, list) and len(value) == 2
+        if not pair and _below(repo, posixpath.join(folder, key)):
+            # diffusers pipeline_loading_utils: `library_name, class_name = value` for every
+            # component; a folder of that name says the key is one
+            detail = (f"component {key!r} has a folder {posixpath.join(folder, key)}/ but its entry "
+                      f"{json.dumps(value)[:40]} is not a [library, class] pair")
+            yield rule.finding(path, pointer=pointer(key), detail=detail)
             continue
+        if not pair or None in value:
+            continue  # a pipeline argument, or an optional component set to [null, null]
         if not _below(repo, posixpath.join(folder, key)):
             detail = f"component {key!r} ({value[0]}.{value[1]}) has no folder {posixpath.join(folder, key)}/"
             yield rule.finding(path, pointer=pointer(key), detail=detail)

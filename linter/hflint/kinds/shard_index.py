@@ -22,9 +22,15 @@ from hflint.weights.shards import MISSING, Index, load_index
 
 CHECKS = ("missing-shard", "orphan-shard", "tensor-missing", "tensor-unindexed",
           "total-size", "duplicate-tensor")
+_GLOBS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 PARAMS_SCHEMA = {
     "type": "object",
-    "properties": {"check": {"enum": list(CHECKS)}},
+    "properties": {
+        "check": {"enum": list(CHECKS)},
+        # orphan-shard: report other weight files beside a sharded checkpoint
+        "unlisted-suffixes": _GLOBS,
+        "other-weights": _GLOBS,
+    },
     "required": ["check"],
     "additionalProperties": False,
 }
@@ -62,6 +68,12 @@ def _contents(repo: Repo, shards: list[str]) -> Iterator[tuple[str, Contents] | 
 
 
 def _missing_shard(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
+    if not isinstance(index.metadata, dict):
+        # transformers 5.25 utils/hub.py get_checkpoint_shard_files: index["metadata"] is read
+        # and updated (KeyError without it, TypeError for a list or a string).
+        what = "has no metadata object" if index.metadata is MISSING else "has a metadata that is not an object"
+        yield rule.finding(index.path, pointer="/metadata",
+                           detail=f"the index {what}; transformers reads index['metadata'] and fails")
     if index.broken:
         yield rule.finding(index.path, pointer="/weight_map", detail=f"the index {index.broken}")
         return
@@ -88,6 +100,9 @@ def _tensor_missing(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
 
 
 def _tensor_unindexed(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
+    for tensor in sorted(set(index.duplicates)):
+        yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor, shard="weight_map",
+                           detail="is listed more than once (the JSON parser keeps the last entry)")
     mapping = index.mapping
     for item in _contents(repo, index.shards):
         if isinstance(item, Unanalysable):
@@ -103,10 +118,8 @@ def _tensor_unindexed(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
 
 def _total_size(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
     meta = index.metadata
-    if meta is MISSING or not isinstance(meta, dict):
-        why = "is absent: the index has no metadata object (transformers reads index['metadata'])"
-        yield rule.finding(index.path, pointer="/metadata", detail=why)
-        return
+    if not isinstance(meta, dict):
+        return  # HF301 reports an index without a metadata object
     declared = meta.get("total_size", MISSING)
     if type(declared) is not int or declared < 0:
         shown = "absent" if declared is MISSING else f"{declared!r}, not a byte count"
@@ -137,9 +150,6 @@ def _total_size(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
 
 
 def _duplicate_tensor(rule: Rule, repo: Repo, index: Index) -> Iterator[Result]:
-    for tensor in sorted(set(index.duplicates)):
-        yield rule.finding(index.path, pointer=_ptr(tensor), tensor=tensor,
-                           detail="is listed more than once in weight_map (the last entry wins)")
     readable: list[tuple[str, Contents]] = []
     for item in _contents(repo, index.shards):
         if isinstance(item, Unanalysable):
@@ -164,7 +174,9 @@ def _ptr(tensor: str) -> str:
 
 def _orphan_shard(rule: Rule, repo: Repo) -> Iterator[Result]:
     indexes = repo.select(rule.files, rule.exclude)
-    for item in layout.issues(repo, indexes, rule.exclude):
+    suffixes = tuple(rule.params.get("unlisted-suffixes", ()))
+    unlisted = layout.Unlisted(suffixes, tuple(rule.params.get("other-weights", ()))) if suffixes else None
+    for item in layout.issues(repo, indexes, rule.exclude, unlisted):
         if isinstance(item, layout.Blocked):
             yield Unanalysable(item.path, item.reason, item.covered_by)
         else:

@@ -1,8 +1,9 @@
 """Kind ``tokenizer-consistency``: tokens against the vocabulary and the model (HF206, HF207).
 
 ``check: special-tokens`` (HF206): each special token declared in tokenizer_config.json or
-special_tokens_map.json must be in the vocabulary or the added tokens (transformers silently
-adds a missing one with the next free id: verified, hf-conventions.md 3.4); each
+special_tokens_map.json (in the file whose value transformers loads:
+``hflint.tokenfiles.special.loaded_from``) must be in the vocabulary or the added tokens
+(transformers silently adds a missing one with the next free id); each
 ``<name>_token_id`` in config.json (and its ``text_config``) or generation_config.json must
 be the id of the token the tokenizer declares for ``<name>_token`` (a list: one of them).
 
@@ -26,7 +27,14 @@ from hflint.kinds.base import Result, each_file, no_extra_validation
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 from hflint.tokenfiles.locate import lines_in
-from hflint.tokenfiles.special import SPECIAL_ATTRS, content_of, declared, declared_token, vocabulary_near
+from hflint.tokenfiles.special import (
+    SPECIAL_ATTRS,
+    content_of,
+    declared,
+    declared_token,
+    overridden,
+    vocabulary_near,
+)
 from hflint.tokenfiles.vocab import sibling
 
 PARAMS_SCHEMA = {
@@ -54,7 +62,10 @@ def special_tokens(repo: Repo, path: str, doc: Any) -> Iterator[Problem]:
         return
     name = path.rpartition("/")[2]
     if name not in _CONFIGS:
+        skip = overridden(repo, path, doc)
         for where, value in declared(doc):
+            if where[0] in skip:
+                continue  # transformers loads the other file's value, not this one
             token = content_of(value)
             if token is not None and token not in vocab:
                 yield (
@@ -83,7 +94,8 @@ def special_tokens(repo: Repo, path: str, doc: Any) -> Iterator[Problem]:
             if expected is None or expected in ids:
                 continue  # a token missing from the vocabulary is reported on its own file
             shown = ids[0] if len(ids) == 1 else ids
-            actual = ", ".join(repr(vocab.token_of(i)) for i in ids[:3])
+            tokens = [vocab.token_of(i) for i in ids[:3]]
+            actual = ", ".join("no token of the vocabulary" if t is None else repr(t) for t in tokens)
             yield (
                 (*prefix, f"{attr}_id"),
                 (f"{attr}_id {shown} is {actual}, but {source} declares {attr} {token!r} (id {expected})"),

@@ -17,6 +17,7 @@ from hflint.kinds.base import Result, each_file, no_extra_validation
 from hflint.repo import Repo
 from hflint.rule import Rule
 from hflint.tokenfiles.locate import lines_in
+from hflint.tokenfiles.special import tokenizer_config_beside
 from hflint.tokenfiles.structure import Tokens, problems
 
 PARAMS_SCHEMA = {
@@ -52,8 +53,11 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
 
     def check_file(path: str) -> Iterator[Result]:
         doc = repo.json(path)
+        config = tokenizer_config_beside(repo, path)
+        # transformers 5.25 tokenization_utils_base.py _from_pretrained (legacy branch)
+        legacy = config is not None and not (isinstance(config, dict) and "added_tokens_decoder" in config)
         try:
-            found = list(islice(problems(doc), limit + 1))
+            found = list(islice(problems(doc, needs_added_tokens=legacy), limit + 1))
         except RecursionError:
             found = [((), "nesting is too deep to check")]
         shown = found[:limit]

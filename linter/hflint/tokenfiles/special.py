@@ -70,18 +70,57 @@ def vocabulary_near(repo: Repo, path: str) -> Vocabulary | None:
         return None
 
 
+def _json_beside(repo: Repo, path: str, name: str) -> Any:
+    rel = sibling(path, name)
+    if not repo.exists(rel) or repo.is_lfs_pointer(rel):
+        return None
+    try:
+        return repo.json(rel)
+    except CannotAnalyse:
+        return None  # HF201/HF217 report it
+
+
+def tokenizer_config_beside(repo: Repo, path: str) -> Any:
+    """The parsed tokenizer_config.json beside ``path``; None when there is none or it does
+    not parse."""
+    return _json_beside(repo, path, "tokenizer_config.json")
+
+
+def map_is_read(config: Any) -> bool:
+    """Whether transformers 5 reads special_tokens_map.json beside this tokenizer_config.json:
+    only on its legacy path, when the config has no ``added_tokens_decoder``, and then the
+    map's tokens override the config's (transformers 5.25 tokenization_utils_base.py
+    ``PreTrainedTokenizerBase._from_pretrained``)."""
+    return not (isinstance(config, dict) and "added_tokens_decoder" in config)
+
+
+def loaded_from(repo: Repo, path: str) -> tuple[str, str]:
+    """The two files that declare special tokens, in the order transformers 5 lets them win."""
+    config = tokenizer_config_beside(repo, path)
+    if map_is_read(config):
+        return "special_tokens_map.json", "tokenizer_config.json"
+    return "tokenizer_config.json", "special_tokens_map.json"
+
+
 def declared_token(repo: Repo, path: str, attr: str) -> tuple[str, str] | None:
-    """(file, token) declaring ``attr`` beside ``path``: tokenizer_config.json, else the legacy
-    special_tokens_map.json."""
-    for name in ("tokenizer_config.json", "special_tokens_map.json"):
-        rel = sibling(path, name)
-        if not repo.exists(rel) or repo.is_lfs_pointer(rel):
-            continue
-        try:
-            doc = repo.json(rel)
-        except CannotAnalyse:
-            continue
+    """(file, token) declaring ``attr`` beside ``path``, from the file whose value transformers
+    loads (see ``loaded_from``)."""
+    for name in loaded_from(repo, path):
+        doc = _json_beside(repo, path, name)
         if isinstance(doc, dict) and attr in doc:
             token = content_of(doc[attr])
             return (name, token) if token is not None else None
     return None
+
+
+def overridden(repo: Repo, path: str, doc: Any) -> frozenset[str]:
+    """Keys of this tokenizer_config.json or special_tokens_map.json whose value transformers
+    does not load, because the other file's value for the same key wins."""
+    name = path.rpartition("/")[2]
+    first, second = loaded_from(repo, path)
+    if name != second or not isinstance(doc, dict):
+        return frozenset()
+    other = _json_beside(repo, path, first)
+    if name == "special_tokens_map.json" and not map_is_read(tokenizer_config_beside(repo, path)):
+        return frozenset(doc)  # transformers 5 does not read the map at all
+    return frozenset(doc) & frozenset(other) if isinstance(other, dict) else frozenset()

@@ -18,7 +18,14 @@ Rules from tokenizers' serde structs (``tokenizer/serialization.rs``,
   (a missing flag fails: "missing field 'single_word'"); an added token whose content is in
   the vocabulary under another id silently takes the vocabulary id;
 * normalizer, pre_tokenizer, post_processor and decoder are null or objects whose ``type``
-  tokenizers knows (unknown types fail "did not match any variant of untagged enum").
+  tokenizers knows (unknown types fail "did not match any variant of untagged enum"); serde
+  also accepts a component written as a list of its tag and fields, which some components
+  load and others do not (it depends on the Rust struct), so a list is not checked;
+* ``truncation`` and ``padding`` are null or objects with the fields that have no default
+  (a missing one fails "missing field `max_length`"), or lists of all 4 / 6 fields;
+* ``added_tokens`` is present when transformers reads it (``needs_added_tokens``: the
+  tokenizer_config.json beside has no ``added_tokens_decoder``, so transformers 5 pops
+  ``added_tokens`` from tokenizer.json and fails with KeyError without it).
 """
 
 from __future__ import annotations
@@ -40,6 +47,13 @@ TOP_LEVEL = (
     "decoder",
     "model",
 )
+# Fields of TruncationParams / PaddingParams without a serde default (tokenizers 0.23,
+# utils/truncation.rs and utils/padding.rs; each missing one fails "missing field").
+_PARAMS_FIELDS = {
+    "truncation": ("max_length", "strategy", "stride"),
+    "padding": ("strategy", "direction", "pad_id", "pad_type_id", "pad_token"),
+}
+_PARAMS_LENGTH = {"truncation": 4, "padding": 6}  # direction, max_length, strategy, stride / + pad fields
 ADDED_FIELDS = ("id", "content", "single_word", "lstrip", "rstrip", "normalized", "special")
 # Serde type tags; the class names in tokenizers 0.22's Python modules, which serialise as these.
 COMPONENT_TYPES = {
@@ -106,7 +120,7 @@ def _kind(value: Any) -> str:
     )
 
 
-def problems(doc: Any) -> Iterator[Problem]:
+def problems(doc: Any, *, needs_added_tokens: bool = False) -> Iterator[Problem]:
     if not isinstance(doc, dict):
         yield (), f"the top level must be an object, not {_kind(doc)}"
         return
@@ -117,6 +131,9 @@ def problems(doc: Any) -> Iterator[Problem]:
         yield ("version",), f'version must be the string "1.0", not {doc["version"]!r}'
     yield from _components(doc)
     vocab_ids = yield from _model(doc)
+    if needs_added_tokens and "added_tokens" not in doc:
+        yield (), "has no added_tokens: transformers reads them when tokenizer_config.json has no " \
+                  "added_tokens_decoder, and fails (KeyError)"
     yield from _added(doc, vocab_ids)
 
 
@@ -125,8 +142,8 @@ def _components(doc: dict[str, Any]) -> Iterator[Problem]:
         stack: list[tuple[Tokens, Any]] = [((key,), doc.get(key))]
         while stack:
             where, value = stack.pop()
-            if value is None:
-                continue
+            if value is None or isinstance(value, list):
+                continue  # serde also reads a struct from the list of its fields, in order
             if not isinstance(value, dict):
                 yield where, f"{key} must be null or an object, not {_kind(value)}"
                 continue
@@ -136,9 +153,23 @@ def _components(doc: dict[str, Any]) -> Iterator[Problem]:
             for field, children in value.items():
                 if kind == "Sequence" and isinstance(children, list) and len(where) < 8:
                     stack.extend(((*where, field, i), child) for i, child in enumerate(children))
-    for key in ("truncation", "padding"):
-        if doc.get(key) is not None and not isinstance(doc[key], dict):
-            yield (key,), f"{key} must be null or an object, not {_kind(doc[key])}"
+    for key, required in _PARAMS_FIELDS.items():
+        value = doc.get(key)
+        if isinstance(value, list):
+            # serde reads a struct from the list of all its fields, in declaration order
+            if len(value) != _PARAMS_LENGTH[key]:
+                yield (key,), f"{key} is a list of {len(value)} values, but the tokenizers library reads " \
+                              f"it only as all {_PARAMS_LENGTH[key]} fields of the struct, in order"
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            yield (key,), f"{key} must be null or an object, not {_kind(value)}"
+            continue
+        missing = [f for f in required if f not in value]
+        if missing:
+            yield (key,), f"{key} has no {', '.join(missing)}: the tokenizers library refuses the file " \
+                          f"(\"missing field `{missing[0]}`\")"
 
 
 def _model(doc: dict[str, Any]) -> Generator[Problem, None, dict[str, Any]]:

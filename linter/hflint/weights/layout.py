@@ -23,7 +23,9 @@ from hflint.weights.shards import SHARD_NAME, load_index
 
 _CHECKPOINT = re.compile(
     r"^(?P<base>model|pytorch_model|diffusion_pytorch_model|adapter_model)"
-    r"(?P<variant>\.[A-Za-z0-9_-]+)?\.(?P<ext>safetensors|bin)(?:\.index\.json)?$"
+    r"(?P<variant>\.[A-Za-z0-9_-]+)?\.(?P<ext>safetensors|bin)"
+    # transformers/diffusers _add_variant: model.safetensors.index.fp16.json
+    r"(?:\.index(?P<index_variant>\.[A-Za-z0-9_-]+)?\.json)?$"
 )
 _MAX_GAPS = 10
 
@@ -39,11 +41,14 @@ class Blocked(NamedTuple):
     covered_by: str | None
 
 
-def issues(repo: Repo, index_paths: Iterable[str], exclude: Iterable[str]) -> Iterator[Issue | Blocked]:
+def issues(repo: Repo, index_paths: Iterable[str], exclude: Iterable[str],
+           unlisted: Unlisted | None = None) -> Iterator[Issue | Blocked]:
     exclude = tuple(exclude)
     referenced: set[str] = set()
     unknown_folders: set[str] = set()
+    index_folders: set[str] = set()
     for path in index_paths:
+        index_folders.add(posixpath.dirname(path))
         try:
             referenced.update(load_index(repo, path).shards)
         except CannotAnalyse:  # HF201/HF001 report the index itself
@@ -51,6 +56,31 @@ def issues(repo: Repo, index_paths: Iterable[str], exclude: Iterable[str]) -> It
     files = [f for f in repo.files if not matches(f, exclude)]
     yield from _orphans_and_numbering(files, referenced, unknown_folders)
     yield from _shadowed(repo, files)
+    if unlisted is not None:
+        yield from _unlisted(files, referenced, index_folders - unknown_folders, unlisted)
+
+
+class Unlisted(NamedTuple):
+    """Which other weight files beside a sharded checkpoint are reported (HF302)."""
+
+    suffixes: tuple[str, ...]  # weight file suffixes (.safetensors, .bin, .pt, .pth)
+    others: tuple[str, ...]  # globs of files other loaders or tools read on purpose
+
+
+def _unlisted(files: list[str], referenced: set[str], index_folders: set[str],
+              unlisted: Unlisted) -> Iterator[Issue]:
+    """A weight file in a folder with a shard index that no index lists, is not a
+    checkpoint the loaders pick by name (those are _shadowed's), not named like a shard
+    (those are _orphans_and_numbering's) and not another tool's file: from_pretrained never
+    reads it, so whatever it holds (a second head, a merged adapter) is silently left out."""
+    for path in files:
+        folder, name = posixpath.split(path)
+        if (folder not in index_folders or path in referenced or not name.endswith(unlisted.suffixes)
+                or _CHECKPOINT.match(name) or SHARD_NAME.match(name) or matches(name, unlisted.others)):
+            continue
+        where = f"'{folder}/'" if folder else "the repository root"
+        yield Issue(path, f"is a weight file beside the sharded checkpoint in {where}, but no index lists it, "
+                    "so from_pretrained never loads it")
 
 
 def _orphans_and_numbering(files: list[str], referenced: set[str], unknown: set[str]) -> Iterator[Issue]:
@@ -105,10 +135,10 @@ def _shadowed(repo: Repo, files: list[str]) -> Iterator[Issue | Blocked]:
         m = _CHECKPOINT.match(name)
         if m is None:
             continue
-        rank = _rank(m["base"], m["ext"], name.endswith(".index.json"))
+        rank = _rank(m["base"], m["ext"], name.endswith(".json"))
         if rank is not None:
             family = "adapter" if m["base"] == "adapter_model" else m["base"].replace("pytorch_", "")
-            families[(folder, family, m["variant"] or "")].append((rank, path))
+            families[(folder, family, m["variant"] or m["index_variant"] or "")].append((rank, path))
     for members in families.values():
         if len(members) < 2:
             continue

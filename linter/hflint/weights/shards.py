@@ -128,6 +128,9 @@ def _load(repo: Repo, path: str) -> Index:
     if not isinstance(weight_map, dict):
         why = "has no weight_map" if weight_map is MISSING else "has a weight_map that is not an object"
         return Index(path, folder, {}, {}, (), metadata, why + "; loaders fail on it")
+    if not weight_map:
+        # transformers 5.25 get_checkpoint_shard_files: no shard to load (IndexError)
+        return Index(path, folder, {}, {}, (), metadata, "has an empty weight_map; loaders fail on it")
     values = weight_map.values()
     if set(map(type, values)) <= {str}:
         distinct: dict[str, object] = dict(zip(values, values, strict=True))  # a few shards, many tensors
