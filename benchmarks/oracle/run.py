@@ -113,17 +113,29 @@ def hflint_findings(path: Path) -> list[dict[str, str]]:
             for f in result.reported]
 
 
+# Rules the loaders cannot judge: the card and license rules check compliance (the Hub's and
+# the publisher's), which no loader looks at; the pickle and custom-code rules fail closed on
+# content that can run code, which a loader that never opens the file (training_args.bin) or
+# opens it anyway says nothing about. An error of theirs on a variant that loads is by design,
+# counted apart; every other rule's error on a variant that loads is a disagreement.
+NOT_JUDGED_BY_LOADERS = ("HF1", "HF4", "HF5")
+
+
 def classify(loads: bool, findings: list[dict[str, str]]) -> str:
-    levels = {f["severity"] for f in findings}
+    errors = {f["rule"] for f in findings if f["severity"] == "error"}
     if loads:
-        return "loads, hflint error" if "error" in levels else "loads, no error"
-    if "error" in levels:
+        if not errors:
+            return "loads, no error"
+        judged = {r for r in errors if not r.startswith(NOT_JUDGED_BY_LOADERS)}
+        return "loads, hflint error" if judged else "loads, compliance or security error"
+    if errors:
         return "fails, hflint error"
+    levels = {f["severity"] for f in findings}
     return "fails, hflint warning only" if "warning" in levels else "fails, hflint silent"
 
 
-CATEGORIES = ("loads, no error", "fails, hflint error", "loads, hflint error", "fails, hflint warning only",
-              "fails, hflint silent")
+CATEGORIES = ("loads, no error", "fails, hflint error", "loads, hflint error", "loads, compliance or security error",
+              "fails, hflint warning only", "fails, hflint silent")
 
 
 # -- the run -------------------------------------------------------------------------------
