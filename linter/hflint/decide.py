@@ -52,6 +52,19 @@ def severity_for(rule_id: str, default: Severity, overrides: Mapping[str, Severi
     return result
 
 
+def fix_safety_for(rule_id: str, declared: str | None, overrides: Mapping[str, str]) -> str | None:
+    """A rule's fix safety after the packs' ``fix-overrides`` (longest prefix wins): None
+    when the rule has no fix or an override switches it off."""
+    if declared is None:
+        return None
+    best, result = -1, declared
+    for sel, value in overrides.items():
+        prefix = "" if sel == "ALL" else sel
+        if rule_id.startswith(prefix) and len(prefix) > best:
+            best, result = len(prefix), value
+    return None if result == "off" else result
+
+
 def suppression_for(finding: Finding, ignores: Sequence[PathIgnore], today: dt.date) -> tuple[int, str] | None:
     """(index, reason) of the first live per-path ignore matching the finding, if any."""
     for index, entry in enumerate(ignores):

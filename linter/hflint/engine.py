@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from hflint import __version__
 from hflint.config import Config, ConfigError
-from hflint.decide import is_selected, severity_for, suppression_for
+from hflint.decide import fix_safety_for, is_selected, severity_for, suppression_for
 from hflint.finding import BASELINE_PREFIX, Finding, Region, Severity
 from hflint.jsonfile import locate
 from hflint.kinds import ROOT_CAUSE_KINDS, load_kind
 from hflint.kinds.base import Consequence, Unanalysable
 from hflint.repo import CannotAnalyse, Repo
-from hflint.rule import Rule
+from hflint.rule import FixSpec, Rule
 from hflint.rulepack import Pack, load_packs
 
 if TYPE_CHECKING:
@@ -50,14 +50,29 @@ class ScanResult:
         return tuple(f for f in self.findings if f.suppressed_by is None)
 
 
-def resolve_rules(packs: Iterable[Pack], config: Config) -> list[Rule]:
-    """Every loaded rule with its effective severity (pack overrides, then config)."""
+def resolve_rules(packs: Iterable[Pack], config: Config, *, fixes: bool = False) -> list[Rule]:
+    """Every loaded rule with its effective severity (pack overrides, then config) and fix
+    (the packs' fix-overrides; none at all unless ``fixes``: kinds compute edits only for
+    rules that have a fix, so a plain scan pays nothing for them)."""
     packs = list(packs)
     rules = [r for p in packs for r in p.rules]
     overrides = {k: v for p in packs for k, v in p.severity_overrides.items()}
     overrides.update(config.severity)
+    fix_overrides = {k: v for p in packs for k, v in p.fix_overrides.items()}
     _check_selectors(rules, config)
-    return [dataclasses.replace(r, severity=severity_for(r.id, r.severity, overrides)) for r in rules]
+    return [
+        dataclasses.replace(
+            r, severity=severity_for(r.id, r.severity, overrides), fix=_fix(r, fix_overrides) if fixes else None
+        )
+        for r in rules
+    ]
+
+
+def _fix(rule: Rule, overrides: dict[str, str]) -> FixSpec | None:
+    if rule.fix is None:
+        return None
+    safety = fix_safety_for(rule.id, rule.fix.safety, overrides)
+    return None if safety is None else rule.fix._replace(safety=safety)
 
 
 def _check_selectors(rules: list[Rule], config: Config) -> None:
@@ -76,9 +91,11 @@ def scan(
     baseline: Baseline | None = None,
     today: dt.date | None = None,
     repo: Repo | None = None,
+    fixes: bool = False,
 ) -> ScanResult:
-    """Scan the folder ``root``, or ``repo`` when given (a repository on the Hub)."""
-    rules = resolve_rules(load_packs(config.rules), config)
+    """Scan the folder ``root``, or ``repo`` when given (a repository on the Hub). With
+    ``fixes``, findings of rules that have a fix carry the edit it proposes."""
+    rules = resolve_rules(load_packs(config.rules), config, fixes=fixes)
     by_id = {r.id: r for r in rules}
     enabled = [r for r in rules if is_selected(r.id, config.selectors, config.ignore)]
     repo = repo or Repo(root, config.exclude, trust_records=not config.isolated)

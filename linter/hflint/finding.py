@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hflint.fixes.edits import Fix
 
 
 class Severity(enum.IntEnum):
@@ -62,6 +66,7 @@ class Finding:
     # is keyed by its reason, not by the list of rules that could not run (which grows with
     # every rule added). None: the message.
     key: str | None = None
+    fix: Fix | None = None  # the edit the rule's fix proposes (only when a run asks for fixes)
 
     @property
     def suppression_kind(self) -> str | None:

@@ -16,7 +16,8 @@ from hflint.finding import Finding
 from hflint.rule import Rule
 
 
-def _prefix(root: Path | str, cwd: Path, single: bool) -> str:
+def prefix_of(root: Path | str, cwd: Path, single: bool) -> str:
+    """What a folder's repo-relative paths are prefixed with in a report run from ``cwd``."""
     if isinstance(root, str):  # a remote repository's label, e.g. hf://owner/name
         return "" if single else root + "/"
     root, cwd = root.resolve(), cwd.resolve()
@@ -36,8 +37,11 @@ def _unique(rules: list[Rule]) -> tuple[Rule, ...]:
 def merge(results: Sequence[tuple[Path | str, ScanResult]], cwd: Path) -> ScanResult:
     findings: list[Finding] = []
     for root, result in results:
-        prefix = _prefix(root, cwd, len(results) == 1)
-        findings += [dataclasses.replace(f, path=prefix + f.path) for f in result.findings]
+        prefix = prefix_of(root, cwd, len(results) == 1)
+        findings += [
+            dataclasses.replace(f, path=prefix + f.path, fix=f.fix.moved(prefix) if f.fix else None) if prefix else f
+            for f in result.findings
+        ]
     thresholds = [r.fail_on for _, r in results if r.fail_on is not None]
     return ScanResult(
         root=cwd.resolve() if len(results) != 1 else results[0][1].root,

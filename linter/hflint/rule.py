@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hflint import _paths
 from hflint.finding import Finding, Region, Severity
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from hflint.fixes.edits import Edit, Fix
 
 
 class Docs(NamedTuple):
@@ -16,6 +21,14 @@ class Docs(NamedTuple):
     example: str
     fix: str
     references: tuple[str, ...] = ()
+
+
+class FixSpec(NamedTuple):
+    """A rule's fix as its pack declares it: the fix kind (hflint.fixes.FIX_KINDS) and
+    whether ``hflint fix`` applies it by default (safe) or only with --unsafe."""
+
+    kind: str
+    safety: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,6 +50,9 @@ class Rule:
     security_severity: float | None = None
     active: bool = True  # False while the rule's check kind is not implemented yet
     line: int | None = None  # where the rule starts in its pack file
+    # None: no fix, or a run that does not ask for fixes (the engine drops them, so kinds
+    # compute edits only when they are wanted).
+    fix: FixSpec | None = None
 
     def data_file(self, ref: str) -> Path:
         """The file a ``params`` reference names (``hflint:...`` or relative to the pack)."""
@@ -48,6 +64,7 @@ class Rule:
         *,
         region: Region | None = None,
         pointer: str | None = None,
+        fix: Fix | None = None,
         **fields: object,
     ) -> Finding:
         """A finding of this rule; ``fields`` (and path, pointer) fill the message template."""
@@ -58,7 +75,21 @@ class Rule:
             severity=self.severity,
             region=region,
             pointer=pointer,
+            fix=fix if self.fix is not None else None,
         )
+
+    def propose(self, description: str, edits: Iterable[Edit], *, safe: bool = True) -> Fix | None:
+        """This rule's fix for one finding (None when the run asks for no fixes). An edit the
+        kind itself judges risky (``safe=False``) is unsafe whatever the pack declares."""
+        if self.fix is None:
+            return None
+        from hflint.fixes.edits import SAFE, UNSAFE, Fix, stricter
+
+        return Fix(description, stricter(self.fix.safety, SAFE if safe else UNSAFE), tuple(edits))
+
+    def cannot_fix(self, reason: str) -> Fix | None:
+        """This rule has a fix, but not for this finding: ``reason`` says why (a person decides)."""
+        return self.propose(reason, ())
 
 
 def template_fields(template: str) -> list[str]:

@@ -33,6 +33,12 @@ def rule_markdown(rule: Rule) -> str:
         lines.append(f"- Files: {', '.join(f'`{g}`' for g in rule.files)}")
     if rule.tags:
         lines.append(f"- Tags: {', '.join(rule.tags)}")
+    if rule.fix is not None:
+        from hflint.fixes import FIX_KINDS
+
+        how = "`hflint fix`" if rule.fix.safety == "safe" else "`hflint fix --unsafe`"
+        summary = FIX_KINDS[rule.fix.kind].summary if rule.fix.kind in FIX_KINDS else ""
+        lines.append(f"- Fix ({rule.fix.safety}, `{rule.fix.kind}`, applied by {how}): {summary}")
     lines += [
         "",
         "## What it does",
@@ -66,12 +72,13 @@ def render_pages(rules: Sequence[Rule]) -> dict[str, str]:
         "",
         "Generated from `rules/*.yaml` by `python -m hflint.ruledoc`; do not edit by hand.",
         "",
-        "| Id | Name | Severity | Pack | Status |",
-        "| --- | --- | --- | --- | --- |",
+        "| Id | Name | Severity | Pack | Status | Fix |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in rules:
         status = "active" if r.active else "not yet active"
-        index.append(f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity.label} | {r.pack} | {status} |")
+        fix = r.fix.safety if r.fix else ""
+        index.append(f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity.label} | {r.pack} | {status} | {fix} |")
     pages["README.md"] = "\n".join(index) + "\n"
     return pages
 

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from hflint import _paths, packcache
 from hflint.finding import Severity
 from hflint.globs import check_glob
-from hflint.rule import Docs, Rule, template_fields
+from hflint.rule import Docs, FixSpec, Rule, template_fields
 from hflint.schemas import schema_errors
 from hflint.yamlfile import YamlDoc, YamlError, load_yaml
 
@@ -49,6 +49,7 @@ class Pack(NamedTuple):
     description: str
     rules: tuple[Rule, ...]
     severity_overrides: dict[str, Severity]
+    fix_overrides: dict[str, str]  # id prefix -> "off", "safe" or "unsafe"
 
 
 def builtin_pack_paths() -> list[Path]:
@@ -104,7 +105,8 @@ def load_pack(path: Path, *, builtin: bool = False, verify: bool = True) -> tupl
         problems += [PackProblem(shown, msg, rule.id, rule.line) for msg in found]
         rules.append(rule)
     overrides = {k: Severity.parse(v) for k, v in raw.get("severity-overrides", {}).items()}
-    pack = Pack(raw["pack"], path, raw.get("description", ""), tuple(rules), overrides)
+    fixes = {str(k): str(v) for k, v in raw.get("fix-overrides", {}).items()}
+    pack = Pack(raw["pack"], path, raw.get("description", ""), tuple(rules), overrides, fixes)
     return pack, problems
 
 
@@ -126,6 +128,7 @@ def _build_rule(item: dict[str, Any], pack: str, source: Path, line: int | None)
     from hflint.kinds import KINDS
 
     docs = item["docs"]
+    fix = item.get("fix")
     return Rule(
         id=item["id"],
         name=item["name"],
@@ -144,6 +147,7 @@ def _build_rule(item: dict[str, Any], pack: str, source: Path, line: int | None)
         security_severity=item.get("security-severity"),
         active=item["kind"] in KINDS,
         line=line,
+        fix=FixSpec(fix["kind"], fix["safety"]) if fix else None,
     )
 
 
@@ -182,9 +186,23 @@ def _rule_problems(rule: Rule, builtin: bool) -> list[str]:
                     f"message: kind {rule.kind!r} provides no {{{name}}} (it provides: {', '.join(sorted(allowed))})"
                 )
     problems += _params_problems(rule)
+    problems += _fix_problems(rule)
     if not problems:
         problems += kind.validate(rule)
     return problems
+
+
+def _fix_problems(rule: Rule) -> list[str]:
+    if rule.fix is None:
+        return []
+    from hflint.fixes import FIX_KINDS
+
+    spec = FIX_KINDS.get(rule.fix.kind)
+    if spec is None:
+        return [f"fix: unknown fix kind {rule.fix.kind!r} (known fix kinds: {', '.join(sorted(FIX_KINDS))})"]
+    if spec.check_kind != rule.kind:
+        return [f"fix: fix kind {rule.fix.kind!r} belongs to check kind {spec.check_kind!r}, not {rule.kind!r}"]
+    return []
 
 
 @functools.cache
@@ -225,4 +243,7 @@ def _cross_check(packs: list[Pack]) -> list[PackProblem]:
         for prefix in pack.severity_overrides:
             if not any(rule_id.startswith(prefix) for rule_id in seen_id):
                 problems.append(PackProblem(str(pack.source), f"severity-overrides: {prefix!r} matches no rule"))
+        for prefix in pack.fix_overrides:
+            if not any(r.fix is not None and r.id.startswith(prefix) for r in seen_id.values()):
+                problems.append(PackProblem(str(pack.source), f"fix-overrides: {prefix!r} matches no rule with a fix"))
     return problems

@@ -31,6 +31,7 @@ class Entry(NamedTuple):
 
 COMMANDS: dict[str, Entry] = {
     "scan": Entry("hflint.commands.scan", "scan model repository folders"),
+    "fix": Entry("hflint.commands.fix", "apply the fixes rules propose (--diff shows them), then report the rest"),
     "rules": Entry("hflint.commands.rules", "list rules, show one rule's docs, or check rule packs"),
     "baseline": Entry("hflint.commands.baseline", "record current findings in a baseline, or drop fixed ones from it"),
     "review": Entry("hflint.commands.review", "record reviews of custom code (HF501/HF502), or list what needs one"),
@@ -42,6 +43,6 @@ def load_command(name: str) -> Command:
 
 
 if TYPE_CHECKING:  # mypy checks that every command module satisfies the Command protocol
-    from hflint.commands import baseline, review, rules, scan
+    from hflint.commands import baseline, fix, review, rules, scan
 
-    _CONFORMING: tuple[Command, ...] = (scan, rules, baseline, review)
+    _CONFORMING: tuple[Command, ...] = (scan, fix, rules, baseline, review)

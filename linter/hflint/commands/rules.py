@@ -79,14 +79,16 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([_as_json(r) for r in rules], indent=2))
     elif args.format == "markdown":
-        print("| Id | Name | Severity | Pack | Status |\n| --- | --- | --- | --- | --- |")
+        print("| Id | Name | Severity | Pack | Status | Fix |\n| --- | --- | --- | --- | --- | --- |")
         for r in rules:
-            print(f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity.label} | {r.pack} | {_status(r)} |")
+            fix = r.fix.safety if r.fix else ""
+            print(f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity.label} | {r.pack} | {_status(r)} | {fix} |")
     else:
         name_width = max((len(r.name) for r in rules), default=0)
         pack_width = max((len(r.pack) for r in rules), default=0)
         for r in rules:
-            print(f"{r.id}  {r.name:<{name_width}}  {r.severity.label:<8} {r.pack:<{pack_width}}  {_status(r)}")
+            fix = f"  fix: {r.fix.safety}" if r.fix else ""
+            print(f"{r.id}  {r.name:<{name_width}}  {r.severity.label:<8} {r.pack:<{pack_width}}  {_status(r)}{fix}")
         inactive = sum(not r.active for r in rules)
         print(
             f"\n{len(rules)} rules, {len(rules) - inactive} active, {inactive} not yet active. "
@@ -107,6 +109,7 @@ def _as_json(r: Rule) -> dict[str, object]:
         "files": list(r.files),
         "tags": list(r.tags),
         "security_severity": r.security_severity,
+        "fix": {"kind": r.fix.kind, "safety": r.fix.safety} if r.fix else None,
         "docs": {
             "what": r.docs.what,
             "why": r.docs.why,

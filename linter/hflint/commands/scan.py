@@ -31,6 +31,7 @@ examples:
   hflint scan . --select HF3,HF4 --ignore HF404
   hflint scan ~/Downloads/some-model --isolated   # ignore the repo's own .hflint.yaml
   hflint scan models/bert/config.json    # scans models/bert (its model folder)
+  hflint scan . --fix                    # apply safe fixes, then report what remains
   hflint scan hf://org/model@main        # a model on the Hub, read with range requests
                                          # (HF_ENDPOINT and HF_TOKEN as for huggingface_hub)
   hflint scan hf://datasets/org/data     # a dataset repository on the Hub
@@ -137,6 +138,11 @@ def configure(scan: argparse.ArgumentParser) -> None:
         action="store_true",
         help="for the pre-commit hook: staged files outside any model folder are skipped, not scanned",
     )
+    fixing = scan.add_argument_group("fixing (see hflint fix --help)")
+    fixing.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes first (as hflint fix does), then report what remains"
+    )
+    fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix: also apply fixes marked unsafe")
     add_selection(scan)
     gate = scan.add_argument_group("exit status, configuration and baseline")
     gate.add_argument(

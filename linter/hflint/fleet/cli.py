@@ -91,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
     from hflint.fleet.targets import TargetsError
     from hflint.rulepack import PackError
 
+    if args.fix or args.unsafe_fixes:
+        return _fix(args)
     cwd = Path.cwd()
     try:
         texts = _texts(args)
@@ -115,6 +117,22 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         return _run_jsonl(args, targets, cwd)
     return _run_report(args, targets, cwd)
+
+
+def _fix(args: argparse.Namespace) -> int:
+    """``scan --fix``: ``hflint fix`` on the same folders, for people used to ruff."""
+    from hflint.commands import fix
+
+    bad = [flag for flag, given in (
+        ("--unsafe-fixes without --fix", not args.fix), ("--targets-from", args.targets_from),
+        ("--format jsonl", args.format == "jsonl"), ("--resume", args.resume),
+        ("--sarif-output", args.sarif_output), ("--json-output", args.json_output), ("--output", args.output),
+    ) if given]
+    if bad:
+        print(f"hflint: --fix cannot be combined with {bad[0]}", file=sys.stderr)
+        return ERROR
+    args.unsafe, args.diff, args.exit_non_zero_on_fix = args.unsafe_fixes, False, False
+    return fix.run(args)
 
 
 def _fleet(args: argparse.Namespace, targets: list[Target]) -> bool:

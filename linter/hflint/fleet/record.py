@@ -77,7 +77,9 @@ def _scan_local(target: Target, args: argparse.Namespace, cwd: Path) -> Outcome:
     config = build_config(args, target.path, cwd)
     baseline = baseline_for(args, target.path)
     repo = Repo(target.path, config.exclude, trust_records=not config.isolated)
-    result = scan(target.path, config, baseline=baseline, repo=repo)
+    # SARIF carries the fixes rules propose (a local folder only: they name files on disk).
+    fixes = getattr(args, "format", None) == "sarif" or bool(getattr(args, "sarif_output", None))
+    result = scan(target.path, config, baseline=baseline, repo=repo, fixes=fixes)
     if getattr(args, "format", None) != "jsonl":  # only a record says the type: a report
         return Outcome(target, result)  # does not pay for reading the card
     from hflint.cards.repotype import repo_type

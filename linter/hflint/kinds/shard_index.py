@@ -6,19 +6,29 @@ HF307) and weight files no loader reads as intended (HF302).
 ``/weight_map/<tensor>``, the entry a user edits. Shards whose names cannot be read are
 reported as unanalysable (HF001), never guessed at; LFS pointers count as present and are
 not read (HF002 reports them).
+
+Fix (``rebuild-shard-index``, hflint.weights.rebuild): every finding about an index carries
+the index rebuilt from its shards' headers, and a series of shards with no index the index
+it lacks; one rebuild per index, shared by the rules (the fix stage writes it once).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import posixpath
 from collections.abc import Callable, Iterator
 
+from hflint.finding import Finding
+from hflint.fixes.edits import Fix as FixValue
+from hflint.fixes.edits import create, rewrite
 from hflint.jsonfile import pointer
 from hflint.kinds.base import Result, Unanalysable, each_file, no_extra_validation
 from hflint.repo import Repo
 from hflint.rule import Rule
 from hflint.weights import layout
 from hflint.weights.readers import Contents, Unknown, shard_contents
-from hflint.weights.shards import MISSING, Index, load_index
+from hflint.weights.rebuild import NotRebuilt, rebuild
+from hflint.weights.shards import MISSING, SHARD_NAME, Index, load_index
 
 CHECKS = ("missing-shard", "orphan-shard", "tensor-missing", "tensor-unindexed",
           "total-size", "duplicate-tensor")
@@ -48,7 +58,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     run = _CHECKS[which]
 
     def check_file(path: str) -> Iterator[Result]:
-        yield from run(rule, repo, load_index(repo, path))
+        for item in run(rule, repo, load_index(repo, path)):
+            yield _with_fix(rule, repo, item, path) if isinstance(item, Finding) else item
 
     yield from each_file(rule, repo, check_file, covered_by="json-parse")
 
@@ -180,7 +191,39 @@ def _orphan_shard(rule: Rule, repo: Repo) -> Iterator[Result]:
         if isinstance(item, layout.Blocked):
             yield Unanalysable(item.path, item.reason, item.covered_by)
         else:
-            yield rule.finding(item.path, detail=item.detail)
+            yield rule.finding(item.path, detail=item.detail, fix=_orphan_fix(rule, repo, item))
+
+
+def _with_fix(rule: Rule, repo: Repo, finding: Finding, index_path: str) -> Finding:
+    if rule.fix is None:
+        return finding
+    return dataclasses.replace(finding, fix=_index_fix(rule, repo, index_path))
+
+
+def _index_fix(rule: Rule, repo: Repo, index_path: str) -> FixValue | None:
+    found = rebuild(repo, index_path)
+    if isinstance(found, NotRebuilt):
+        return rule.cannot_fix(f"{index_path} is not rebuilt: {found.reason}")
+    edit = create(found.path, found.after) if found.before is None else rewrite(found.path, found.before, found.after)
+    description = found.summary
+    if found.dropped:
+        more = f" and {len(found.dropped) - 1} more" if len(found.dropped) > 1 else ""
+        description += f" (drops {found.dropped[0]}{more})"
+    # Dropping an entry changes what the model declares: a person may rather add the tensor.
+    return rule.propose(description, (edit,), safe=not found.dropped)
+
+
+def _orphan_fix(rule: Rule, repo: Repo, issue: layout.Issue) -> FixValue | None:
+    if rule.fix is None:
+        return None
+    m = SHARD_NAME.match(posixpath.basename(issue.path))
+    if issue.kind not in ("unlisted", "no-index") or m is None:
+        return rule.cannot_fix("which weight files to keep is a person's decision")
+    index_path = posixpath.join(posixpath.dirname(issue.path), f"{m['prefix']}{m['ext']}.index.json")
+    if issue.kind == "no-index" and layout.shadowing(repo, index_path):
+        return rule.cannot_fix(f"{layout.shadowing(repo, index_path)} is loaded before an index would be; "
+                               "which checkpoint to keep is a person's decision")
+    return _index_fix(rule, repo, index_path)
 
 
 _CHECKS: dict[str, IndexCheck] = {

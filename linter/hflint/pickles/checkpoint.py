@@ -34,6 +34,7 @@ class StateDictInfo(NamedTuple):
     nbytes_unknown: str | None  # why nbytes is None
     # tensor -> shape, for values written as _rebuild_tensor_v2(storage, offset, size, ...)
     shapes: dict[str, tuple[int, ...]]
+    storages: int = 0  # distinct storages (fewer than keys: some tensors share one, e.g. tied weights)
 
 
 class NoStateDict(NamedTuple):
@@ -71,7 +72,7 @@ def view(top: Any) -> StateDictInfo | NoStateDict:
             pids = list(_persistent_ids(value))
         if why is None:
             why = _count(name, pids, sizes)
-    return StateDictInfo(keys, None if why else sum(sizes.values()), why, shapes)
+    return StateDictInfo(keys, None if why else sum(sizes.values()), why, shapes, len(sizes))
 
 
 def _count(name: str, pids: list[object], sizes: dict[object, int]) -> str | None:

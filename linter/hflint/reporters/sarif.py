@@ -15,6 +15,10 @@ Choices and their sources (GitHub docs, "SARIF support for code scanning"; OASIS
   scanning", limits). Findings are grouped per file and problem class upstream, so a scan
   stays far below; past the limits the most severe results are kept (deterministically)
   and the cut is recorded in the run's ``invocations[0].toolExecutionNotifications``.
+- A finding whose rule proposes an edit carries it as a SARIF ``fixes`` object (3.55): one
+  ``artifactChange`` per file, each replacement a ``deletedRegion`` by ``charOffset`` and
+  ``charLength`` (code points, as ``columnKind`` says) with its ``insertedContent``; the fix's
+  safety (``hflint fix`` applies unsafe ones only with --unsafe) is in its properties.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from urllib.parse import quote
 
 from hflint.engine import ScanResult
 from hflint.finding import Finding, Severity
+from hflint.fixes.edits import Fix
 from hflint.rule import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -114,10 +119,31 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     }
     if f.pointer:
         result["properties"] = {"pointer": f.pointer}
+    if f.fix is not None and f.fix.applicable:
+        result["fixes"] = [_fix(f.fix)]
     if f.suppressed_by is not None:
         kind = "inSource" if f.suppression_kind == "inline" else "external"
         result["suppressions"] = [{"kind": kind, "justification": f.suppressed_by}]
     return result
+
+
+def _fix(fix: Fix) -> dict[str, Any]:
+    changes = []
+    for edit in fix.edits:
+        replacements = [
+            {
+                "deletedRegion": {"charOffset": r.start, "charLength": r.end - r.start},
+                **({"insertedContent": {"text": r.text}} if r.text else {}),
+            }
+            for r in edit.replacements
+        ]
+        location = {"uri": quote(edit.path, safe="/"), "uriBaseId": "%SRCROOT%"}
+        changes.append({"artifactLocation": location, "replacements": replacements})
+    return {
+        "description": {"text": _sentence(fix.description)},
+        "artifactChanges": changes,
+        "properties": {"safety": fix.safety},
+    }
 
 
 def run(result: ScanResult, *, include_suppressed: bool = False, category: str | None = None) -> dict[str, Any]:

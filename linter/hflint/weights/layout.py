@@ -33,6 +33,10 @@ _MAX_GAPS = 10
 class Issue(NamedTuple):
     path: str
     detail: str
+    # "unlisted" (a shard no index in its folder lists), "no-index" (shards in a folder with
+    # no index), "numbering", "shadowed" or "other": the first two are what rebuilding an
+    # index fixes
+    kind: str = "other"
 
 
 class Blocked(NamedTuple):
@@ -98,10 +102,10 @@ def _orphans_and_numbering(files: list[str], referenced: set[str], unknown: set[
         where = f"'{folder}/'" if folder else "the repository root"
         if folder in indexed_folders:
             yield Issue(path, f"is named as shard {k} of {n}, but no index in {where} lists it, "
-                        "so loaders never read it")
+                        "so loaders never read it", "unlisted")
         else:
             yield Issue(path, f"is named as shard {k} of {n}, but {where} has no index, so "
-                        "loaders cannot load the shards")
+                        "loaders cannot load the shards", "no-index")
     for (folder, prefix, ext), members in sorted(groups.items()):
         yield from _numbering(folder, prefix, ext, members, referenced)
 
@@ -137,8 +141,7 @@ def _shadowed(repo: Repo, files: list[str]) -> Iterator[Issue | Blocked]:
             continue
         rank = _rank(m["base"], m["ext"], name.endswith(".json"))
         if rank is not None:
-            family = "adapter" if m["base"] == "adapter_model" else m["base"].replace("pytorch_", "")
-            families[(folder, family, m["variant"] or m["index_variant"] or "")].append((rank, path))
+            families[(folder, _family(m["base"]), m["variant"] or m["index_variant"] or "")].append((rank, path))
     for members in families.values():
         if len(members) < 2:
             continue
@@ -146,6 +149,29 @@ def _shadowed(repo: Repo, files: list[str]) -> Iterator[Issue | Blocked]:
         chosen = members[0][1]
         for _, other in members[1:]:
             yield from _compare(repo, chosen, other)
+
+
+def shadowing(repo: Repo, index_path: str) -> str | None:
+    """A checkpoint in the index's folder that loaders pick before the index (so a new
+    index there would never be read), or None."""
+    folder, name = posixpath.split(index_path)
+    m = _CHECKPOINT.match(name)
+    rank = _rank(m["base"], m["ext"], True) if m else None
+    if m is None or rank is None:
+        return None
+    family = _family(m["base"])
+    for path in repo.files:
+        other = _CHECKPOINT.match(posixpath.basename(path))
+        if posixpath.dirname(path) != folder or other is None or other["variant"] != m["variant"]:
+            continue
+        other_rank = _rank(other["base"], other["ext"], path.endswith(".index.json"))
+        if other_rank is not None and _family(other["base"]) == family and other_rank < rank:
+            return path
+    return None
+
+
+def _family(base: str) -> str:
+    return "adapter" if base == "adapter_model" else base.replace("pytorch_", "")
 
 
 def _rank(base: str, ext: str, is_index: bool) -> int | None:
@@ -175,10 +201,10 @@ def _compare(repo: Repo, chosen: str, other: str) -> Iterator[Issue | Blocked]:
     diff = _difference(chosen, names[0], other, names[1])
     loader = f"loaders pick {posixpath.basename(chosen)} before it"
     if same_format:
-        yield Issue(other, f"is never read: {loader}" + (f"; and {diff}" if diff else ""))
+        yield Issue(other, f"is never read: {loader}" + (f"; and {diff}" if diff else ""), "shadowed")
     elif diff:
         yield Issue(other, f"has different tensors from the checkpoint loaders pick first "
-                    f"({posixpath.basename(chosen)}): {diff}")
+                    f"({posixpath.basename(chosen)}): {diff}", "shadowed")
 
 
 def _tensor_names(repo: Repo, path: str) -> frozenset[str] | Blocked | None:
