@@ -90,6 +90,13 @@ def parse_card(text: str) -> Card:
     return Card(text, metadata, True, body, body_line, (), dict(doc.lines), offset)
 
 
+def block_absent(text: str) -> bool:
+    """Whether the card has no front matter at all (not a block the Hub cannot read: one
+    left unclosed or placed after other text), so that a new block can go at its start."""
+    text = text.removeprefix("\ufeff")
+    return REGEX_YAML_BLOCK.match(text) is None and not text.lstrip().startswith("---") and not _LATE_BLOCK.search(text)
+
+
 def _no_block(text: str) -> Problem:
     stripped = text.lstrip()
     if stripped.startswith("---"):

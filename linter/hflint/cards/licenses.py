@@ -86,7 +86,10 @@ def _compact(text: str) -> str:
     return re.sub(r"[^a-z0-9.+]", "", text.lower())
 
 
-def suggest_one(value: str, data: LicenseData) -> str | None:
+def hub_id(value: str, data: LicenseData) -> str | None:
+    """The one Hub id ``value`` spells, found without guessing: the id in another case, an
+    SPDX id without its -only/-or-later/+ suffix, spaces or underscores for hyphens, an
+    alias from the data, or the id with other punctuation. None for anything else."""
     low = value.strip().lower()
     folded = _SUFFIX.sub("", re.sub(r"[\s_]+", "-", low))
     for candidate in (low, folded):
@@ -95,8 +98,14 @@ def suggest_one(value: str, data: LicenseData) -> str | None:
         if candidate in data.aliases:
             return data.aliases[candidate]
     compact = {_compact(i): i for i in data.ordered_ids}
-    if _compact(folded) in compact:
-        return compact[_compact(folded)]
+    return compact.get(_compact(folded))
+
+
+def suggest_one(value: str, data: LicenseData) -> str | None:
+    found = hub_id(value, data)
+    if found is not None:
+        return found
+    folded = _SUFFIX.sub("", re.sub(r"[\s_]+", "-", value.strip().lower()))
     close = difflib.get_close_matches(folded, data.ordered_ids, n=1, cutoff=0.75)
     return close[0] if close else None
 

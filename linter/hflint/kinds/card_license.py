@@ -12,6 +12,13 @@
   without a license file for the model in the repository (one counts as documenting the
   terms), and a relative ``license_link`` naming a file the repository does not have.
 
+Fixes (hflint.fixes.frontmatter: only the value or line that changes is written):
+``license-id`` (HF104) replaces a value that spells exactly one Hub id (hub_id: case, SPDX
+suffix, alias; never a near miss or an expression); ``license-from-file`` (HF103) adds the
+id of the one model license file when its text is recognised with high confidence
+(hflint.fixes.cardfacts.license_of); ``license-link`` (HF105) points a relative
+``license_link`` that names no file at the one model license file there is.
+
 Sources: hf-conventions.md section 1.4 (hub-docs repositories-licenses.md, modelcard.md;
 huggingface_hub#4218).
 """
@@ -22,11 +29,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from hflint.cards.frontmatter import Card, load_card
+from hflint.cards.frontmatter import Card, block_absent, load_card
 from hflint.cards.licenses import (
     DEFAULT_DATA,
     LicenseData,
     LicenseDataError,
+    hub_id,
     license_files,
     load_license_data,
     read_license,
@@ -34,6 +42,8 @@ from hflint.cards.licenses import (
     suggest,
 )
 from hflint.finding import Finding, Region
+from hflint.fixes import cardfacts, frontmatter
+from hflint.fixes.edits import Fix
 from hflint.jsonfile import pointer
 from hflint.kinds.base import Consequence, Result, Unanalysable, each_file
 from hflint.repo import Repo
@@ -94,7 +104,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             # HF102 reports the block, and "no license" follows from it (one defect, one finding).
             yield from (Consequence(f, "card-metadata", path) for f in missing) if card.problems else missing
         elif which == "unknown":
-            yield from _unknown(rule, path, card, data)
+            yield from _unknown(rule, repo, path, card, data)
         else:
             yield from _other(rule, repo, path, card, data)
 
@@ -106,7 +116,26 @@ def _missing(rule: Rule, repo: Repo, path: str, card: Card, data: LicenseData) -
     if "license" in metadata and (declared(card) or metadata["license"] not in (None, "", [])):
         return  # a value of the wrong type is HF102's to report
     line = card.line_of(("license",)) if "license" in metadata else 1
-    yield rule.finding(path, region=Region(line), detail=_missing_detail(repo, data, metadata.get("license_link")))
+    fix = _license_from_file(rule, repo, path, card, data) if rule.fix else None
+    detail = _missing_detail(repo, data, metadata.get("license_link"))
+    yield rule.finding(path, region=Region(line), detail=detail, fix=fix)
+
+
+def _license_from_file(rule: Rule, repo: Repo, path: str, card: Card, data: LicenseData) -> Fix | None:
+    metadata = card.metadata or {}
+    found = cardfacts.license_of(repo, data, metadata.get("license_link"))
+    if found is None:
+        why = "no license file whose text hflint recognises with confidence; a person chooses the license"
+        return rule.cannot_fix(why)
+    if not card.has_block and not block_absent(card.text):
+        return rule.cannot_fix("the front matter is not where the Hub reads it (HF102); fix that first")
+    license_id, source = found
+    what = f"license: {license_id} added (the text of {source} is that license)"
+    if "license" in metadata:
+        return frontmatter.fix_card(rule, repo, path, {"license": license_id}, what,
+                     lambda text: frontmatter.set_scalar(text, ("license",), license_id))
+    return frontmatter.fix_card(rule, repo, path, {"license": license_id}, what,
+                 lambda text: frontmatter.add_keys(text, {"license": license_id}))
 
 
 def _missing_detail(repo: Repo, data: LicenseData, link: object) -> str:
@@ -134,7 +163,7 @@ def _missing_detail(repo: Repo, data: LicenseData, link: object) -> str:
     return f"no `license:` in the front matter ({model[0]} {named}, but the Hub does not read it; {hint})"
 
 
-def _unknown(rule: Rule, path: str, card: Card, data: LicenseData) -> Iterator[Result]:
+def _unknown(rule: Rule, repo: Repo, path: str, card: Card, data: LicenseData) -> Iterator[Result]:
     for value, where in declared(card):
         if value in data.hub_ids:
             continue
@@ -146,7 +175,19 @@ def _unknown(rule: Rule, path: str, card: Card, data: LicenseData) -> Iterator[R
         else:
             hint = f"did you mean '{near}'?"
         detail = f"'{value}' is not one of the Hub's license ids; {hint}"
-        yield rule.finding(path, region=Region(card.line_of(where)), pointer=pointer(*where), detail=detail)
+        fix = _license_id(rule, repo, path, card, value, where, data) if rule.fix else None
+        yield rule.finding(path, region=Region(card.line_of(where)), pointer=pointer(*where), detail=detail, fix=fix)
+
+
+def _license_id(rule: Rule, repo: Repo, path: str, card: Card, value: str,
+                where: tuple[str | int, ...], data: LicenseData) -> Fix | None:
+    found = hub_id(value, data)
+    if found is None:
+        return rule.cannot_fix(f"'{value}' spells no single Hub id; a person chooses the license")
+    licenses = (card.metadata or {})["license"]
+    changed = found if isinstance(licenses, str) else [found if i == where[-1] else v for i, v in enumerate(licenses)]
+    return frontmatter.fix_card(rule, repo, path, {"license": changed}, f"license '{value}' -> '{found}'",
+                 lambda text: frontmatter.set_scalar(text, where, found))
 
 
 def _is_relative(link: str) -> bool:
@@ -163,15 +204,24 @@ def _other(rule: Rule, repo: Repo, path: str, card: Card, data: LicenseData) -> 
         if missing and not model_files:  # a license file in the repository documents the terms
             what = " and ".join(missing) + (" are" if len(missing) > 1 else " is")
             line = card.line_of(("license",))
-            yield rule.finding(
-                path, region=Region(line), pointer="/license", detail=f"license is 'other' but {what} missing"
-            )
+            why = "the license's name and link are the licensor's to give; a person adds them"
+            yield rule.finding(path, region=Region(line), pointer="/license",
+                               detail=f"license is 'other' but {what} missing", fix=rule.cannot_fix(why))
     if isinstance(link, str) and link.strip() and _is_relative(link.strip()):
         target = link.strip().split("#")[0].removeprefix("./").lstrip("/")
         base = path.rpartition("/")[0]
         rel = f"{base}/{target}" if base else target
         if target and not repo.exists(rel):
             detail = f"license_link '{link}' names a file the repository does not have"
+            fix = _license_link(rule, repo, path, data, link) if rule.fix else None
             yield rule.finding(
-                path, region=Region(card.line_of(("license_link",))), pointer="/license_link", detail=detail
+                path, region=Region(card.line_of(("license_link",))), pointer="/license_link", detail=detail, fix=fix
             )
+
+
+def _license_link(rule: Rule, repo: Repo, path: str, data: LicenseData, link: str) -> Fix | None:
+    model = [f for f, covers in license_files(repo, data).items() if covers == "model"]
+    if len(model) != 1 or "/" in path:
+        return rule.cannot_fix("the repository has no single license file to link to; a person chooses it")
+    return frontmatter.fix_card(rule, repo, path, {"license_link": model[0]}, f"license_link '{link}' -> '{model[0]}'",
+                 lambda text: frontmatter.set_scalar(text, ("license_link",), model[0]))

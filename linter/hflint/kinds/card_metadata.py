@@ -9,6 +9,9 @@ organisation pack can run its own schema over the same parsed card.
 
 ``report-syntax: false`` leaves front matter problems to HF102: a card whose YAML cannot be
 read is then "cannot analyse", covered by HF102's finding.
+
+Fix ``front-matter``: a card with no front matter at all gets a block with the metadata the
+repository proves (hflint.fixes.cardfacts); anything else is a person's to correct.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from hflint.cards.frontmatter import Card, load_card
 from hflint.cards.repotype import REPO_TYPES, card_type
 from hflint.finding import Region
+from hflint.fixes.edits import Fix
 from hflint.jsonfile import pointer
 from hflint.kinds import json_schema
 from hflint.kinds.base import Result, Unanalysable, each_file
@@ -96,7 +100,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         if report_syntax:
             for problem in card.problems:
                 region = Region(problem.line) if problem.line else None
-                yield rule.finding(path, region=region, detail=problem.message)
+                yield rule.finding(path, region=region, detail=problem.message, fix=_new_block(rule, repo, path, card))
         if card.metadata is None:
             if not report_syntax:
                 yield Unanalysable(path, f"front matter cannot be read: {card.problems[0].message}", KIND)
@@ -104,6 +108,21 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         yield from _schema_findings(rule, repo, path, card, limit)
 
     yield from each_file(rule, repo, check_file)
+
+
+def _new_block(rule: Rule, repo: Repo, path: str, card: Card) -> Fix | None:
+    if rule.fix is None:
+        return None
+    from hflint.cards.frontmatter import block_absent
+    from hflint.fixes import cardfacts, frontmatter
+
+    if card.has_block or card.metadata is None or not block_absent(card.text) or "/" in path:
+        return rule.cannot_fix("the front matter is there but unreadable; a person corrects it")
+    facts = cardfacts.proven(repo)
+    if not facts:
+        return rule.cannot_fix("the repository proves no metadata (no recognised LICENSE, no library's files)")
+    what = "front matter added: " + ", ".join(f"{k}: {v}" for k, v in facts.items())
+    return frontmatter.fix_card(rule, repo, path, facts, what, lambda text: frontmatter.add_keys(text, facts))
 
 
 def _schema_findings(rule: Rule, repo: Repo, path: str, card: Card, limit: int) -> Iterator[Result]:
@@ -118,6 +137,7 @@ def _schema_findings(rule: Rule, repo: Repo, path: str, card: Card, limit: int) 
         detail = _detail(error)
         if kind == "dataset":
             detail += " (dataset card)"
-        yield rule.finding(path, region=Region(card.line_of(tokens)), pointer=pointer(*tokens) or "/", detail=detail)
+        yield rule.finding(path, region=Region(card.line_of(tokens)), pointer=pointer(*tokens) or "/", detail=detail,
+                           fix=rule.cannot_fix("a person corrects the value"))
     if len(errors) > limit:
         yield rule.finding(path, detail=f"{len(errors) - limit} more metadata errors not shown")

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 from hflint.cards.frontmatter import load_card
 from hflint.finding import Region
+from hflint.fixes import frontmatter
+from hflint.fixes.edits import Fix
 from hflint.jsonfile import pointer
 from hflint.kinds.base import Result, each_file
 from hflint.repo import Repo
@@ -65,6 +67,16 @@ def validate(rule: Rule) -> list[str]:
     return []
 
 
+def _replace(rule: Rule, repo: Repo, path: str, value: object, where: tuple[str | int, ...],
+             item: Retired) -> Fix | None:
+    """Fix ``retired-value``: the value replaced in place (a list keeps its other entries)."""
+    new: object = item.replacement
+    if isinstance(value, list):
+        new = [item.replacement if i == where[-1] else v for i, v in enumerate(value)]
+    return frontmatter.fix_card(rule, repo, path, {item.key: new}, f"{item.key} '{item.value}' -> '{item.replacement}'",
+                                lambda text: frontmatter.set_scalar(text, where, item.replacement))
+
+
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     retired = _data(rule)
     keys = {key for key, _ in retired}
@@ -85,6 +97,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
                     f"{key} '{item.value}' was retired by the Hub in {item.since}: {item.hub}; "
                     f"use `{key}: {item.replacement}`"
                 )
-                yield rule.finding(path, region=Region(card.line_of(where)), pointer=pointer(*where), detail=detail)
+                fix = _replace(rule, repo, path, value, where, item) if rule.fix else None
+                yield rule.finding(path, region=Region(card.line_of(where)), pointer=pointer(*where), detail=detail,
+                                   fix=fix)
 
     yield from each_file(rule, repo, check_file)

@@ -9,6 +9,11 @@ contain the title or one of the titles readers give it (``synonyms``, default
 plural -s and "[optional]" (hflint.cards.sections). A missing section is reported at the
 heading it should come before (the next required section that is present), else at the end
 of the card.
+
+Fix ``insert-sections`` (unsafe: it adds text a person must fill): the missing sections go
+where they are reported, as headings at the level of the card's other sections with the
+guidance comment huggingface_hub's template has under them (hflint.fixes.template); the
+sections missing at one place are one edit, shared by their findings.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from hflint.cards.headings import Heading, headings, words
 from hflint.cards.repotype import REPO_TYPES, card_type
 from hflint.cards.sections import DEFAULT_SYNONYMS, Words, load_synonyms, section
 from hflint.finding import Region
+from hflint.fixes.edits import Fix, Replacement, replace
 from hflint.kinds.base import Result, Unanalysable, each_file
 from hflint.repo import Repo
 from hflint.rule import Rule
@@ -66,6 +72,33 @@ def _sections_of(found: list[Heading]) -> list[Heading]:
     return found[1:] if found and found[0].level == 1 else found
 
 
+def _insert(rule: Rule, repo: Repo, path: str, line: int | None, titles: list[str], level: int,
+            dataset: bool) -> Fix | None:
+    """The sections ``titles`` as headings with the template's guidance, inserted at the
+    start of file line ``line`` (None: at the end of the card)."""
+    from hflint.fixes import template
+
+    text = repo.text(path)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    parts = []
+    for title in titles:
+        note = template.guidance(title, dataset)
+        parts.append(f"{'#' * level} {title}{newline}{newline}" + (f"{note}{newline}{newline}" if note else ""))
+    block = "".join(parts)
+    if line is None:
+        at = len(text)
+        lead = "" if not text or text.endswith("\n") else newline
+        if text.strip() and not (text + lead).endswith(newline * 2):
+            lead += newline  # a blank line before the first new heading
+        block = lead + block.rstrip("\r\n") + newline
+    else:
+        lines = text.splitlines(keepends=True)
+        at = sum(len(x) for x in lines[: line - 1])
+    shown = ", ".join(f"'{t}'" for t in titles)
+    what = f"section{'s' if len(titles) > 1 else ''} {shown} inserted as empty headings with the template's guidance"
+    return rule.propose(what, (replace(path, text, (Replacement(at, at, block),)),))
+
+
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     def check_file(path: str) -> Iterator[Result]:
         # Sections need only the text: a card with broken metadata is still checked.
@@ -81,10 +114,18 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         lines: list[int | None] = [next((line for w, line in found if s.found_in(w)), None) for s in entries]
         last_line = max(1, len(card.text.splitlines()))
         suffix = " (dataset card template)" if kind == "dataset" else ""
+        places: dict[int | None, list[str]] = {}
+        for index, entry in enumerate(entries):
+            if lines[index] is None:
+                places.setdefault(next((n for n in lines[index + 1 :] if n is not None), None), []).append(entry.title)
+        levels = [h.level for h in headings(card.body, card.body_line) if h.line in lines and h.level <= 6]
+        fixes = {at: _insert(rule, repo, path, at, titles, min(levels, default=2), kind == "dataset")
+                 for at, titles in places.items()} if rule.fix else {}
         for index, entry in enumerate(entries):
             if lines[index] is not None:
                 continue
-            line = next((n for n in lines[index + 1 :] if n is not None), last_line)
-            yield rule.finding(path, region=Region(line), detail=f"no section '{entry.title}'{suffix}")
+            at = next((n for n in lines[index + 1 :] if n is not None), None)
+            yield rule.finding(path, region=Region(at or last_line), detail=f"no section '{entry.title}'{suffix}",
+                               fix=fixes.get(at))
 
     yield from each_file(rule, repo, check_file)

@@ -3,12 +3,16 @@
 ``mode: required``: at least one file matches the rule's ``files`` globs, else one finding at
 ``report-path`` (the file the user should create). ``mode: forbidden``: every matching file
 is a finding. LFS pointers count as present: the file exists, only its content is missing.
+
+Fix ``model-card-template`` (a required README.md): the card huggingface_hub's template
+writes, with only the metadata the repository proves (hflint.fixes.cardfacts).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from hflint.fixes.edits import Fix, create
 from hflint.globs import matches
 from hflint.kinds.base import Result, no_extra_validation
 from hflint.repo import Repo
@@ -35,4 +39,15 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             yield rule.finding(path, patterns=patterns)
     elif not present:
         report = rule.params.get("report-path") or rule.files[0].lstrip("/")
-        yield rule.finding(report, patterns=patterns)
+        yield rule.finding(report, patterns=patterns, fix=_create(rule, repo, report) if rule.fix else None)
+
+
+def _create(rule: Rule, repo: Repo, path: str) -> Fix | None:
+    if rule.fix is None or rule.fix.kind != "model-card-template" or path != "README.md":
+        return rule.cannot_fix(f"hflint writes no {path} of its own; a person adds it")
+    from hflint.fixes import cardfacts, template
+
+    facts = cardfacts.proven(repo)
+    shown = ", ".join(f"{k}: {v}" for k, v in facts.items()) or "no metadata the repository proves"
+    what = f"README.md written from huggingface_hub's model card template ({shown}); fill in its sections"
+    return rule.propose(what, (create(path, template.model_card(facts)),))
