@@ -95,7 +95,7 @@ def _insert(rule: Rule, repo: Repo, path: str, line: int | None, titles: list[st
         lines = text.splitlines(keepends=True)
         at = sum(len(x) for x in lines[: line - 1])
     shown = ", ".join(f"'{t}'" for t in titles)
-    what = f"section{'s' if len(titles) > 1 else ''} {shown} inserted as empty headings with the template's guidance"
+    what = f"{shown} inserted as empty {'headings' if len(titles) > 1 else 'heading'} with the template's guidance"
     return rule.propose(what, (replace(path, text, (Replacement(at, at, block),)),))
 
 

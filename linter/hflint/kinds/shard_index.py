@@ -206,9 +206,6 @@ def _index_fix(rule: Rule, repo: Repo, index_path: str) -> FixValue | None:
         return rule.cannot_fix(f"{index_path} is not rebuilt: {found.reason}")
     edit = create(found.path, found.after) if found.before is None else rewrite(found.path, found.before, found.after)
     description = found.summary
-    if found.dropped:
-        more = f" and {len(found.dropped) - 1} more" if len(found.dropped) > 1 else ""
-        description += f" (drops {found.dropped[0]}{more})"
     # Dropping an entry changes what the model declares: a person may rather add the tensor.
     return rule.propose(description, (edit,), safe=not found.dropped)
 

@@ -116,7 +116,7 @@ def _choose(repo: Repo, index_path: str, listed: list[str] | None, prefix: str, 
         return listed
     missing = [s for s in listed or () if not repo.exists(s)]
     if missing:
-        raise CannotAnalyse(f"shard {missing[0]} is missing and {why}: upload it, or save the model again")
+        raise CannotAnalyse(f"shard {missing[0]} is missing: upload it, or save the model again")
     raise CannotAnalyse(why)
 
 
@@ -239,9 +239,12 @@ def _summary(shards: _Shards, old_map: dict[str, Any], new_map: dict[str, str],
     parts = []
     added = sum(1 for t in new_map if t not in old_map)
     moved = sum(1 for t, s in new_map.items() if t in old_map and old_map[t] != s)
-    for count, what in ((added, "added"), (moved, "remapped"), (len(dropped), "removed (in no shard)")):
+    for count, what in ((added, "added"), (moved, "remapped")):
         if count:
             parts.append(f"{count} weight_map {'entry' if count == 1 else 'entries'} {what}")
+    if dropped:
+        more = f" and {len(dropped) - 1} more" if len(dropped) > 1 else ""
+        parts.append(f"{dropped[0]}{more} removed from weight_map (no shard holds {'it' if not more else 'them'})")
     old_total = old_meta.get("total_size") if isinstance(old_meta, dict) else None
     if old_total is None:
         parts.append(f"metadata.total_size set to {shards.total}")
