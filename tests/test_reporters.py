@@ -105,7 +105,37 @@ def _sarif_logs(make_repo: MakeRepo, tmp_path: Path) -> dict[str, str]:
         "report-with-suppressed": sarif.render(report, include_suppressed=True),
         "clean": sarif.render(scan(clean, Config(select=ACTIVE))),
         "demo-all-rules": sarif.render(demo),
+        "fixes": sarif.render(scan(_fixable_repo(tmp_path), Config(), fixes=True)),
     }
+
+
+def _fixable_repo(tmp_path: Path) -> Path:
+    """Fixes of every shape: a file created (the missing index), a value replaced (the
+    license id) and text inserted (card sections), in a folder with a space in its name."""
+    repo = tmp_path / "fixable"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "real" / "llama-safetensors-sharded", repo / "sub dir")
+    (repo / "sub dir" / "model.safetensors.index.json").unlink()
+    card = (repo / "sub dir" / "README.md").read_text(encoding="utf-8").replace("apache-2.0", "Apache-2.0")
+    (repo / "sub dir" / "README.md").write_text(card, encoding="utf-8")
+    return repo / "sub dir"
+
+
+def test_sarif_carries_fixes_as_artifact_changes(tmp_path: Path) -> None:
+    log = json.loads(sarif.render(scan(_fixable_repo(tmp_path), Config(), fixes=True)))
+    fixes = {r["ruleId"]: r["fixes"][0] for r in log["runs"][0]["results"] if "fixes" in r}
+    assert set(fixes) >= {"HF104", "HF107", "HF302"}
+    change = fixes["HF104"]["artifactChanges"][0]
+    assert change["artifactLocation"] == {"uri": "README.md", "uriBaseId": "%SRCROOT%"}
+    (replacement,) = change["replacements"]
+    text = (tmp_path / "fixable" / "sub dir" / "README.md").read_text(encoding="utf-8")
+    start, length = replacement["deletedRegion"]["charOffset"], replacement["deletedRegion"]["charLength"]
+    assert text[start : start + length] == "Apache-2.0" and replacement["insertedContent"]["text"] == "apache-2.0"
+    assert fixes["HF104"]["properties"]["safety"] == "safe" and fixes["HF107"]["properties"]["safety"] == "unsafe"
+    created = fixes["HF302"]["artifactChanges"][0]
+    assert created["artifactLocation"]["uri"] == "model.safetensors.index.json"
+    assert created["replacements"][0]["deletedRegion"] == {"charOffset": 0, "charLength": 0}
+    plain = json.loads(sarif.render(scan(tmp_path / "fixable" / "sub dir", Config())))
+    assert not any("fixes" in r for r in plain["runs"][0]["results"])  # a plain scan proposes none
 
 
 def test_sarif_validates_against_official_schema(make_repo: MakeRepo, tmp_path: Path) -> None:

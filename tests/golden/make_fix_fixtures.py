@@ -87,17 +87,34 @@ def shard_cases() -> None:
     case("HF301", "missing-shard-not-fixed", {name: dump(doc)}, [shards(LLAMA)[0], f"{LLAMA}/config.json"])
     case("HF302", "index-deleted-transformers", {}, llama, ref)
     bin_name, bin_doc = index(LLAMA_BIN)
-    case("HF302", "index-deleted-bin", {}, [*shards(LLAMA_BIN), f"{LLAMA_BIN}/config.json"], f"{bin_name} {LLAMA_BIN}/{bin_name}")
+    case(
+        "HF302",
+        "index-deleted-bin",
+        {},
+        [*shards(LLAMA_BIN), f"{LLAMA_BIN}/config.json"],
+        f"{bin_name} {LLAMA_BIN}/{bin_name}",
+    )
     unet_name, unet_doc = index(UNET)
     unet = [*shards(UNET), f"{UNET}/config.json"]
     case("HF302", "index-deleted-diffusers", {}, unet, f"{unet_name} {UNET}/{unet_name}")
-    gap = {"model-00001-of-00003.safetensors": safetensors({"a": [2]}), "model-00003-of-00003.safetensors": safetensors({"c": [2]})}
+    gap = {
+        "model-00001-of-00003.safetensors": safetensors({"a": [2]}),
+        "model-00003-of-00003.safetensors": safetensors({"c": [2]}),
+    }
     case("HF302", "numbering-gap-not-fixed", gap)
     swapped = json.loads(json.dumps(bin_doc))
     first, last = "model.embed_tokens.weight", "lm_head.weight"
-    swapped["weight_map"][first], swapped["weight_map"][last] = bin_doc["weight_map"][last], bin_doc["weight_map"][first]
-    case("HF303", "swapped-entries-bin", {bin_name: dump(swapped)}, [*shards(LLAMA_BIN), f"{LLAMA_BIN}/config.json"],
-         f"{bin_name} {LLAMA_BIN}/{bin_name}")
+    swapped["weight_map"][first], swapped["weight_map"][last] = (
+        bin_doc["weight_map"][last],
+        bin_doc["weight_map"][first],
+    )
+    case(
+        "HF303",
+        "swapped-entries-bin",
+        {bin_name: dump(swapped)},
+        [*shards(LLAMA_BIN), f"{LLAMA_BIN}/config.json"],
+        f"{bin_name} {LLAMA_BIN}/{bin_name}",
+    )
     ghost = json.loads(json.dumps(doc))
     ghost["weight_map"]["mtp.fc.weight"] = "model-00001-of-00002.safetensors"
     case("HF303", "tensor-in-no-shard-unsafe", {name: dump(ghost)}, llama, ref)
@@ -113,13 +130,19 @@ def shard_cases() -> None:
     hub = {"metadata": {"total_size": 1}, "weight_map": dict(items)}  # save_torch_state_dict: no sort, no final newline
     hub["metadata"]["total_parameters"] = 7440
     case("HF305", "hub-style-no-final-newline", {name: json.dumps(hub, indent=2)}, llama, ref)
-    text = dump(doc).replace('"weight_map": {', '"weight_map": {\n    "lm_head.weight": "model-00001-of-00002.safetensors",', 1)
+    text = dump(doc).replace(
+        '"weight_map": {', '"weight_map": {\n    "lm_head.weight": "model-00001-of-00002.safetensors",', 1
+    )
     case("HF307", "duplicate-key", {name: text}, llama, ref)
-    twice = {"metadata": {"total_size": 24},
-             "weight_map": {"v": "model-00002-of-00002.safetensors", "w": "model-00001-of-00002.safetensors"}}
-    two = {"model-00001-of-00002.safetensors": safetensors({"w": [2]}),
-           "model-00002-of-00002.safetensors": safetensors({"v": [2], "w": [2]}),
-           "model.safetensors.index.json": dump(twice)}
+    twice = {
+        "metadata": {"total_size": 24},
+        "weight_map": {"v": "model-00002-of-00002.safetensors", "w": "model-00001-of-00002.safetensors"},
+    }
+    two = {
+        "model-00001-of-00002.safetensors": safetensors({"w": [2]}),
+        "model-00002-of-00002.safetensors": safetensors({"v": [2], "w": [2]}),
+        "model.safetensors.index.json": dump(twice),
+    }
     case("HF307", "tensor-in-two-shards-not-fixed", two)
 
 
@@ -133,19 +156,36 @@ def card_cases() -> None:
     case("HF103", "unrecognised-text-not-fixed", {"README.md": card("tags: [demo]"), "LICENSE": INVENTED})
     case("HF103", "code-license-only-not-fixed", {"README.md": card("tags: [demo]"), "LICENSE-CODE": MIT})
     case("HF104", "spdx-spellings", {"README.md": card("license: Apache-2.0  # the SPDX id\ntags: [demo]")})
-    case("HF104", "list-entries-keep-quotes", {"README.md": card("license:\n  - MIT\n  - 'GPL-3.0-or-later'\n  - \"CC-BY-4.0\"")})
+    case(
+        "HF104",
+        "list-entries-keep-quotes",
+        {"README.md": card("license:\n  - MIT\n  - 'GPL-3.0-or-later'\n  - \"CC-BY-4.0\"")},
+    )
     case("HF104", "expression-not-fixed", {"README.md": card("license: Apache-2.0 OR MIT")})
-    case("HF105", "broken-link", {"README.md": card("license: other\nlicense_name: example-1.0\nlicense_link: LICENSE.md"),
-                                  "LICENSE": INVENTED})
+    case(
+        "HF105",
+        "broken-link",
+        {"README.md": card("license: other\nlicense_name: example-1.0\nlicense_link: LICENSE.md"), "LICENSE": INVENTED},
+    )
     case("HF105", "name-and-link-missing-not-fixed", {"README.md": card("license: other")})
     case("HF109", "text2text", {"README.md": card("license: mit\npipeline_tag: text2text-generation")})
-    case("HF109", "crlf-card", {"README.md": card("license: mit\npipeline_tag: 'conversational'").replace("\n", "\r\n")})
+    case(
+        "HF109", "crlf-card", {"README.md": card("license: mit\npipeline_tag: 'conversational'").replace("\n", "\r\n")}
+    )
     llama = [f"{LLAMA}/config.json"]
     case("HF101", "no-card-unsafe", {"LICENSE": APACHE}, llama)
     case("HF101", "no-card-safe-mode", {"LICENSE": APACHE}, llama)
-    adapter = {"base_model_name_or_path": "meta-llama/Llama-3.1-8B", "peft_type": "LORA", "r": 8, "task_type": "CAUSAL_LM"}
-    case("HF102", "no-front-matter-unsafe", {"README.md": "# adapter\n\nA LoRA adapter.\n",
-                                              "adapter_config.json": json.dumps(adapter, indent=2) + "\n"})
+    adapter = {
+        "base_model_name_or_path": "meta-llama/Llama-3.1-8B",
+        "peft_type": "LORA",
+        "r": 8,
+        "task_type": "CAUSAL_LM",
+    }
+    case(
+        "HF102",
+        "no-front-matter-unsafe",
+        {"README.md": "# adapter\n\nA LoRA adapter.\n", "adapter_config.json": json.dumps(adapter, indent=2) + "\n"},
+    )
     case("HF102", "nothing-proven-not-fixed-unsafe", {"README.md": "# model\n\nNo metadata anywhere.\n"})
     body = "# example\n\nA small example model.\n\n## Uses\n\nResearch.\n\n## Evaluation\n\nNone yet.\n"
     case("HF107", "missing-sections-unsafe", {"README.md": card("license: mit", body)})

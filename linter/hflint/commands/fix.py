@@ -151,7 +151,7 @@ def _problems(plans: list[tuple[_Target, Plan]]) -> int:
 
 def _hint(plans: list[tuple[_Target, Plan]], unsafe: bool) -> str:
     skipped = sum(len(p.unsafe) for _, p in plans)
-    return f"; {skipped} more with --unsafe" if skipped and not unsafe else ""
+    return f"; the fixes of {skipped} more need --unsafe" if skipped and not unsafe else ""
 
 
 def _show_diff(plans: list[tuple[_Target, Plan]], unsafe: bool) -> int:

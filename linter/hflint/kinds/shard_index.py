@@ -19,15 +19,15 @@ import posixpath
 from collections.abc import Callable, Iterator
 
 from hflint.finding import Finding
+from hflint.fixes.edits import Edit, create, rewrite
 from hflint.fixes.edits import Fix as FixValue
-from hflint.fixes.edits import create, rewrite
 from hflint.jsonfile import pointer
 from hflint.kinds.base import Result, Unanalysable, each_file, no_extra_validation
 from hflint.repo import Repo
 from hflint.rule import Rule
 from hflint.weights import layout
 from hflint.weights.readers import Contents, Unknown, shard_contents
-from hflint.weights.rebuild import NotRebuilt, rebuild
+from hflint.weights.rebuild import NotRebuilt, Rebuilt, rebuild
 from hflint.weights.shards import MISSING, SHARD_NAME, Index, load_index
 
 CHECKS = ("missing-shard", "orphan-shard", "tensor-missing", "tensor-unindexed",
@@ -204,10 +204,14 @@ def _index_fix(rule: Rule, repo: Repo, index_path: str) -> FixValue | None:
     found = rebuild(repo, index_path)
     if isinstance(found, NotRebuilt):
         return rule.cannot_fix(f"{index_path} is not rebuilt: {found.reason}")
-    edit = create(found.path, found.after) if found.before is None else rewrite(found.path, found.before, found.after)
+    edit = repo.cached(index_path, "hflint.fix.index-edit", lambda: _edit(found))  # one per index, not per finding
     description = found.summary
     # Dropping an entry changes what the model declares: a person may rather add the tensor.
     return rule.propose(description, (edit,), safe=not found.dropped)
+
+
+def _edit(found: Rebuilt) -> Edit:
+    return create(found.path, found.after) if found.before is None else rewrite(found.path, found.before, found.after)
 
 
 def _orphan_fix(rule: Rule, repo: Repo, issue: layout.Issue) -> FixValue | None:
