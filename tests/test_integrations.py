@@ -126,6 +126,20 @@ def test_action_steps_run_as_on_a_runner(action_venv: Path, tmp_path: Path) -> N
     assert "::error title=hflint::hflint could not complete the scan" in log
 
 
+def test_action_prints_the_fix_diff_to_the_step_summary(action_venv: Path, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(ROOT / "examples" / "demo-model", workspace / "model")
+    before = {p.name: p.read_bytes() for p in (workspace / "model").iterdir()}
+    code, outputs, log = _run_action(action_venv, workspace, tmp_path, path="model", **{"fix-diff": "true"})
+    assert code == 1 and outputs["exit-code"] == "1", log  # the scan's verdict is unchanged
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "### hflint fix --diff" in summary and "would fix 1 finding in 1 file" in summary
+    assert "```diff\n--- a/model/README.md\n+++ b/model/README.md\n" in summary
+    assert "-license: Apache-2.0\n+license: apache-2.0\n" in summary
+    assert "| error | HF202 config-schema |" in summary  # the scan's own table follows
+    assert {p.name: p.read_bytes() for p in (workspace / "model").iterdir()} == before  # nothing changed
+
+
 # -- pre-commit ---------------------------------------------------------------------------
 
 
@@ -182,3 +196,16 @@ def test_pre_commit_hooks_with_real_pre_commit(model_git_repo: Path) -> None:
     assert good.returncode == 0, good.stdout + good.stderr
     good_repo = _try_repo(model_git_repo, "hflint-repo")
     assert good_repo.returncode == 0, good_repo.stdout + good_repo.stderr
+
+
+def test_pre_commit_fix_hook_fixes_and_fails_when_it_changed_files(model_git_repo: Path) -> None:
+    card = model_git_repo / "models" / "bert" / "README.md"
+    card.write_text("---\nlicense: MIT\n---\n# bert\n", encoding="utf-8")
+    _git(model_git_repo, "add", ".")
+    first = _try_repo(model_git_repo, "hflint-fix")
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "files were modified by this hook" in first.stdout and "fixed HF104" in first.stdout
+    assert card.read_text(encoding="utf-8") == "---\nlicense: mit\n---\n# bert\n"
+    _git(model_git_repo, "add", ".")
+    second = _try_repo(model_git_repo, "hflint-fix")
+    assert second.returncode == 0, second.stdout + second.stderr  # nothing left to fix; notes do not fail it
