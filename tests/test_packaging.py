@@ -129,3 +129,21 @@ def test_classifiers_list_the_pythons_ci_tests() -> None:
     assert listed == list(range(int(lowest[1]), int(lowest[1]) + len(listed)))
     assert sys.version_info[:2] >= (3, listed[0])
     assert "requires-python" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_shows_the_fix_diff_as_it_is(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's `hflint fix --diff` sample is the real output (stdout, then stderr)."""
+    from hflint.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("`hflint fix --diff examples/demo-model` prints", 1)[1].split("```text\n", 1)[1]
+    command, shown = block.split("```", 1)[0].split("\n", 1)
+    assert command == "$ hflint fix --diff examples/demo-model"
+    monkeypatch.chdir(ROOT)
+    before = {p.name: p.read_bytes() for p in (ROOT / "examples" / "demo-model").iterdir()}
+    assert main(["fix", "--diff", "examples/demo-model"]) == 1
+    out, err = capsys.readouterr()
+    assert shown == out + err
+    assert {p.name: p.read_bytes() for p in (ROOT / "examples" / "demo-model").iterdir()} == before

@@ -149,6 +149,15 @@ def _problems(plans: list[tuple[_Target, Plan]]) -> int:
     return count
 
 
+def _not_fixed(target: _Target, p: Plan) -> list[str]:
+    """One line per finding whose rule has a fix that cannot be made here, with why."""
+    lines = []
+    for f in p.unfixable:
+        assert f.fix is not None
+        lines.append(f"{_safe(target.prefix + f.path)}: not fixed {f.rule_id}: {_safe(f.fix.description)}")
+    return lines
+
+
 def _hint(plans: list[tuple[_Target, Plan]], unsafe: bool) -> str:
     skipped = sum(len(p.unsafe) for _, p in plans)
     return f"; the fixes of {skipped} more need --unsafe" if skipped and not unsafe else ""
@@ -164,6 +173,9 @@ def _show_diff(plans: list[tuple[_Target, Plan]], unsafe: bool) -> int:
                 sys.stdout.write(_diff_line(line))
     sys.stdout.flush()
     problems = _problems(plans)
+    for target, p in plans:
+        for line in _not_fixed(target, p):
+            print(line, file=sys.stderr)
     changes = [c for _, p in plans for c in p.changes]
     fixed = sum(c.findings for c in changes)
     print(
@@ -193,9 +205,8 @@ def _apply(args: argparse.Namespace, plans: list[tuple[_Target, Plan]], cwd: Pat
         for nw in failed:
             print(f"hflint: cannot fix {_safe(target.prefix + nw.path)}: {_safe(nw.reason)}", file=sys.stderr)
         problems += len(failed)
-        for f in p.unfixable:
-            assert f.fix is not None
-            print(f"{_safe(target.prefix + f.path)}: not fixed {f.rule_id}: {_safe(f.fix.description)}")
+        for line in _not_fixed(target, p):
+            print(line)
         changed_any = changed_any or bool(done)
         result = _scan(args, target.folder, cwd)
         for fix in again(result, {c.path for c in done}, unsafe):

@@ -200,10 +200,10 @@ def _with_fix(rule: Rule, repo: Repo, finding: Finding, index_path: str) -> Find
     return dataclasses.replace(finding, fix=_index_fix(rule, repo, index_path))
 
 
-def _index_fix(rule: Rule, repo: Repo, index_path: str) -> FixValue | None:
+def _index_fix(rule: Rule, repo: Repo, index_path: str, *, named: bool = False) -> FixValue | None:
     found = rebuild(repo, index_path)
     if isinstance(found, NotRebuilt):
-        return rule.cannot_fix(f"{index_path} is not rebuilt: {found.reason}")
+        return rule.cannot_fix(f"{index_path if named else 'the index'} is not rebuilt: {found.reason}")
     edit = repo.cached(index_path, "hflint.fix.index-edit", lambda: _edit(found))  # one per index, not per finding
     description = found.summary
     # Dropping an entry changes what the model declares: a person may rather add the tensor.
@@ -224,7 +224,7 @@ def _orphan_fix(rule: Rule, repo: Repo, issue: layout.Issue) -> FixValue | None:
     if issue.kind == "no-index" and layout.shadowing(repo, index_path):
         return rule.cannot_fix(f"{layout.shadowing(repo, index_path)} is loaded before an index would be; "
                                "which checkpoint to keep is a person's decision")
-    return _index_fix(rule, repo, index_path)
+    return _index_fix(rule, repo, index_path, named=True)
 
 
 _CHECKS: dict[str, IndexCheck] = {
