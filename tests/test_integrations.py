@@ -133,7 +133,8 @@ def test_action_prints_the_fix_diff_to_the_step_summary(action_venv: Path, tmp_p
     code, outputs, log = _run_action(action_venv, workspace, tmp_path, path="model", **{"fix-diff": "true"})
     assert code == 1 and outputs["exit-code"] == "1", log  # the scan's verdict is unchanged
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
-    assert "### hflint fix --diff" in summary and "Would fix 1 finding in 1 file; the fixes of 8 more need --unsafe" in summary
+    assert "### hflint fix --diff" in summary
+    assert "Would fix 1 finding in 1 file; the fixes of 8 more need --unsafe" in summary
     assert "```diff\n--- a/model/README.md\n+++ b/model/README.md\n" in summary
     assert "-license: Apache-2.0\n+license: apache-2.0\n" in summary
     assert "- model/model.safetensors.index.json: not fixed HF301: the index is not rebuilt" in summary

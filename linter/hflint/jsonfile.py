@@ -82,6 +82,31 @@ def locate(text: str, ptr: str) -> tuple[int, int] | None:
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
+def value_span(text: str, ptr: str) -> tuple[int, int] | None:
+    """(start, end) offsets of the value at ``ptr`` in ``text`` (an object member's value,
+    not its key), or None: what an edit that keeps the rest of the file replaces."""
+    tokens = [_unescape(t) for t in ptr.split("/")[1:]] if ptr else []
+    try:
+        i = _skip_ws(text, 0)
+        for token in tokens:
+            if text[i] == "{":
+                member = _member(text, i, token)
+                if member is None:
+                    return None
+                i = member[1]
+            elif text[i] == "[" and token.isdigit():
+                element = _element(text, i, int(token))
+                if element is None:
+                    return None
+                i = element
+            else:
+                return None
+        _, end = _DECODER.raw_decode(text, i)
+    except (ValueError, IndexError, RecursionError):
+        return None
+    return i, end
+
+
 def _descend(text: str, i: int, tokens: list[str]) -> int | None:
     key_pos = i
     for token in tokens:

@@ -192,6 +192,31 @@ def card_cases() -> None:
     case("HF107", "no-final-newline-unsafe", {"README.md": card("license: mit", "# example\n\n## Uses\n\nResearch.")})
 
 
+BERT = "fixtures/real/bert-safetensors"
+
+
+def config_cases() -> None:
+    bert = [f"{BERT}/{name}" for name in ("model.safetensors", "tokenizer.json", "tokenizer_config.json", "vocab.txt")]
+    config = (TESTS / BERT / "config.json").read_text(encoding="utf-8")
+    stale = config.replace('"vocab_size": 97', '"vocab_size": 30522')
+    case("HF310", "vocab-size-stale", {"config.json": stale}, bert, f"config.json {BERT}/config.json")
+    weights = [f"{BERT}/model.safetensors"]
+    case("HF310", "no-tokenizer-not-fixed", {"config.json": stale}, weights)
+    big = "".join(f"tok{i}\n" for i in range(300))
+    case("HF310", "tokenizer-does-not-fit-not-fixed", {"config.json": stale, "vocab.txt": big}, weights)
+    names = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
+    llama = [f"{LLAMA}/{name}" for name in names]
+    files = {n: (TESTS / LLAMA / n).read_text(encoding="utf-8") for n in ("config.json", "generation_config.json")}
+    wrong = {n: text.replace('"eos_token_id": 2', '"eos_token_id": 5') for n, text in files.items()}
+    refs = "\n".join(f"{n} {LLAMA}/{n}" for n in files)
+    case("HF206", "eos-id-wrong", wrong, llama, refs)
+    listed = {
+        "generation_config.json": files["generation_config.json"].replace('"eos_token_id": 2', '"eos_token_id": [5, 6]')
+    }
+    case("HF206", "id-list-not-fixed", listed, llama)
+
+
 if __name__ == "__main__":
     shard_cases()
     card_cases()
+    config_cases()

@@ -54,4 +54,14 @@ FIX_KINDS: dict[str, FixKind] = {
         "card-retired-values",
         "replaces a retired metadata value with its replacement",
     ),
+    "vocab-size-from-weights": FixKind(
+        "config-weights",
+        "sets vocab_size to the input embedding's rows, only when the tokenizer beside config.json fits "
+        "them (its ids, plus at most the padding rows models add)",
+    ),
+    "special-token-id": FixKind(
+        "tokenizer-consistency",
+        "sets a single <name>_token_id in config.json or generation_config.json to the id the tokenizer "
+        "gives the token it declares for <name>",
+    ),
 }

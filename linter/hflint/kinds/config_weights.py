@@ -9,6 +9,12 @@ or ``d_model``). Shapes come from safetensors headers, through the shard index w
 one, or from the ``_rebuild_tensor_v2`` calls of a torch.save pickle (``.bin``), read
 statically; nothing else is read. Quantized checkpoints (``quantization_config``) pack
 their tensors and are not compared.
+
+Fix ``vocab-size-from-weights``: ``vocab_size`` set to the embedding's rows, only when the
+tokenizer beside config.json agrees with the weights (every token id has a row, and the rows
+beyond the tokens are no more than the padding models add: transformers' resize to a
+multiple, GPT-2 50257 -> 50304, Qwen2 151646 -> 151936). A hidden size, or a tokenizer that
+does not fit, is a person's decision.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import posixpath
 from collections.abc import Iterator
 
 from hflint.configs.table import field_name, is_transformers_config, load_table, table_problems
+from hflint.fixes.edits import Fix
 from hflint.jsonfile import pointer
 from hflint.kinds.base import Result, each_file
 from hflint.repo import CannotAnalyse, Repo
@@ -91,14 +98,42 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         if "vocab_size" in sizes and shape[0] != sizes["vocab_size"][0]:
             vocab, note = sizes["vocab_size"]
             yield rule.finding(path, pointer=pointer("vocab_size"), tensor=name,
-                               detail=f"vocab_size is {vocab}{note}, but {name} has {shape[0]} rows")
+                               detail=f"vocab_size is {vocab}{note}, but {name} has {shape[0]} rows",
+                               fix=_vocab_fix(rule, repo, path, vocab, name, shape[0]) if rule.fix else None)
         key = next((k for k in rule.params["hidden-size-keys"] if k in sizes), None)
         if key is not None and shape[1] != sizes[key][0]:
             size, note = sizes[key]
             yield rule.finding(path, pointer=pointer(key), tensor=name,
-                               detail=f"{key} is {size}{note}, but {name} has {shape[1]} columns")
+                               detail=f"{key} is {size}{note}, but {name} has {shape[1]} columns",
+                               fix=rule.cannot_fix("every layer is sized by it; a person decides which is right"))
 
     yield from each_file(rule, repo, check_file, covered_by="json-parse")
+
+
+# Rows an embedding may have beyond its tokenizer's ids: models pad it to a multiple of 64
+# to 1024 for speed (GPT-2 50257 -> 50304, Phi-3 32011 -> 32064, Qwen2 151646 -> 151936).
+MAX_PADDING_ROWS = 1024
+
+
+def _vocab_fix(rule: Rule, repo: Repo, path: str, vocab: int, name: str, rows: int) -> Fix | None:
+    from hflint.fixes.jsonedit import set_value
+    from hflint.tokenfiles.vocab import load_vocabulary
+
+    try:
+        tokens = load_vocabulary(repo, path)
+    except CannotAnalyse:
+        tokens = None
+    if tokens is None:
+        return rule.cannot_fix("no tokenizer beside config.json confirms the embedding's size")
+    ids = [i for i in (*tokens.tokens.values(), *tokens.added.values()) if type(i) is int]
+    needed = max(ids, default=-1) + 1
+    if not needed <= rows < needed + MAX_PADDING_ROWS:
+        return rule.cannot_fix(f"the tokenizer ({tokens.source}, ids up to {needed - 1}) does not fit the "
+                               f"{rows} rows of {name}; a person decides which file is wrong")
+    edit = set_value(repo, path, ("vocab_size",), rows)
+    if edit is None:
+        return rule.cannot_fix("vocab_size cannot be changed in place; edit it by hand")
+    return rule.propose(f"vocab_size {vocab} -> {rows} (the rows of {name}; {tokens.source} fits them)", (edit,))
 
 
 def _layers(rule: Rule, repo: Repo, path: str, doc: dict[str, object]) -> Iterator[Result]:

@@ -14,6 +14,10 @@ tokens than vocab_size is normal padding and is not reported (transformers#4875,
 #12763, #26714).
 
 Files are paired by folder: the tokenizer and config.json must sit side by side.
+
+Fix ``special-token-id`` (HF206 on config.json and generation_config.json): a single
+``<name>_token_id`` set to the id the tokenizer gives the token it declares for ``<name>``;
+a list of ids, or a token missing from the vocabulary, is a person's to correct.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from hflint.finding import Region
+from hflint.fixes.edits import Fix
 from hflint.jsonfile import locate, pointer
 from hflint.kinds.base import Result, each_file, no_extra_validation
 from hflint.repo import CannotAnalyse, Repo
@@ -48,7 +53,10 @@ PARAMS_SCHEMA = {
 }
 FIELDS = frozenset({"detail", "pointer"})
 validate = no_extra_validation
-Problem = tuple[tuple[str | int, ...], str]
+Where = tuple[str | int, ...]
+# (where, detail, and for a wrong special token id: the id the tokenizer gives, the token,
+# the file declaring it; what the fix sets)
+Problem = tuple[Where, str, tuple[int, str, str] | None]
 _CONFIGS = ("config.json", "generation_config.json")
 
 
@@ -74,6 +82,7 @@ def special_tokens(repo: Repo, path: str, doc: Any) -> Iterator[Problem]:
                         f"special token {token!r} is in neither {vocab.source} nor its added tokens; "
                         "transformers silently adds it with a new, untrained id"
                     ),
+                    None,
                 )
         return
     sections: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [((), doc)]
@@ -99,6 +108,7 @@ def special_tokens(repo: Repo, path: str, doc: Any) -> Iterator[Problem]:
             yield (
                 (*prefix, f"{attr}_id"),
                 (f"{attr}_id {shown} is {actual}, but {source} declares {attr} {token!r} (id {expected})"),
+                None if isinstance(declared_id, list) else (expected, token, source),
             )
 
 
@@ -130,28 +140,42 @@ def too_large(repo: Repo, path: str, doc: Any) -> Iterator[Problem]:
         if isinstance(vocab, dict):
             for token, token_id in vocab.items():
                 if _is_id(token_id) and token_id >= size:
-                    yield ("model", "vocab", token), f"token {token!r} has id {token_id}, {why}"
+                    yield ("model", "vocab", token), f"token {token!r} has id {token_id}, {why}", None
         elif isinstance(vocab, list) and len(vocab) > size:
             for index in range(size, len(vocab)):
                 entry = vocab[index]
                 token = entry[0] if isinstance(entry, list) and entry else entry
-                yield ("model", "vocab", index), f"token {token!r} has id {index}, {why}"
+                yield ("model", "vocab", index), f"token {token!r} has id {index}, {why}", None
         in_vocab = vocab if isinstance(vocab, dict) else {}
         entries = doc.get("added_tokens")
         for index, entry in enumerate(entries if isinstance(entries, list) else ()):
             if not isinstance(entry, dict) or in_vocab.get(entry.get("content")) == entry.get("id"):
                 continue  # reported above, under its vocabulary entry
             if _is_id(entry.get("id")) and entry["id"] >= size:
-                yield ("added_tokens", index), f"added token {entry.get('content')!r} has id {entry['id']}, {why}"
+                yield ("added_tokens", index), f"added token {entry.get('content')!r} has id {entry['id']}, {why}", None
     elif name == "tokenizer_config.json":
         decoder = doc.get("added_tokens_decoder")
         for key, entry in decoder.items() if isinstance(decoder, dict) else ():
             if key.isdigit() and int(key) >= size:
-                yield ("added_tokens_decoder", key), f"added token {content_of(entry)!r} has id {key}, {why}"
+                yield ("added_tokens_decoder", key), f"added token {content_of(entry)!r} has id {key}, {why}", None
     else:  # added_tokens.json: {token: id}
         for token, token_id in doc.items():
             if _is_id(token_id) and token_id >= size:
-                yield (token,), f"added token {token!r} has id {token_id}, {why}"
+                yield (token,), f"added token {token!r} has id {token_id}, {why}", None
+
+
+def _id_fix(rule: Rule, repo: Repo, path: str, where: Where, found: tuple[int, str, str] | None) -> Fix | None:
+    if rule.fix is None:
+        return None
+    if found is None:
+        return rule.cannot_fix("a person corrects the token or its id")
+    expected, token, source = found
+    from hflint.fixes.jsonedit import set_value
+
+    edit = set_value(repo, path, where, expected)
+    if edit is None:
+        return rule.cannot_fix("the id cannot be changed in place; edit it by hand")
+    return rule.propose(f"{where[-1]} -> {expected} (the id of {token!r}, as {source} declares)", (edit,))
 
 
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
@@ -168,10 +192,12 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             else:
                 extra += 1
         text = repo.text(path)
-        lines = _lines(text, [w for w, _ in found])
-        for where, detail in found:
+        lines = _lines(text, [w for w, _, _ in found])
+        for where, detail, expected in found:
             line = lines.get(where)
-            yield rule.finding(path, region=Region(line) if line else None, pointer=pointer(*where), detail=detail)
+            fix = _id_fix(rule, repo, path, where, expected) if rule.params["check"] == "special-tokens" else None
+            yield rule.finding(path, region=Region(line) if line else None, pointer=pointer(*where), detail=detail,
+                               fix=fix)
         if extra:
             yield rule.finding(path, detail=f"{extra} more tokens like these not shown")
 
