@@ -90,6 +90,11 @@ class _Refusal(Exception):
 
 
 def _snapshot(root: Path, path: str) -> safefile.Snapshot:
+    full = root / path
+    if full.is_symlink():  # said in fix's words; safefile refuses it (and any swap) anyway
+        target = str(full.readlink())
+        raise _Refusal(f"is a symlink to {target}; hflint fix never writes through a link: fix {target} "
+                       "itself, or replace the link with the file")
     try:
         return safefile.snapshot(root, path)
     except safefile.Refused as exc:
