@@ -316,3 +316,19 @@ def test_scan_sarif_names_the_fixed_files_from_the_working_directory(
     location = result["fixes"][0]["artifactChanges"][0]["artifactLocation"]
     assert code == 1 and location["uri"] == "models/m/README.md"
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == location["uri"]
+
+
+def test_the_stage_refuses_to_write_weights_or_records_whatever_a_kind_proposes(make_repo: MakeRepo) -> None:
+    import dataclasses
+
+    repo = make_repo({"README.md": CARD, "model.safetensors": b"\0" * 16, ".hflint-review.yaml": "reviews: []\n"})
+    result = scan(repo, Config(select=("HF104",), fail_on=None), fixes=True)
+    (finding,) = result.findings
+    assert finding.fix is not None
+    rogue = [
+        dataclasses.replace(finding, fix=Fix("bad", "safe", (create(name, "x"),)))
+        for name in ("model.safetensors", ".hflint-review.yaml", "sub/pytorch_model.bin")
+    ]
+    p = plan(dataclasses.replace(result, findings=tuple(rogue)), unsafe=True)
+    assert p.changes == () and len(p.problems) == 3
+    assert all("hflint fix never writes it" in problem.reason for problem in p.problems)

@@ -103,9 +103,24 @@ def _snapshot(root: Path, path: str) -> safefile.Snapshot:
         raise _Refusal(f"cannot be read: {exc.strerror or exc}") from None
 
 
+# Files no fix may write, whatever a kind proposes: weights (a fix never changes what a model
+# computes) and the records of a person's decisions (review records, HF501/HF502; the baseline).
+NEVER_WRITTEN = (".hflint-review.yaml", ".hflint-baseline.json")
+
+
+def _forbidden(path: str) -> bool:
+    from hflint.targets import WEIGHT_SUFFIXES
+
+    name = path.rpartition("/")[2]
+    return name in NEVER_WRITTEN or name.endswith(WEIGHT_SUFFIXES)
+
+
 def _prepare(root: Path, path: str, items: list[tuple[Finding, Edit]]) -> Change:
     edits = list(dict.fromkeys(edit for _, edit in items))
     rules = sorted({f.rule_id for f, _ in items})
+    if _forbidden(path):
+        what = f"is a weight file or a record of a person's decision; hflint fix never writes it ({', '.join(rules)})"
+        raise _Refusal(what)
     if len({e.digest for e in edits}) > 1:
         raise _Refusal(f"the fixes of {', '.join(rules)} were computed on different versions of the file")
     snap = _snapshot(root, path)
@@ -123,7 +138,10 @@ def _prepare(root: Path, path: str, items: list[tuple[Finding, Edit]]) -> Change
             f"the fixes of {', '.join(rules)} change the same part of it, so it would change twice in one "
             "run: fix one of them by hand (or deselect it), then run hflint fix again"
         ) from None
-    before = None if snap.data is None else snap.data.decode("utf-8")
+    try:
+        before = None if snap.data is None else snap.data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Refusal("is not UTF-8 text; hflint fix edits text files only") from None
     after = apply(before or "", replacements)
     return Change(path, before, after, snap, _applied(items), len({id(f) for f, _ in items}))
 
