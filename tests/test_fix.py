@@ -332,3 +332,13 @@ def test_the_stage_refuses_to_write_weights_or_records_whatever_a_kind_proposes(
     p = plan(dataclasses.replace(result, findings=tuple(rogue)), unsafe=True)
     assert p.changes == () and len(p.problems) == 3
     assert all("hflint fix never writes it" in problem.reason for problem in p.problems)
+
+
+def test_an_index_that_is_not_an_object_is_rewritten_as_transformers_writes_one(make_repo: MakeRepo) -> None:
+    repo = make_repo({})
+    shutil.copytree(REAL / "llama-safetensors-sharded", repo, dirs_exist_ok=True)
+    (repo / "model.safetensors.index.json").write_text("[]", encoding="utf-8")
+    result = scan(repo, Config(select=("HF301",), fail_on=None), fixes=True)
+    write(plan(result, unsafe=False))
+    fixed = (repo / "model.safetensors.index.json").read_text(encoding="utf-8")
+    assert fixed == (REAL / "llama-safetensors-sharded" / "model.safetensors.index.json").read_text(encoding="utf-8")

@@ -209,7 +209,7 @@ def _rebuild(repo: Repo, index_path: str) -> Rebuilt | NotRebuilt:
     shards = _read(repo, _choose(repo, index_path, listed, m["prefix"], m["ext"]), folder)
     old_map = old.get("weight_map") if old is not None else None
     old_map = old_map if isinstance(old_map, dict) else {}
-    indent, ascii_only, final = _style(text)
+    indent, ascii_only, final = _style(text if old is not None else None)
     rel = {s: posixpath.relpath(s, folder or ".") for s in shards.paths}
     weight_map = {t: rel[s] for t, s in shards.names.items()}
     old_meta = old.get("metadata") if old is not None else None
