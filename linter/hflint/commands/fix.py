@@ -56,11 +56,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="for the pre-commit hook: staged files outside any model folder are skipped",
     )
     out = parser.add_argument_group("report of what remains")
-    out.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    out.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    out.add_argument(
+        "--format", choices=("text", "json", "sarif", "github"), default="text", help="report format (default: text)"
+    )
+    out.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour the text report (auto: on a terminal)"
+    )
     add_selection(parser)
     gate = parser.add_argument_group("exit status, configuration and baseline")
-    gate.add_argument("--fail-on", choices=("error", "warning", "note", "none"))
+    gate.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "note", "none"),
+        help="lowest severity left after fixing that makes the exit status 1 (default: error)",
+    )
     gate.add_argument("--exit-zero", action="store_true", help="same as --fail-on none")
     add_config(gate)
     base = gate.add_mutually_exclusive_group()
