@@ -58,6 +58,21 @@ def add_config(group: argparse._ArgumentGroup) -> None:
     )
 
 
+def add_gate(parser: argparse.ArgumentParser, fail_on_help: str) -> None:
+    """Exit status, config and baseline options: the same for every command that scans."""
+    gate = parser.add_argument_group("exit status, configuration and baseline")
+    gate.add_argument("--fail-on", choices=("error", "warning", "note", "none"), help=fail_on_help)
+    gate.add_argument("--exit-zero", action="store_true", help="same as --fail-on none")
+    add_config(gate)
+    base = gate.add_mutually_exclusive_group()
+    base.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not in this baseline (default: .hflint-baseline.json in the folder, if any)",
+    )
+    base.add_argument("--no-baseline", action="store_true", help="ignore any baseline file")
+
+
 def build_config(args: argparse.Namespace, root: Path, cwd: Path) -> Config:
     if args.isolated:
         config = Config(isolated=True)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from hflint.commands._options import add_config, add_selection
+from hflint.commands._options import add_gate, add_selection
 
 if TYPE_CHECKING:
     from hflint.engine import ScanResult
@@ -60,20 +60,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("text", "json", "sarif", "github"), default="text", help="report format (default: text)"
     )
     out.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto", help="colour the text report (auto: on a terminal)"
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour the text report (auto: a terminal)"
     )
     add_selection(parser)
-    gate = parser.add_argument_group("exit status, configuration and baseline")
-    gate.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "note", "none"),
-        help="lowest severity left after fixing that makes the exit status 1 (default: error)",
-    )
-    gate.add_argument("--exit-zero", action="store_true", help="same as --fail-on none")
-    add_config(gate)
-    base = gate.add_mutually_exclusive_group()
-    base.add_argument("--baseline", metavar="FILE", help="baseline file (default: .hflint-baseline.json, if any)")
-    base.add_argument("--no-baseline", action="store_true", help="ignore any baseline file")
+    add_gate(parser, "lowest severity left after fixing that makes the exit status 1 (default: error)")
 
 
 class _Target(NamedTuple):

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hflint.commands._options import add_config, add_selection
+from hflint.commands._options import add_gate, add_selection
 
 if TYPE_CHECKING:
     from hflint.baseline import Baseline
@@ -144,21 +144,7 @@ def configure(scan: argparse.ArgumentParser) -> None:
     )
     fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix: also apply fixes marked unsafe")
     add_selection(scan)
-    gate = scan.add_argument_group("exit status, configuration and baseline")
-    gate.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "note", "none"),
-        help="lowest severity that makes the exit status 1 (default: error)",
-    )
-    gate.add_argument("--exit-zero", action="store_true", help="same as --fail-on none")
-    add_config(gate)
-    base = gate.add_mutually_exclusive_group()
-    base.add_argument(
-        "--baseline",
-        metavar="FILE",
-        help="report only findings not in this baseline (default: .hflint-baseline.json in the folder, if any)",
-    )
-    base.add_argument("--no-baseline", action="store_true", help="ignore any baseline file")
+    add_gate(scan, "lowest severity that makes the exit status 1 (default: error)")
 
 
 def _use_color(args: argparse.Namespace) -> bool:
