@@ -133,17 +133,7 @@ def shard_cases() -> None:
     text = dump(doc).replace(
         '"weight_map": {', '"weight_map": {\n    "lm_head.weight": "model-00001-of-00002.safetensors",', 1
     )
-    case("HF307", "duplicate-key", {name: text}, llama, ref)
-    twice = {
-        "metadata": {"total_size": 24},
-        "weight_map": {"v": "model-00002-of-00002.safetensors", "w": "model-00001-of-00002.safetensors"},
-    }
-    two = {
-        "model-00001-of-00002.safetensors": safetensors({"w": [2]}),
-        "model-00002-of-00002.safetensors": safetensors({"v": [2], "w": [2]}),
-        "model.safetensors.index.json": dump(twice),
-    }
-    case("HF307", "tensor-in-two-shards-not-fixed", two)
+    case("HF304", "duplicate-key", {name: text}, llama, ref)
 
 
 def card(metadata: str, body: str = "# example\n\nA small example model.\n") -> str:
