@@ -102,6 +102,11 @@ def shard_cases() -> None:
         "model-00003-of-00003.safetensors": safetensors({"c": [2]}),
     }
     case("HF302", "numbering-gap-not-fixed", gap)
+    variant = {
+        p.replace("model-", "model.fp16-"): (TESTS / LLAMA / p).read_bytes()
+        for p in (Path(s).name for s in shards(LLAMA))
+    }
+    case("HF302", "variant-index-deleted", variant, [f"{LLAMA}/config.json"])
     swapped = json.loads(json.dumps(bin_doc))
     first, last = "model.embed_tokens.weight", "lm_head.weight"
     swapped["weight_map"][first], swapped["weight_map"][last] = (

@@ -27,7 +27,7 @@ from hflint.repo import Repo
 from hflint.rule import Rule
 from hflint.weights import layout
 from hflint.weights.readers import Contents, Unknown, shard_contents
-from hflint.weights.rebuild import NotRebuilt, Rebuilt, rebuild
+from hflint.weights.rebuild import NotRebuilt, Rebuilt, index_name, rebuild
 from hflint.weights.shards import MISSING, SHARD_NAME, Index, load_index
 
 CHECKS = ("missing-shard", "orphan-shard", "tensor-missing", "tensor-unindexed",
@@ -220,7 +220,7 @@ def _orphan_fix(rule: Rule, repo: Repo, issue: layout.Issue) -> FixValue | None:
     m = SHARD_NAME.match(posixpath.basename(issue.path))
     if issue.kind not in ("unlisted", "no-index") or m is None:
         return rule.cannot_fix("which weight files to keep is a person's decision")
-    index_path = posixpath.join(posixpath.dirname(issue.path), f"{m['prefix']}{m['ext']}.index.json")
+    index_path = posixpath.join(posixpath.dirname(issue.path), index_name(m["prefix"], m["ext"]))
     if issue.kind == "no-index" and layout.shadowing(repo, index_path):
         return rule.cannot_fix(f"{layout.shadowing(repo, index_path)} is loaded before an index would be; "
                                "which checkpoint to keep is a person's decision")

@@ -162,12 +162,16 @@ def shadowing(repo: Repo, index_path: str) -> str | None:
     family = _family(m["base"])
     for path in repo.files:
         other = _CHECKPOINT.match(posixpath.basename(path))
-        if posixpath.dirname(path) != folder or other is None or other["variant"] != m["variant"]:
+        if posixpath.dirname(path) != folder or other is None or _variant(other) != _variant(m):
             continue
-        other_rank = _rank(other["base"], other["ext"], path.endswith(".index.json"))
+        other_rank = _rank(other["base"], other["ext"], path.endswith(".json"))
         if other_rank is not None and _family(other["base"]) == family and other_rank < rank:
             return path
     return None
+
+
+def _variant(m: re.Match[str]) -> str:
+    return m["variant"] or m["index_variant"] or ""
 
 
 def _family(base: str) -> str:

@@ -33,7 +33,9 @@ from hflint.repo import CannotAnalyse, Repo
 from hflint.weights.readers import Unknown, safetensors_header, shard_contents, state_dict
 from hflint.weights.shards import SHARD_NAME, load_index
 
-INDEX_NAME = re.compile(r"^(?P<prefix>.+)(?P<ext>\.safetensors|\.bin)\.index\.json$")
+# transformers/diffusers _add_variant: model.safetensors.index.json, or with a variant
+# model.safetensors.index.fp16.json for the shards model.fp16-00001-of-00002.safetensors.
+INDEX_NAME = re.compile(r"^(?P<base>.+?)(?P<ext>\.safetensors|\.bin)\.index(?P<variant>\.[A-Za-z0-9_-]+)?\.json$")
 # Checkpoint names transformers and diffusers look for; an index for other shards is
 # read by nobody, so none is created for them.
 LOADED_PREFIXES = {
@@ -54,6 +56,14 @@ class Rebuilt(NamedTuple):
 
 class NotRebuilt(NamedTuple):
     reason: str
+
+
+def index_name(prefix: str, ext: str) -> str:
+    """The index the shards ``<prefix>-0000k-of-0000n<ext>`` belong to, as _add_variant names it."""
+    base, dot, variant = prefix.partition(".")
+    if dot and base in LOADED_PREFIXES[ext]:
+        return f"{base}{ext}.index.{variant}.json"
+    return f"{prefix}{ext}.index.json"
 
 
 def rebuild(repo: Repo, index_path: str) -> Rebuilt | NotRebuilt:
@@ -204,9 +214,10 @@ def _rebuild(repo: Repo, index_path: str) -> Rebuilt | NotRebuilt:
     if m is None:
         return NotRebuilt(f"{name} is not named like a shard index (<name>.safetensors.index.json)")
     text, old, listed = _old(repo, index_path)
-    if text is None and m["prefix"] not in LOADED_PREFIXES[m["ext"]]:
+    if text is None and m["base"] not in LOADED_PREFIXES[m["ext"]]:
         return NotRebuilt(f"no loader reads an index named {name}, so none is written")
-    shards = _read(repo, _choose(repo, index_path, listed, m["prefix"], m["ext"]), folder)
+    prefix = m["base"] + (m["variant"] or "")
+    shards = _read(repo, _choose(repo, index_path, listed, prefix, m["ext"]), folder)
     old_map = old.get("weight_map") if old is not None else None
     old_map = old_map if isinstance(old_map, dict) else {}
     indent, ascii_only, final = _style(text if old is not None else None)
