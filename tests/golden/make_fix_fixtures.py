@@ -211,7 +211,20 @@ def config_cases() -> None:
     case("HF206", "id-list-not-fixed", listed, llama)
 
 
+PEFT = "fixtures/real/peft-lora"
+
+
+def adapter_cases() -> None:
+    config = (TESTS / PEFT / "adapter_config.json").read_text(encoding="utf-8")
+    weights = [f"{PEFT}/adapter_model.safetensors"]
+    ref = f"adapter_config.json {PEFT}/adapter_config.json"
+    case("HF312", "rank-edited", {"adapter_config.json": config.replace('"r": 2,', '"r": 16,')}, weights, ref)
+    pattern = config.replace('"rank_pattern": {},', '"rank_pattern": {"q_proj": 4},')
+    case("HF312", "rank-pattern-not-fixed", {"adapter_config.json": pattern}, weights)
+
+
 if __name__ == "__main__":
     shard_cases()
     card_cases()
     config_cases()
+    adapter_cases()

@@ -59,6 +59,10 @@ FIX_KINDS: dict[str, FixKind] = {
         "sets vocab_size to the input embedding's rows, only when the tokenizer beside config.json fits "
         "them (its ids, plus at most the padding rows models add)",
     ),
+    "adapter-rank-from-weights": FixKind(
+        "adapter-weights",
+        "sets a LoRA adapter's r to the rank all its lora_A tensors share (no rank_pattern)",
+    ),
     "special-token-id": FixKind(
         "tokenizer-consistency",
         "sets a single <name>_token_id in config.json or generation_config.json to the id the tokenizer "

@@ -6,6 +6,10 @@ PEFT builds the adapter layers from the config, then loads the saved tensors int
 each module's rank (``lora_A`` rows) must be the ``r`` the config gives it. Only the
 safetensors header is read. Patterns from the file (a regular-expression ``target_modules``
 or ``rank_pattern`` keys) are not evaluated: a hostile file could make a matcher stall.
+
+Fix ``adapter-rank-from-weights``: ``r`` set to the rank every ``lora_A`` tensor has, when
+they all have one and no ``rank_pattern`` gives modules ranks of their own (PEFT built the
+tensors from that ``r`` when it trained them). Which modules to target is a person's choice.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from hflint.fixes.edits import Fix
 from hflint.jsonfile import pointer
 from hflint.kinds.base import Result, each_file, no_extra_validation
 from hflint.kinds.config_weights import tensor_shapes
@@ -62,7 +67,7 @@ def adapter(rule: Rule, repo: Repo, path: str, doc: dict[str, object]) -> Iterat
     if not modules:
         return
     yield from _targets(rule, path, doc, sorted(modules))
-    yield from _ranks(rule, path, doc, modules)
+    yield from _ranks(rule, repo, path, doc, modules)
 
 
 def _targets(rule: Rule, path: str, doc: dict[str, object], modules: list[str]) -> Iterator[Result]:
@@ -84,12 +89,30 @@ def _targets(rule: Rule, path: str, doc: dict[str, object], modules: list[str]) 
     how = ("a string is matched as a regular expression against the whole module name"
            if isinstance(targets, str) else "it names none of the adapted modules")
     yield rule.finding(path, pointer=pointer("target_modules"), tensor=modules[0],
+                       fix=rule.cannot_fix("which modules to adapt is a person's choice (the message names them)"),
                        detail=f"target_modules is {shown}, but the adapter's weights adapt {len(modules)} "
                               f"modules such as {modules[0]} ({how}); PEFT raises NoMatchingPeftModuleError "
                               f"(a list such as [\"{example}\"] matches them)")
 
 
-def _ranks(rule: Rule, path: str, doc: dict[str, object], modules: dict[str, tuple[int, ...]]) -> Iterator[Result]:
+def _rank_fix(rule: Rule, repo: Repo, path: str, doc: dict[str, object],
+              modules: dict[str, tuple[int, ...]], r: int) -> Fix | None:
+    if rule.fix is None:
+        return None
+    ranks = {shape[0] for shape in modules.values() if shape}
+    if doc.get("rank_pattern") or len(ranks) != 1:
+        return rule.cannot_fix("the modules have ranks of their own (rank_pattern, or tensors of several ranks)")
+    from hflint.fixes.jsonedit import set_value
+
+    (rank,) = ranks
+    edit = set_value(repo, path, ("r",), rank)
+    if edit is None:
+        return rule.cannot_fix("r cannot be changed in place; edit it by hand")
+    return rule.propose(f"r {r} -> {rank} (the rank of every lora_A tensor)", (edit,))
+
+
+def _ranks(rule: Rule, repo: Repo, path: str, doc: dict[str, object],
+           modules: dict[str, tuple[int, ...]]) -> Iterator[Result]:
     default = rule.params.get("default-rank", 8)
     r = doc.get("r", default)
     pattern = doc.get("rank_pattern") or {}
@@ -103,8 +126,10 @@ def _ranks(rule: Rule, path: str, doc: dict[str, object], modules: dict[str, tup
         where = f"rank_pattern[{key!r}]" if key is not None else "r"
         if key is None and "r" not in doc:
             where = f"r (not set: PEFT's default {r})"
+        fix = _rank_fix(rule, repo, path, doc, modules, r) if key is None else rule.cannot_fix(
+            "rank_pattern entries are a person's to correct")
         yield rule.finding(path, pointer=pointer("rank_pattern", key) if key is not None else pointer("r"),
-                           tensor=module,
+                           tensor=module, fix=fix,
                            detail=f"{where} is {expected}, but {module}.lora_A.weight has rank {shape[0]}; "
                                   "PeftModel.from_pretrained fails with a size mismatch")
         return  # one finding: the other modules share the cause
