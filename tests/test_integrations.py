@@ -134,11 +134,11 @@ def test_action_prints_the_fix_diff_to_the_step_summary(action_venv: Path, tmp_p
     assert code == 1 and outputs["exit-code"] == "1", log  # the scan's verdict is unchanged
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert "### hflint fix --diff" in summary
-    assert "Would fix 1 finding in 1 file; the fixes of 8 more need --unsafe" in summary
+    assert "Would fix 2 findings in 2 files; the fixes of 8 more need --unsafe" in summary
     assert "```diff\n--- a/model/README.md\n+++ b/model/README.md\n" in summary
     assert "-license: Apache-2.0\n+license: apache-2.0\n" in summary
     assert "- model/model.safetensors.index.json: not fixed HF301: the index is not rebuilt" in summary
-    assert "| error | HF202 config-schema |" in summary  # the scan's own table follows
+    assert "| error | HF201 invalid-json | `model/tokenizer_config.json` |" in summary  # the scan's table follows
     assert {p.name: p.read_bytes() for p in (workspace / "model").iterdir()} == before  # nothing changed
 
 

@@ -205,6 +205,8 @@ def config_cases() -> None:
     wrong = {n: text.replace('"eos_token_id": 2', '"eos_token_id": 5') for n, text in files.items()}
     refs = "\n".join(f"{n} {LLAMA}/{n}" for n in files)
     case("HF206", "eos-id-wrong", wrong, llama, refs)
+    arch = {"config.json": config.replace('"architectures": [\n    "BertModel"\n  ],', '"architectures": "BertModel",')}
+    case("HF215", "architectures-string", arch, reference=f"config.json {BERT}/config.json")
     listed = {
         "generation_config.json": files["generation_config.json"].replace('"eos_token_id": 2', '"eos_token_id": [5, 6]')
     }

@@ -63,6 +63,10 @@ FIX_KINDS: dict[str, FixKind] = {
         "adapter-weights",
         "sets a LoRA adapter's r to the rank all its lora_A tensors share (no rank_pattern)",
     ),
+    "wrap-in-list": FixKind(
+        "config-constraints",
+        "makes a value a constraint wants as a list of strings, and that is one string, that one-element list",
+    ),
     "special-token-id": FixKind(
         "tokenizer-consistency",
         "sets a single <name>_token_id in config.json or generation_config.json to the id the tokenizer "

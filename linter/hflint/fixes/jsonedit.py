@@ -9,6 +9,7 @@ changed, else no edit is proposed.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from hflint.fixes.edits import Edit, Replacement, apply, replace
@@ -28,6 +29,21 @@ def _set(doc: Any, tokens: tuple[str | int, ...], value: Any) -> Any:
     raise KeyError(head)
 
 
+def _dumps(text: str, at: int, value: Any) -> str:
+    """``value`` as JSON in the file's style: a list or object laid out over lines with the
+    file's indentation when the file is (transformers writes indent=2), compact otherwise."""
+    compact = json.dumps(value, ensure_ascii=False)
+    unit = re.search(r"\n([ \t]+)\S", text)
+    if not isinstance(value, (list, dict)) or not value or unit is None:
+        return compact
+    line_start = text.rfind("\n", 0, at) + 1
+    line = text[line_start:at]
+    base = line[: len(line) - len(line.lstrip(" \t"))]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    laid_out = json.dumps(value, ensure_ascii=False, indent=unit.group(1))
+    return laid_out.replace("\n", newline + base)
+
+
 def _new_member(text: str, doc: Any, key: str, value: Any) -> Replacement | None:
     """``"key": value`` added after the last member of the top-level object, on a line of its
     own with that member's indentation (at the end: the order of the others is kept)."""
@@ -37,7 +53,7 @@ def _new_member(text: str, doc: Any, key: str, value: Any) -> Replacement | None
     last = len(text[:end].rstrip())
     if end < 0 or last == 0:
         return None
-    member = json.dumps(key, ensure_ascii=False) + ": " + json.dumps(value, ensure_ascii=False)
+    member = json.dumps(key, ensure_ascii=False) + ": " + _dumps(text, last, value)
     if not doc:  # {} or {\n}: the member goes inside the braces as they are
         return Replacement(last, last, member)
     line_start = text.rfind("\n", 0, last) + 1
@@ -64,7 +80,7 @@ def set_value(repo: Repo, path: str, tokens: tuple[str | int, ...], value: Any) 
         if added is None or json.loads(apply(text, [added])) != {**doc, str(tokens[0]): value}:
             return None
         return replace(path, text, (added,))
-    replacement = Replacement(span[0], span[1], json.dumps(value, ensure_ascii=False))
+    replacement = Replacement(span[0], span[1], _dumps(text, span[0], value))
     try:
         expected = _set(doc, tokens, value)
         if json.loads(apply(text, [replacement])) != expected:
