@@ -543,3 +543,17 @@ def test_findings_per_file_and_rule_are_capped(tmp_path: Path) -> None:
     findings = _scan(tmp_path, "HF402").findings
     assert len(findings) == 20
     assert [f.message.endswith("(40 more not shown)") for f in findings].count(True) == 1
+
+
+def test_walker_and_tarfile_agree_on_every_cut_of_an_archive() -> None:
+    # A member whose content or padding is cut makes tarfile raise "unexpected end of data"
+    # (every loader fails); a cut at a header boundary is tarfile's end of the archive.
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        for name, data in [("model_config.yaml", b"a: 1\n" * 10), ("empty", b""), ("w.ckpt", b"x" * 1500)]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    whole = buf.getvalue()
+    for cut in [*range(64, 4096, 64), *range(4096, len(whole), 512)]:  # an empty file is no tar
+        assert _walker_view(whole[:cut]) == _tarfile_view(whole[:cut]), cut

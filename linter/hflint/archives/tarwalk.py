@@ -276,6 +276,13 @@ def _seek(src: Source, pos: int) -> None:
     here = src.tell()
     seek = getattr(src, "seek", None)
     if seek is not None:
+        # tarfile reads the byte before the next header and raises "unexpected end of data"
+        # when there is none (TarFile.next): a member whose content or padding is cut makes
+        # the archive unreadable for every loader, not a shorter archive.
+        # (read with the header that follows, so _Ahead makes one read of the file for both)
+        seek(pos - 1)
+        if pos > 0 and not src.read(1 + BLOCK):
+            raise TarError("member content is truncated", here)
         seek(pos)
     elif pos > here:
         src.skip(pos - here)

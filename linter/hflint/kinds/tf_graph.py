@@ -39,8 +39,17 @@ def parsed(repo: Repo, path: str, policy: OpPolicy, limits: Limits) -> list[Grap
                                 "save it as saved_model.pb")
         with repo.open(path) as fh:
             try:
-                if posixpath.basename(path) == SAVED_MODEL or looks_like_saved_model(fh):
-                    return read_saved_model(fh, policy.attrs_wanted(), limits)
+                named = posixpath.basename(path) == SAVED_MODEL
+                if named or looks_like_saved_model(fh):
+                    graphs = read_saved_model(fh, policy.attrs_wanted(), limits)
+                    if named and not graphs:
+                        # An empty or cut file parses as a SavedModel with no MetaGraphDef:
+                        # TensorFlow's loader refuses it (no graph for the tags), and a pass
+                        # here would say a file was checked that holds nothing to check. Only
+                        # by name: other small protos (fingerprint.pb) look alike and are fine.
+                        raise CannotAnalyse("the SavedModel holds no MetaGraphDef (an empty or cut file): "
+                                            "TensorFlow cannot load it")
+                    return graphs
                 return read_graph_def(fh, policy.attrs_wanted(), limits)
             except WireError as exc:
                 raise CannotAnalyse(f"not a TensorFlow graph hflint can read: {exc}") from None
