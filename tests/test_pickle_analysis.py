@@ -294,3 +294,42 @@ def test_struct_of_legacy_tar(tmp_path: Path) -> None:
     assert rep.kinds == {"torch-tar"} and rep.problems == []
     assert {h.imp.dotted for h in rep.hits} >= {"os.system", "torch.FloatStorage"}
     assert struct.calcsize("<q") == 8
+
+
+# A protocol 0/1 pickle has no PROTO header: it is recognised by walking it. The walk used
+# to look at the first 512 bytes only, so a list of plain data first and the payload after
+# it passed every rule (pickle.load runs the whole stream).
+@pytest.mark.parametrize("protocol", [0, 1])
+@pytest.mark.parametrize("name", ["model.pkl", "pytorch_model.bin", "notes.txt", "weights"])
+@pytest.mark.parametrize("padding", [0, 600, 200_000])
+def test_headerless_pickle_import_after_the_first_bytes_is_found(
+        tmp_path: Path, protocol: int, name: str, padding: int) -> None:
+    data = pickle.dumps([list(range(padding // 4)), "x" * padding, Boom()], protocol=protocol)
+    rep = _report(tmp_path, name, data)
+    assert rep.format == "pickle"
+    assert f"{os.system.__module__}.system" in {h.imp.dotted for h in rep.hits}
+
+
+def test_headerless_pickle_whose_import_follows_a_break_still_counts_what_came_before(tmp_path: Path) -> None:
+    payload = pickle.dumps(["a" * 700, Boom()], protocol=0)[:-1]  # no STOP: pickle.load ran it already
+    rep = _report(tmp_path, "model.pkl", payload + b"\xff garbage")
+    assert f"{os.system.__module__}.system" in {h.imp.dotted for h in rep.hits}
+    assert rep.problems  # and the broken end is HF403's
+
+
+def test_headerless_stream_parsing_until_a_bound_is_analysed_fail_closed(tmp_path: Path) -> None:
+    data = pickle.dumps([0] * 5000, protocol=0)
+    rep = _report(tmp_path, "data.pkl", data, Limits(max_opcodes=1000))
+    assert rep.format == "pickle" and rep.problems
+
+
+@pytest.mark.parametrize("text", [
+    b"This model card describes a model.\n" * 100,  # T: BINSTRING with a text length
+    b"I,J,K\n1,2,3\n" * 500,                         # I: INT of a CSV header
+    b"(see the paper)\n" * 300,                      # MARK, then text
+    b"S'quoted' but not a pickle\n" * 200,
+    b"Vocabulary\n" * 1000,
+])
+def test_text_starting_like_a_pickle_is_not_one(tmp_path: Path, text: bytes) -> None:
+    rep = _report(tmp_path, "notes.txt", text)
+    assert rep.format is None and not rep.hits and not rep.problems

@@ -90,8 +90,10 @@ def _analyse(repo: Repo, rel: str, report: FileReport, budget: Budget) -> None:
             from hflint.pickles.containers import Analyser
 
             analyser = Analyser(report, budget, probe.archive)
-            if kind is None and not analyser.probe(head):
-                return
+            if kind is None:
+                win.seek(0)
+                if not analyser.probe(head, win):
+                    return
             report.format = kind or fmt.PICKLE
             _run(analyser, win, kind, head)
             report.state_dict = _state_dict(report, analyser)
@@ -120,8 +122,10 @@ def _polyglot(report: FileReport, budget: Budget, win: Window, kind: str | None,
 
     other = FileReport()
     analyser = Analyser(other, budget)
-    if kind is None and not analyser.probe(head):
-        return
+    if kind is None:
+        win.seek(0)
+        if not analyser.probe(head, win):
+            return
     _run(analyser, win, kind, head)
     if other.imports_code:
         report.absorb(other, kind or fmt.PICKLE)

@@ -20,10 +20,10 @@ from typing import Any, BinaryIO, cast
 
 from hflint import identify as fmt
 from hflint.archives import members
-from hflint.pickles import archivewalk, streams, zipread
+from hflint.pickles import archivewalk, opcodes, streams, zipread
 from hflint.pickles.buffered import Buffered
 from hflint.pickles.readers import Budget, BytesReader, Exhausted, Inflater, LimitHit, Unreadable, Window
-from hflint.pickles.report import FileReport, Problem, pointer
+from hflint.pickles.report import FileReport, Hit, Problem, pointer
 from hflint.pickles.sources import MemberProbe, Source, rewound
 
 MAX_NESTED_SPOOLED = 256 << 20  # a member copied out of a stream so that it can be read from its end
@@ -128,12 +128,23 @@ class Analyser:
             self.report.configs.append((chain, data))
         return data
 
-    def probe(self, head: bytes) -> bool:
-        """Does headerless content start like a protocol 0/1 pickle that imports something?"""
+    def probe(self, head: bytes, src: Source | None = None) -> bool:
+        """Is headerless content a protocol 0/1 pickle that imports something? Given ``src``
+        (the whole content, positioned at 0), the walk goes as far as the stream parses, not
+        only over ``head``: pickle.load runs every opcode up to a break, so an import after
+        the first bytes (a list of data, then a GLOBAL) counts as much as one in them. Text
+        stops parsing within its first line; a stream that parses until a bound is a pickle
+        (the full analysis then reports where it stopped: fail closed)."""
+        walker = opcodes.Walker(Buffered(src if src is not None else BytesReader(head)), self.limits)
+        try:
+            stream = walker.walk()
+        except LimitHit:
+            return True
+        except Unreadable:  # a broken stream still shows the imports before the break
+            stream = walker.out
         probe = FileReport()
-        runner = streams.StreamRunner(probe, self.limits, "")
-        with contextlib.suppress(Unreadable):  # a broken prefix still shows its imports
-            runner.one(Buffered(BytesReader(head)))
+        probe.hits = [Hit("", imp, "opcodes", frozenset()) for imp in stream.imports]
+        probe.unresolved = stream.unresolved
         return probe.imports_code
 
     def _seekable(self, src: Source) -> Window:
