@@ -1,8 +1,9 @@
 """Rule documentation, generated from the packs: `hflint rules ID` and docs/rules/*.md.
 
-``python -m hflint.ruledoc`` rewrites docs/rules/ and the packs' JSON snapshot
-(rules/builtin-packs.json, see hflint.packcache) from the shipped packs; ``--check`` exits 1
-when either is stale (the test suite runs it), so neither drifts from the rules.
+``python -m hflint.ruledoc`` rewrites docs/rules/, the packs' JSON snapshot
+(rules/builtin-packs.json, see hflint.packcache) and the validators compiled from
+rules/schemas (hflint/schemafast/generated, see hflint.schemafast); ``--check`` exits 1 when
+any is stale (the test suite runs it), so none drifts from the rules.
 """
 
 from __future__ import annotations
@@ -100,10 +101,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     snapshot = _paths.rules_dir() / packcache.FILE_NAME
     snapshot_text = packcache.render(builtin_pack_paths())
     snapshot_stale = not snapshot.is_file() or snapshot.read_text(encoding="utf-8") != snapshot_text
+    generated = _generated()
+    generated_stale = [p for p, text in generated.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
+    generated_extra = [p for p in _GENERATED_DIR.glob("*.py") if p.name != "__init__.py" and p not in generated]
     if check:
-        for path in [*(out / name for name in [*stale, *extra]), *([snapshot] if snapshot_stale else [])]:
+        outdated = [*(out / name for name in [*stale, *extra]), *([snapshot] if snapshot_stale else [])]
+        for path in [*outdated, *generated_stale, *generated_extra]:
             print(f"{path}: out of date (run python -m hflint.ruledoc)")
-        return 1 if stale or extra or snapshot_stale else 0
+        return 1 if outdated or generated_stale or generated_extra else 0
     out.mkdir(parents=True, exist_ok=True)
     for name in stale:
         (out / name).write_text(pages[name], encoding="utf-8")
@@ -111,7 +116,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         (out / name).unlink()
     if snapshot_stale:
         snapshot.write_text(snapshot_text, encoding="utf-8")
+    for path in generated_stale:
+        path.write_text(generated[path], encoding="utf-8")
+    for path in generated_extra:
+        path.unlink()
     return 0
+
+
+_GENERATED_DIR = Path(__file__).resolve().parent / "schemafast" / "generated"
+
+
+def _generated() -> dict[Path, str]:
+    """The validators compiled from rules/schemas (hflint.schemafast), path -> text."""
+    from hflint import _paths, schemafast
+
+    return {_GENERATED_DIR / name: text for name, text in schemafast.render(_paths.schemas_dir()).items()}
 
 
 if __name__ == "__main__":

@@ -127,9 +127,8 @@ def _new_block(rule: Rule, repo: Repo, path: str, card: Card) -> Fix | None:
 
 def _schema_findings(rule: Rule, repo: Repo, path: str, card: Card, limit: int) -> Iterator[Result]:
     kind = card_type(repo, card, rule.params.get("repo-type", "auto"))
-    validator = json_schema._validator(_schema_for(rule, kind))
     try:
-        errors = sorted(validator.iter_errors(_jsonable(card.metadata)), key=lambda e: list(map(str, e.absolute_path)))
+        errors = json_schema.errors(_schema_for(rule, kind), _jsonable(card.metadata))
     except RecursionError:
         raise CannotAnalyse("front matter nesting is too deep to validate") from None
     for error in errors[:limit]:

@@ -126,23 +126,33 @@ def _detail(error: Any) -> str:
     return _shorten(message)
 
 
+def errors(schema: Path, doc: Any) -> list[Any]:
+    """jsonschema's errors for ``doc``, in document order; none, without importing jsonschema,
+    when the schema's compiled form proves the document valid (hflint.schemafast)."""
+    from hflint.schemafast import proven_valid
+
+    if proven_valid(schema, doc):
+        return []
+    return sorted(_validator(schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+
+
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
-    entries = [(globs, _validator(rule.data_file(ref))) for globs, ref in _entries(rule)]
+    entries = [(globs, rule.data_file(ref)) for globs, ref in _entries(rule)]
     limit: int = rule.params.get("max-errors", 50)
 
     def check_file(path: str) -> Iterator[Result]:
-        validator = next((v for globs, v in entries if matches(path, globs)), None)
-        if validator is None:
+        schema = next((s for globs, s in entries if matches(path, globs)), None)
+        if schema is None:
             return  # the rule's files reach wider than its schemas: nothing applies here
         doc = repo.json(path)
         try:
-            errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+            found = errors(schema, doc)
         except RecursionError:
             raise CannotAnalyse("nesting is too deep to validate") from None
-        for error in errors[:limit]:
+        for error in found[:limit]:
             # The engine adds the source line of the pointer (engine._with_json_lines).
             yield rule.finding(path, pointer=pointer(*error.absolute_path) or "/", detail=_detail(error))
-        if len(errors) > limit:
-            yield rule.finding(path, detail=f"{len(errors) - limit} more schema errors not shown")
+        if len(found) > limit:
+            yield rule.finding(path, detail=f"{len(found) - limit} more schema errors not shown")
 
     yield from each_file(rule, repo, check_file, covered_by="json-parse")

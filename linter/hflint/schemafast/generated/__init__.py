@@ -1,0 +1,1 @@
+"""Validators compiled from rules/schemas by `python -m hflint.ruledoc` (see hflint.schemafast)."""
