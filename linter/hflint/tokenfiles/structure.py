@@ -218,6 +218,12 @@ def _untagged(model: dict[str, Any]) -> str:
 
 
 def _vocab_ids(vocab: dict[str, Any]) -> Iterator[Problem]:
+    ids = vocab.values()
+    # The common case at C speed (a 128k vocabulary in ~3 ms): every id an int (a bool's type
+    # is bool), in u32 range, none repeated. Anything else is walked to say what and where.
+    if not vocab or (set(map(type, ids)) <= {int} and len(set(ids)) == len(vocab) and min(ids) >= 0
+                     and max(ids) < 2**32):
+        return
     seen: dict[int, str] = {}
     for token, token_id in vocab.items():
         if not _is_u32(token_id):
@@ -241,6 +247,8 @@ def _bpe(model: dict[str, Any], vocab: dict[str, Any]) -> Iterator[Problem]:
         return
     raw_prefix = model.get("continuing_subword_prefix")
     prefix = raw_prefix if isinstance(raw_prefix, str) else ""
+    if not prefix and _merges_in_vocab(merges, vocab):
+        return
     for index, merge in enumerate(merges):
         where: Tokens = ("model", "merges", index)
         if isinstance(merge, str):
@@ -258,6 +266,36 @@ def _bpe(model: dict[str, Any], vocab: dict[str, Any]) -> Iterator[Problem]:
         missing = [t for t in (a, b, merged) if t not in vocab]
         if missing:
             yield where, f"merge {a!r} + {b!r}: {missing[0]!r} is not in the vocabulary"
+
+
+def _merges_in_vocab(merges: list[Any], vocab: dict[str, Any]) -> bool:
+    """Whether every merge is well formed with a, b and a + b in the vocabulary, decided in a
+    few C-level passes (about a third of the merge-by-merge walk's time on 280,000 merges);
+    False sends the caller to the walk, which says what is wrong and where."""
+    from itertools import chain, repeat
+    from operator import add
+
+    if not merges:
+        return True
+    kinds = set(map(type, merges))
+    tokens = vocab.keys()
+    if kinds == {str}:  # legacy "a b"
+        if not all(map(str.__contains__, merges, repeat(" "))):
+            return False
+        parts = " ".join(merges).split(" ")
+        if len(parts) != 2 * len(merges):
+            return False  # some merge has two spaces (every one has at least one)
+        merged: Any = map(str.replace, merges, repeat(" "), repeat(""))
+    elif kinds == {list}:
+        if set(map(len, merges)) != {2}:
+            return False
+        parts = list(chain.from_iterable(merges))
+        if set(map(type, parts)) != {str}:
+            return False
+        merged = map(add, parts[0::2], parts[1::2])
+    else:
+        return False
+    return tokens >= set(parts) and all(map(tokens.__contains__, merged))
 
 
 def _unigram(model: dict[str, Any]) -> Generator[Problem, None, dict[str, Any]]:
