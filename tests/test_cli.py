@@ -45,6 +45,16 @@ def test_version_imports_nothing_heavy() -> None:
     assert f"hflint {__version__}" in out.stdout
 
 
+def test_version_imports_not_even_argparse() -> None:
+    """A bare `hflint --version` prints without building the parser: argparse (with re and
+    enum), typing and the command table were two thirds of its start-up (issue 14)."""
+    code = (
+        "import sys\nfrom hflint.cli import main\nmain(['--version'])\n"
+        "print(sorted(m for m in ('argparse', 'typing', 'hflint.commands') if m in sys.modules))"
+    )
+    assert _fresh_process(code).stdout.splitlines() == [f"hflint {__version__}", "[]"]
+
+
 def test_weights_only_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
     """`--select HF3` on a safetensors model: built-in packs come from their JSON snapshot
     (no PyYAML), no jsonschema, and only the weights kinds are imported."""
