@@ -63,6 +63,10 @@ def _guard_reads_outside_checkout(event: str, args: tuple[Any, ...]) -> None:
 
 sys.addaudithook(_guard_reads_outside_checkout)
 
+# hflint scan caches results under $XDG_CACHE_HOME/hflint (hflint.resultcache): the suite, and
+# every hflint process it starts, writes to a folder of its own, never the user's cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="tmp-hflint-cache-")
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

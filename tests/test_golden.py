@@ -99,8 +99,13 @@ def fingerprint_table(request: pytest.FixtureRequest) -> Iterator[dict[str, list
 
 
 def _scan_one(case: Path, tmp: Path) -> list[Finding]:
-    """Scan with only the case's rule selected; a case's own .hflint.yaml (rules that
-    depend on config, such as HF004) may select more, and its baseline is applied."""
+    return scan_case(case, _materialise(case, tmp))
+
+
+def scan_case(case: Path, root: Path, cache: Path | None = None) -> list[Finding]:
+    """Scan ``root`` (the case materialised) with only the case's rule selected; a case's own
+    .hflint.yaml (rules that depend on config, such as HF004) may select more, and its
+    baseline is applied; with ``cache``, through the result cache in that folder."""
     rule_id = case.parent.parent.name
     extra: tuple[str, ...] = ()
     config = Config()
@@ -110,7 +115,7 @@ def _scan_one(case: Path, tmp: Path) -> list[Finding]:
     config = dataclasses.replace(config, select=(rule_id, *extra), extend_select=(), fail_on=None)
     baseline_file = case / BASELINE_NAME
     baseline = load_baseline(baseline_file) if baseline_file.is_file() else None
-    result = scan(_materialise(case, tmp), config, baseline=baseline)
+    result = scan(root, config, baseline=baseline, cache=cache)
     return [f for f in result.findings if f.rule_id == rule_id]
 
 

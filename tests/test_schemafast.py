@@ -196,7 +196,7 @@ def test_a_clean_card_and_configs_are_validated_without_jsonschema() -> None:
     fixture = ROOT / "tests" / "fixtures" / "real" / "llama-safetensors-sharded"
     code = (
         "import sys\nfrom hflint.cli import main\n"
-        f"code = main(['scan', '--isolated', {str(fixture)!r}])\n"
+        f"code = main(['scan', '--isolated', '--no-cache', {str(fixture)!r}])\n"
         "print(code, 'jsonschema' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

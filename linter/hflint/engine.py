@@ -92,14 +92,17 @@ def scan(
     today: dt.date | None = None,
     repo: Repo | None = None,
     fixes: bool = False,
+    cache: Path | None = None,
 ) -> ScanResult:
     """Scan the folder ``root``, or ``repo`` when given (a repository on the Hub). With
-    ``fixes``, findings of rules that have a fix carry the edit it proposes."""
+    ``fixes``, findings of rules that have a fix carry the edit it proposes. With ``cache`` (a
+    folder, hflint.resultcache), a repeat scan of unchanged files replays the checks'
+    findings (suppressions and the baseline are still decided afresh)."""
     rules = resolve_rules(load_packs(config.rules), config, fixes=fixes)
     by_id = {r.id: r for r in rules}
     enabled = [r for r in rules if is_selected(r.id, config.selectors, config.ignore)]
     repo = repo or Repo(root, config.exclude, trust_records=not config.isolated)
-    findings = number_occurrences(_run(repo, [r for r in enabled if r.active], by_id[SCAN_ERROR_RULE]))
+    findings = number_occurrences(_cached_run(repo, [r for r in enabled if r.active], by_id[SCAN_ERROR_RULE], cache))
     enabled_ids = {r.id for r in enabled}
     decisions = _Decisions(repo.root, by_id, enabled_ids, today or dt.date.today())
     findings = decisions.apply(findings, config, baseline)
@@ -127,6 +130,31 @@ def number_occurrences(findings: list[Finding]) -> list[Finding]:
         seen[key] += 1
         out.append(dataclasses.replace(f, occurrence=n) if n else f)
     return out
+
+
+def _cached_run(repo: Repo, rules: list[Rule], scan_error: Rule, cache: Path | None) -> list[Finding]:
+    """``_run``, answered from the result cache when every file reads as it did."""
+    # Not for a Hub repository (its reads are remote), nor when findings carry proposed
+    # edits (--fix, SARIF fixes): an entry keeps findings, not the edits a fix would make.
+    if cache is None or type(repo) is not Repo or any(r.fix is not None for r in rules):
+        return _run(repo, rules, scan_error)
+    from hflint import resultcache
+
+    rules_key = resultcache.rules_stamp([*rules, scan_error])
+    if rules_key is None:
+        return _run(repo, rules, scan_error)
+    key = resultcache.entry_key(rules_key, repo)
+    store = resultcache.Store(cache)
+    found = store.lookup(key, repo)
+    if found is not None:
+        return found
+    repo.recording, repo.result_cache = resultcache.Reads(), store
+    try:
+        findings = _run(repo, rules, scan_error)
+        store.store(key, repo.recording, findings)
+    finally:
+        repo.recording = repo.result_cache = None
+    return findings
 
 
 def _run(repo: Repo, rules: list[Rule], scan_error: Rule) -> list[Finding]:

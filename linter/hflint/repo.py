@@ -13,10 +13,13 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from hflint.globs import matches
 from hflint.safefile import Refused, inside, open_inside
+
+if TYPE_CHECKING:
+    from hflint.resultcache import Reads, Store
 
 T = TypeVar("T")
 
@@ -92,6 +95,10 @@ class Repo:
         self._selected: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
         self.events: list[RepoEvent] = []
         self.current: str | None = None  # last file a check asked for, for HF001 on a crash
+        # Set by the engine while a scan is cached (hflint.resultcache): what the checks read
+        # becomes the entry's key, and fickling's opinions are kept per pickle stream.
+        self.recording: Reads | None = None
+        self.result_cache: Store | None = None
         self._list(max_files)
         self.files: tuple[str, ...] = tuple(sorted(self._sizes))
 
@@ -196,9 +203,10 @@ class Repo:
         symlinks) leads to when the OS opens it, or None when that is outside the root.
         A reference a file makes to another (ONNX external data) is checked with this."""
         real = os.path.realpath(os.path.join(self.root, rel))
-        if not inside(str(self.root), real):
-            return None
-        return os.path.relpath(real, self.root).replace(os.sep, "/")
+        found = os.path.relpath(real, self.root).replace(os.sep, "/") if inside(str(self.root), real) else None
+        if self.recording is not None:
+            self.recording.resolved[rel] = found
+        return found
 
     def select(self, include: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
         """Content files matching the globs; LFS pointers are left out (HF002 covers them).
@@ -225,6 +233,11 @@ class Repo:
     def open(self, rel: str) -> BinaryIO:
         """Open a listed file for bounded reads; the caller reads only what it needs."""
         self.current = rel
+        fh = self.open_unrecorded(rel)
+        return fh if self.recording is None else self.recording.opened(rel, fh)
+
+    def open_unrecorded(self, rel: str) -> BinaryIO:
+        """``open`` for the result cache's own check of what a scan read."""
         try:
             return self._open_checked(rel)
         except OSError as exc:

@@ -143,6 +143,12 @@ def configure(scan: argparse.ArgumentParser) -> None:
         "--fix", action="store_true", help="apply the safe fixes first (as hflint fix does), then report what remains"
     )
     fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix: also apply fixes marked unsafe")
+    scan.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the result cache ($XDG_CACHE_HOME/hflint, else ~/.cache/hflint), "
+        "which lets a repeat scan of unchanged files replay their findings",
+    )
     add_selection(scan)
     add_gate(scan, "lowest severity that makes the exit status 1 (default: error)")
 

@@ -67,6 +67,16 @@ def _scan_hub(target: Target, args: argparse.Namespace, cwd: Path, done: dict[st
     return Outcome(target, result, source.commit, hub.repo_type)
 
 
+def _cache_folder(args: argparse.Namespace) -> Path | None:
+    """The result cache (hflint.resultcache) unless --no-cache; commands without the option
+    (baseline, review) do not cache."""
+    if not hasattr(args, "no_cache") or args.no_cache:
+        return None
+    from hflint.resultcache import folder
+
+    return folder()
+
+
 def _scan_local(target: Target, args: argparse.Namespace, cwd: Path) -> Outcome:
     from hflint.commands._options import build_config
     from hflint.commands.scan import baseline_for
@@ -79,7 +89,8 @@ def _scan_local(target: Target, args: argparse.Namespace, cwd: Path) -> Outcome:
     repo = Repo(target.path, config.exclude, trust_records=not config.isolated)
     # SARIF carries the fixes rules propose (a local folder only: they name files on disk).
     fixes = getattr(args, "format", None) == "sarif" or bool(getattr(args, "sarif_output", None))
-    result = scan(target.path, config, baseline=baseline, repo=repo, fixes=fixes)
+    result = scan(target.path, config, baseline=baseline, repo=repo, fixes=fixes,
+                  cache=_cache_folder(args))
     if getattr(args, "format", None) != "jsonl":  # only a record says the type: a report
         return Outcome(target, result)  # does not pay for reading the card
     from hflint.cards.repotype import repo_type

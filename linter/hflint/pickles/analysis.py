@@ -64,6 +64,7 @@ def analyse(repo: Repo, rel: str, limits: Limits, clock: Clock | None = None) ->
     """What ``rel`` holds; reads its first bytes and, for pickle-capable content, its pickles.
     ``clock`` (time.monotonic by default) measures the file's wall-clock budget."""
     report = FileReport()
+    report.opinions = repo.result_cache
     budget = Budget(limits, clock)
     report.budget = budget
     try:

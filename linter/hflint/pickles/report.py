@@ -9,7 +9,7 @@ a few records and gives one finding per class ("and 19,997 more"), never one per
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hflint.pickles.values import Import
 
@@ -123,6 +123,8 @@ class FileReport:
         self.pending: list[Pending] = []  # streams awaiting the second opinion
         self.pending_bytes = 0
         self.budget: Budget | None = None  # the file's budget; its clock bounds the second opinion too
+        # where fickling's opinions are kept per stream (hflint.resultcache.Store), when caching
+        self.opinions: Any = None
 
     def __repr__(self) -> str:
         return (f"FileReport(format={self.format!r}, kinds={sorted(self.kinds)}, hits={len(self.hits)}, "

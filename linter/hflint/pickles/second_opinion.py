@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+from typing import Any
 
 from hflint.pickles.readers import Exhausted, LimitHit, Limits, Unreadable
 from hflint.pickles.report import FileReport, Hit, pointer
@@ -32,19 +33,45 @@ def vet(report: FileReport, limits: Limits) -> FileReport:
         except Exhausted as exc:
             report.add_problem(pointer(chain, start), f"{exc.reason} (fickling's second opinion)", exc.cls)
             break
-        try:
-            seen = imports(data, limits.fickling_max_opcodes)
-        except Unsupported:
+        opinion = _opinion(report.opinions, data, limits.fickling_max_opcodes)
+        if opinion is None:  # fickling has no model of an opcode: hflint's own walk stands
             continue
-        except Unreadable as exc:
-            report.add_problem(pointer(chain, start), exc.reason)
+        if isinstance(opinion, str):
+            report.add_problem(pointer(chain, start), opinion)
             continue
+        seen = opinion
         for module, name in sorted(seen - ours):
             if module.startswith("_malformed_"):
                 continue  # fickling's placeholder for a computed name; HF403 already says so
             imp = Import(module, name, start, 0, "fickling")
             report.hits.append(Hit(chain, imp, "fickling"))
     return report
+
+
+def _opinion(store: Any, data: bytes, max_opcodes: int) -> set[tuple[str, str]] | str | None:
+    """fickling's imports of the stream, the reason it cannot read it, or None when it has no
+    model of an opcode; kept per distinct stream in the result cache when there is one
+    (hflint.resultcache: keyed by the stream's hash, the opcode limit and fickling's version)."""
+    key = None
+    if store is not None:
+        from hflint.resultcache import stream_key
+
+        key = stream_key(data, max_opcodes)
+        kept = store.opinion(key)
+        if isinstance(kept, dict) and kept.get("format") == 1:
+            if "imports" in kept:
+                return {(m, n) for m, n in kept["imports"]}
+            return kept.get("unreadable")
+    try:
+        found: set[tuple[str, str]] | str | None = imports(data, max_opcodes)
+    except Unsupported:
+        found = None
+    except Unreadable as exc:  # LimitHit too: fickling's opcode limit is the stream's property
+        found = exc.reason
+    if key is not None:
+        value = {"imports": sorted(found)} if isinstance(found, set) else {"unreadable": found}
+        store.keep_opinion(key, {"format": 1, **value})
+    return found
 
 
 class Unsupported(Exception):
