@@ -139,8 +139,10 @@ def table(rows: list[dict[str, object]]) -> str:
         last = head
         name = f"**{r['program']}**" if str(r["program"]).startswith("hflint c") or r["program"] == "hflint warm" \
             else r["program"]
+        codes = r["exit"]
+        shown = ",".join(map(str, codes)) if isinstance(codes, list) else str(codes)
         out.append(f"{lead} | {name} | {r['wall']:.3f} | {r['x']:.2f} | {float(str(r['rss'])) / 2**20:.1f} "
-                   f"| {r['x_rss']:.2f} | {float(str(r['read'])):,.0f} | {','.join(map(str, r['exit'])) if isinstance(r['exit'], list) else r['exit']} |")
+                   f"| {r['x_rss']:.2f} | {float(str(r['read'])):,.0f} | {shown} |")
     return "\n".join(out) + "\n"
 
 
