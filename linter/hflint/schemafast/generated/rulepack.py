@@ -9,12 +9,13 @@ from typing import Any
 
 from hflint.schemafast.runtime import JSON_TYPES, Bail, search
 
-STAMP = (2815, 1748355049)
+STAMP = (3661, 234724025)
 
 _SC0: frozenset[Any] = frozenset({
     'pack',
     'description',
     'severity-overrides',
+    'fix-overrides',
     'rules',
 })
 _SC1: frozenset[Any] = frozenset()
@@ -24,6 +25,11 @@ _SC2: frozenset[Any] = frozenset({
     'note',
 })
 _SC3: frozenset[Any] = frozenset({
+    'off',
+    'safe',
+    'unsafe',
+})
+_SC4: frozenset[Any] = frozenset({
     'id',
     'name',
     'title',
@@ -36,20 +42,29 @@ _SC3: frozenset[Any] = frozenset({
     'kind',
     'params',
     'message',
+    'fix',
     'docs',
 })
-_SC4: frozenset[Any] = frozenset({
+_SC5: frozenset[Any] = frozenset({
     'very-high',
     'high',
     'medium',
     'low',
 })
-_SC5: frozenset[Any] = frozenset({
+_SC6: frozenset[Any] = frozenset({
+    'kind',
+    'safety',
+})
+_SC7: frozenset[Any] = frozenset({
     'what',
     'why',
     'example',
     'fix',
     'references',
+})
+_SC8: frozenset[Any] = frozenset({
+    'safe',
+    'unsafe',
 })
 
 
@@ -73,7 +88,9 @@ def _s0(x: Any) -> bool:
         return False
     if t is dict and 'severity-overrides' in x and not _s3(x['severity-overrides']):
         return False
-    if t is dict and 'rules' in x and not _s4(x['rules']):
+    if t is dict and 'fix-overrides' in x and not _s4(x['fix-overrides']):
+        return False
+    if t is dict and 'rules' in x and not _s5(x['rules']):
         return False
     return True
 
@@ -106,13 +123,13 @@ def _s3(x: Any) -> bool:
         return False
     if t is dict:
         for k in x:
-            if not _s5(k):
+            if not _s6(k):
                 return False
     if t is dict:
         for k, v in x.items():
             if type(k) is not str:
                 raise Bail
-            if k not in _SC1 and not _s6(v):
+            if k not in _SC1 and not _s7(v):
                 return False
     return True
 
@@ -121,11 +138,17 @@ def _s4(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if not (t is list):
+    if not (t is dict):
         return False
-    if t is list:
-        for v in x:
-            if not _s7(v):
+    if t is dict:
+        for k in x:
+            if not _s8(k):
+                return False
+    if t is dict:
+        for k, v in x.items():
+            if type(k) is not str:
+                raise Bail
+            if k not in _SC1 and not _s9(v):
                 return False
     return True
 
@@ -134,8 +157,12 @@ def _s5(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if t is str and not search('^[A-Z]{2,8}[0-9]{0,3}$', x):
+    if not (t is list):
         return False
+    if t is list:
+        for v in x:
+            if not _s10(v):
+                return False
     return True
 
 
@@ -143,7 +170,7 @@ def _s6(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if not ((t is str and x in _SC2)):
+    if t is str and not search('^[A-Z]{2,8}[0-9]{0,3}$', x):
         return False
     return True
 
@@ -152,12 +179,39 @@ def _s7(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if not _s8(x):
+    if not ((t is str and x in _SC2)):
         return False
     return True
 
 
 def _s8(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if t is str and not search('^[A-Z]{2,8}[0-9]{0,3}$', x):
+        return False
+    return True
+
+
+def _s9(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if not ((t is str and x in _SC3)):
+        return False
+    return True
+
+
+def _s10(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if not _s11(x):
+        return False
+    return True
+
+
+def _s11(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -169,38 +223,40 @@ def _s8(x: Any) -> bool:
         for k, v in x.items():
             if type(k) is not str:
                 raise Bail
-            if k not in _SC3 and True:
+            if k not in _SC4 and True:
                 return False
-    if t is dict and 'id' in x and not _s9(x['id']):
+    if t is dict and 'id' in x and not _s12(x['id']):
         return False
-    if t is dict and 'name' in x and not _s10(x['name']):
+    if t is dict and 'name' in x and not _s13(x['name']):
         return False
-    if t is dict and 'title' in x and not _s11(x['title']):
+    if t is dict and 'title' in x and not _s14(x['title']):
         return False
-    if t is dict and 'severity' in x and not _s12(x['severity']):
+    if t is dict and 'severity' in x and not _s15(x['severity']):
         return False
-    if t is dict and 'security-severity' in x and not _s13(x['security-severity']):
+    if t is dict and 'security-severity' in x and not _s16(x['security-severity']):
         return False
-    if t is dict and 'precision' in x and not _s14(x['precision']):
+    if t is dict and 'precision' in x and not _s17(x['precision']):
         return False
-    if t is dict and 'tags' in x and not _s15(x['tags']):
+    if t is dict and 'tags' in x and not _s18(x['tags']):
         return False
-    if t is dict and 'files' in x and not _s16(x['files']):
+    if t is dict and 'files' in x and not _s19(x['files']):
         return False
-    if t is dict and 'exclude' in x and not _s17(x['exclude']):
+    if t is dict and 'exclude' in x and not _s20(x['exclude']):
         return False
-    if t is dict and 'kind' in x and not _s18(x['kind']):
+    if t is dict and 'kind' in x and not _s21(x['kind']):
         return False
-    if t is dict and 'params' in x and not _s19(x['params']):
+    if t is dict and 'params' in x and not _s22(x['params']):
         return False
-    if t is dict and 'message' in x and not _s20(x['message']):
+    if t is dict and 'message' in x and not _s23(x['message']):
         return False
-    if t is dict and 'docs' in x and not _s21(x['docs']):
+    if t is dict and 'fix' in x and not _s24(x['fix']):
+        return False
+    if t is dict and 'docs' in x and not _s25(x['docs']):
         return False
     return True
 
 
-def _s9(x: Any) -> bool:
+def _s12(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -211,7 +267,7 @@ def _s9(x: Any) -> bool:
     return True
 
 
-def _s10(x: Any) -> bool:
+def _s13(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -222,7 +278,7 @@ def _s10(x: Any) -> bool:
     return True
 
 
-def _s11(x: Any) -> bool:
+def _s14(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -235,7 +291,7 @@ def _s11(x: Any) -> bool:
     return True
 
 
-def _s12(x: Any) -> bool:
+def _s15(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -244,7 +300,7 @@ def _s12(x: Any) -> bool:
     return True
 
 
-def _s13(x: Any) -> bool:
+def _s16(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -257,16 +313,16 @@ def _s13(x: Any) -> bool:
     return True
 
 
-def _s14(x: Any) -> bool:
+def _s17(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if not ((t is str and x in _SC4)):
+    if not ((t is str and x in _SC5)):
         return False
     return True
 
 
-def _s15(x: Any) -> bool:
+def _s18(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -274,32 +330,32 @@ def _s15(x: Any) -> bool:
         return False
     if t is list:
         for v in x:
-            if not _s22(v):
+            if not _s26(v):
                 return False
     if t is list and len(x) > 20:
         return False
     return True
 
 
-def _s16(x: Any) -> bool:
+def _s19(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if not _s23(x):
+    if not _s27(x):
         return False
     return True
 
 
-def _s17(x: Any) -> bool:
+def _s20(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if not _s23(x):
+    if not _s27(x):
         return False
     return True
 
 
-def _s18(x: Any) -> bool:
+def _s21(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -310,7 +366,7 @@ def _s18(x: Any) -> bool:
     return True
 
 
-def _s19(x: Any) -> bool:
+def _s22(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -319,16 +375,37 @@ def _s19(x: Any) -> bool:
     return True
 
 
-def _s20(x: Any) -> bool:
+def _s23(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if not _s24(x):
+    if not _s28(x):
         return False
     return True
 
 
-def _s21(x: Any) -> bool:
+def _s24(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if not (t is dict):
+        return False
+    if t is dict and ('kind' not in x or 'safety' not in x):
+        return False
+    if t is dict:
+        for k, v in x.items():
+            if type(k) is not str:
+                raise Bail
+            if k not in _SC6 and True:
+                return False
+    if t is dict and 'kind' in x and not _s29(x['kind']):
+        return False
+    if t is dict and 'safety' in x and not _s30(x['safety']):
+        return False
+    return True
+
+
+def _s25(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -340,22 +417,22 @@ def _s21(x: Any) -> bool:
         for k, v in x.items():
             if type(k) is not str:
                 raise Bail
-            if k not in _SC5 and True:
+            if k not in _SC7 and True:
                 return False
-    if t is dict and 'what' in x and not _s25(x['what']):
+    if t is dict and 'what' in x and not _s31(x['what']):
         return False
-    if t is dict and 'why' in x and not _s26(x['why']):
+    if t is dict and 'why' in x and not _s32(x['why']):
         return False
-    if t is dict and 'example' in x and not _s27(x['example']):
+    if t is dict and 'example' in x and not _s33(x['example']):
         return False
-    if t is dict and 'fix' in x and not _s28(x['fix']):
+    if t is dict and 'fix' in x and not _s34(x['fix']):
         return False
-    if t is dict and 'references' in x and not _s29(x['references']):
+    if t is dict and 'references' in x and not _s35(x['references']):
         return False
     return True
 
 
-def _s22(x: Any) -> bool:
+def _s26(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -366,7 +443,7 @@ def _s22(x: Any) -> bool:
     return True
 
 
-def _s23(x: Any) -> bool:
+def _s27(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -374,46 +451,8 @@ def _s23(x: Any) -> bool:
         return False
     if t is list:
         for v in x:
-            if not _s30(v):
+            if not _s36(v):
                 return False
-    return True
-
-
-def _s24(x: Any) -> bool:
-    t = type(x)
-    if t not in JSON_TYPES:
-        raise Bail
-    if not (t is str):
-        return False
-    if t is str and len(x) < 1:
-        return False
-    return True
-
-
-def _s25(x: Any) -> bool:
-    t = type(x)
-    if t not in JSON_TYPES:
-        raise Bail
-    if not _s24(x):
-        return False
-    return True
-
-
-def _s26(x: Any) -> bool:
-    t = type(x)
-    if t not in JSON_TYPES:
-        raise Bail
-    if not _s24(x):
-        return False
-    return True
-
-
-def _s27(x: Any) -> bool:
-    t = type(x)
-    if t not in JSON_TYPES:
-        raise Bail
-    if not _s24(x):
-        return False
     return True
 
 
@@ -421,7 +460,9 @@ def _s28(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if not _s24(x):
+    if not (t is str):
+        return False
+    if t is str and len(x) < 1:
         return False
     return True
 
@@ -430,16 +471,72 @@ def _s29(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
-    if not (t is list):
+    if not (t is str):
         return False
-    if t is list:
-        for v in x:
-            if not _s31(v):
-                return False
+    if t is str and not search('^[a-z][a-z0-9-]*$', x):
+        return False
     return True
 
 
 def _s30(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if not ((t is str and x in _SC8)):
+        return False
+    return True
+
+
+def _s31(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if not _s28(x):
+        return False
+    return True
+
+
+def _s32(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if not _s28(x):
+        return False
+    return True
+
+
+def _s33(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if not _s28(x):
+        return False
+    return True
+
+
+def _s34(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if not _s28(x):
+        return False
+    return True
+
+
+def _s35(x: Any) -> bool:
+    t = type(x)
+    if t not in JSON_TYPES:
+        raise Bail
+    if not (t is list):
+        return False
+    if t is list:
+        for v in x:
+            if not _s37(v):
+                return False
+    return True
+
+
+def _s36(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
@@ -450,7 +547,7 @@ def _s30(x: Any) -> bool:
     return True
 
 
-def _s31(x: Any) -> bool:
+def _s37(x: Any) -> bool:
     t = type(x)
     if t not in JSON_TYPES:
         raise Bail
