@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,9 @@ def _fresh_process(code: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=True,
-        env={"PYTHONPATH": str(ROOT / "linter"), "PATH": "/usr/bin:/bin"},
+        # XDG_CACHE_HOME: the suite's own cache folder (conftest), never the user's.
+        env={"PYTHONPATH": str(ROOT / "linter"), "PATH": "/usr/bin:/bin",
+             "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
     )
 
 
@@ -57,11 +60,12 @@ def test_version_imports_not_even_argparse() -> None:
 
 def test_weights_only_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
     """`--select HF3` on a safetensors model: built-in packs come from their JSON snapshot
-    (no PyYAML), no jsonschema, and only the weights kinds are imported."""
+    (no PyYAML), no jsonschema, and only the weights kinds are imported (a first scan: a
+    repeat one from the result cache imports no kind at all)."""
     (tmp_path / "model.safetensors").write_bytes(b"\x02\x00\x00\x00\x00\x00\x00\x00{}")
     code = (
         "import sys\nfrom hflint.cli import main\n"
-        f"code = main(['scan', '--isolated', '--select', 'HF3', {str(tmp_path)!r}])\n"
+        f"code = main(['scan', '--isolated', '--no-cache', '--select', 'HF3', {str(tmp_path)!r}])\n"
         "mods = [m for m in sys.modules if m.startswith(('hflint.kinds.', 'hflint.pickles', 'hflint.customcode',"
         " 'hflint.cards', 'hflint.tokenfiles', 'hflint.reporters.'))]\n"
         f"print(code, sorted(m for m in {HEAVY!r} if m in sys.modules), sorted(mods))"
