@@ -155,6 +155,13 @@ def test_the_cli_caches_under_xdg_cache_home_and_no_cache_writes_nothing(tmp_pat
     assert not (tmp_path / "home").exists()
 
 
+def test_a_cache_folder_inside_the_scanned_repository_is_not_used(tmp_path: Path) -> None:
+    root = _llama(tmp_path / "m")
+    before = _tree(root)
+    assert _findings(root, root / ".cache" / "hflint") == _findings(root, None)
+    assert _tree(root) == before
+
+
 def test_folder_follows_xdg() -> None:
     assert resultcache.folder({"XDG_CACHE_HOME": "/x/cache"}) == Path("/x/cache/hflint")
     home = Path.home() / ".cache" / "hflint"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from hflint.kinds.base import Consequence, Unanalysable
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import FixSpec, Rule
 from hflint.rulepack import Pack, load_packs
+from hflint.safefile import inside
 
 if TYPE_CHECKING:
     from hflint.baseline import Baseline
@@ -135,8 +137,11 @@ def number_occurrences(findings: list[Finding]) -> list[Finding]:
 def _cached_run(repo: Repo, rules: list[Rule], scan_error: Rule, cache: Path | None) -> list[Finding]:
     """``_run``, answered from the result cache when every file reads as it did."""
     # Not for a Hub repository (its reads are remote), nor when findings carry proposed
-    # edits (--fix, SARIF fixes): an entry keeps findings, not the edits a fix would make.
-    if cache is None or type(repo) is not Repo or any(r.fix is not None for r in rules):
+    # edits (--fix, SARIF fixes): an entry keeps findings, not the edits a fix would make;
+    # nor when the cache folder is inside the scanned repository (`hflint scan ~`, an
+    # XDG_CACHE_HOME inside it): hflint never writes into what it scans.
+    if cache is None or type(repo) is not Repo or any(r.fix is not None for r in rules) \
+            or inside(str(repo.root), os.path.realpath(cache)):
         return _run(repo, rules, scan_error)
     from hflint import resultcache
 
