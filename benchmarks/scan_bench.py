@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -36,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import llama_layout  # noqa: E402
-from weights_bench import FLOOR, REPORT  # noqa: E402
+from weights_bench import FLOOR, measure  # noqa: E402
 
 HFLINT = """
 from hflint.cli import main
@@ -57,25 +54,11 @@ FORMATS = [("safetensors", "st"), (".bin (torch zip)", "bin")]
 BEGIN, END = "<!-- scan_bench: begin -->", "<!-- scan_bench: end -->"
 
 
-def measure(python: str, code: str, path: Path, env: dict[str, str]) -> dict[str, float]:
-    """Wall seconds, peak RSS bytes, bytes read and exit code of one fresh process."""
-    import time
-
-    rfd, wfd = os.pipe()
-    full = {**os.environ, **env, "BENCH_FD": str(wfd)}
-    start = time.perf_counter()
-    proc = subprocess.Popen([python, "-c", REPORT + code, str(path)], env=full, pass_fds=(wfd,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    status = proc.wait()
-    wall = time.perf_counter() - start
-    os.close(wfd)
-    with os.fdopen(rfd, "rb") as fh:
-        report: dict[str, float] = json.loads(fh.read() or b"{}")
-    return {**report, "wall": wall, "exit": status}
+LINTER = ROOT / "linter"  # hflint from this checkout (PYTHONPATH); the other tools ignore it
 
 
 def programs(args: argparse.Namespace, cache: Path) -> list[tuple[str, str, str, dict[str, str]]]:
-    linter = {"PYTHONPATH": str(ROOT / "linter"), "NO_COLOR": "1"}
+    linter = {"NO_COLOR": "1"}
     me = sys.executable
     floor_once = FLOOR.split("once()  #")[0] + "once()\n"  # the floor's one pass, as a process
     out = [
@@ -108,13 +91,13 @@ def run(args: argparse.Namespace) -> list[dict[str, object]]:
                 path = args.layouts / f"{size}-{fmt}"
                 shutil.rmtree(cache, ignore_errors=True)
                 cache.mkdir()
-                measure(sys.executable, HFLINT.replace("*EXTRA, ", ""), path,  # prime the warm cache
-                        {"PYTHONPATH": str(ROOT / "linter"), "XDG_CACHE_HOME": str(cache / "warm")})
+                measure(["", HFLINT.replace("*EXTRA, ", ""), str(path)], LINTER, sys.executable,  # prime it
+                        {"XDG_CACHE_HOME": str(cache / "warm")})
                 samples: dict[str, list[dict[str, float]]] = {p[0]: [] for p in progs}
                 for _ in range(args.runs):
                     for name, python, code, env in progs:
                         shutil.rmtree(cache / "cold", ignore_errors=True)
-                        samples[name].append(measure(python, code, path, env))
+                        samples[name].append(measure(["", code, str(path)], LINTER, python, env))
                 floor = statistics.median(s["wall"] for s in samples["floor"])
                 floor_rss = statistics.median(s["hwm"] for s in samples["floor"])
                 for name, got in samples.items():

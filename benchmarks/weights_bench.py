@@ -138,10 +138,10 @@ def build(folder: Path, scale: int) -> dict[str, int]:
     return sizes
 
 
-def measure(argv: list[str], linter: Path, python: str) -> dict[str, float]:
+def measure(argv: list[str], linter: Path, python: str, extra_env: dict[str, str] | None = None) -> dict[str, float]:
     """Wall time, peak RSS, bytes read (whole process and measured section), exit code."""
     rfd, wfd = os.pipe()
-    env = {**os.environ, "BENCH_FD": str(wfd), "PYTHONPATH": str(linter)}
+    env = {**os.environ, "BENCH_FD": str(wfd), "PYTHONPATH": str(linter), **(extra_env or {})}
     code = REPORT + argv[1]
     start = time.perf_counter()
     proc = subprocess.Popen([python, "-c", code, *argv[2:]], env=env, pass_fds=(wfd,),
