@@ -84,6 +84,7 @@ def onnx_cases() -> None:
     whole = ox.add_model([numpy_helper.from_array(np.arange(64, dtype=np.float32), "w")]).SerializeToString()
     (_case("HF605", "fail", "truncated") / "model.onnx").write_bytes(whole[: len(whole) // 2])
     (_case("HF605", "fail", "not-protobuf") / "model.onnx").write_bytes(b"\xff" * 64)
+    (_case("HF605", "fail", "empty") / "model.onnx").write_bytes(b"")  # a ModelProto with no graph
     ox.save(ox.add_model(), _case("HF605", "pass", "inline-weights") / "model.onnx")
 
 

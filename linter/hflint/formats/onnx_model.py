@@ -78,8 +78,13 @@ class _Walker:
                     self.training_info((value, value + length), f"/training_info/{index}", 1)
                 else:
                     self.function((value, value + length), f"/functions/{index}", 1)
-        if graphs:
-            self.graph(graphs, "/graph", 1)
+        if not graphs:
+            # ModelProto.graph is required (onnx/checker.cc: "The model does not have a graph");
+            # an empty or cut file parses as a ModelProto without one, which onnxruntime
+            # refuses: a pass would claim a file was checked that holds nothing to check.
+            raise WireError("the model holds no graph (ModelProto field 7): an empty or cut file, which "
+                            "onnxruntime cannot load")
+        self.graph(graphs, "/graph", 1)
 
     def training_info(self, span: Span, where: str, depth: int) -> None:
         parts: dict[int, list[Span]] = {1: [], 2: []}

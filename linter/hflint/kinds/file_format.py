@@ -33,11 +33,14 @@ from hflint.rule import Rule
 PARAMS_SCHEMA = {
     "type": "object",
     "required": ["check"],
-    "properties": {"check": {"enum": ["unknown", "unread-model"]}, "formats": {"type": "string", "minLength": 1}},
+    "properties": {"check": {"enum": ["unknown", "unread-model"]}, "formats": {"type": "string", "minLength": 1},
+                   "extensions": {"type": "string", "minLength": 1}},
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail"})
 DEFAULT_FORMATS = "hflint:data/file-formats.yaml"
+# Its loaded-as-pickle names: HF403 reports a file named so that holds no pickle.
+DEFAULT_EXTENSIONS = "hflint:data/extension-formats.yaml"
 _SHARD = re.compile(r"^(.*)\.data-\d{5}-of-\d{5}$")  # TF checkpoint shards (tensor_bundle.cc)
 
 
@@ -89,6 +92,12 @@ def validate(rule: Rule) -> list[str]:
         load_formats(rule.data_file(rule.params.get("formats", DEFAULT_FORMATS)))
     except (OSError, ValueError) as exc:
         return [f"params.formats: {exc}"]
+    try:
+        from hflint.pickles import claims
+
+        claims.loaded_as_pickle(rule.data_file(rule.params.get("extensions", DEFAULT_EXTENSIONS)))
+    except (OSError, ValueError) as exc:
+        return [f"params.extensions: {exc}"]
     return []
 
 
@@ -113,6 +122,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             return
         if identify.maybe_headerless_pickle(head) and _pickle(repo, path):
             return  # a protocol 0-1 pickle: the pickle rules' file
+        if _named_as_pickle(rule, path):
+            return  # HF403 reports it: a name loaders read only as a pickle, and no pickle in it
         yield rule.finding(path, detail=f"starts with {head[:8].hex(' ')}, which is no format hflint reads and "
                                         "not plain data")
 
@@ -125,6 +136,13 @@ def _plain(path: str, head: bytes, formats: Formats) -> bool:
     return (identify.looks_like_text(head) or any(e.matches(path, head) for e in formats.data)
             or identify.sentencepiece_model(head)
             or (path.lower().endswith(".msgpack") and identify.msgpack_map(head)))
+
+
+def _named_as_pickle(rule: Rule, path: str) -> bool:
+    from hflint.pickles import claims
+
+    names = claims.loaded_as_pickle(rule.data_file(rule.params.get("extensions", DEFAULT_EXTENSIONS)))
+    return claims.named_as_pickle(path, names)
 
 
 def _pickle(repo: Repo, path: str) -> bool:

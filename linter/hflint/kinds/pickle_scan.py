@@ -83,6 +83,10 @@ def validate(rule: Rule) -> list[str]:
     try:
         policy_of(rule)
         claims_of(rule)
+        if rule.params.get("report") == "unanalysable":
+            from hflint.pickles import claims
+
+            claims.loaded_as_pickle(rule.data_file(rule.params.get("extensions", DEFAULT_EXTENSIONS)))
     except (OSError, ValueError) as exc:
         return [f"params: pickle policy data cannot be loaded: {exc}"]
     return []
@@ -101,6 +105,8 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             found = (rule.finding(path, pointer=first.where, detail=detail, format=rep.format or "")
                      for first, detail in rep.tally.groups())
             yield from capped(found, cap)
+            if not rep.problems and (detail := _not_a_pickle(rule, repo, path, rep)):
+                yield rule.finding(path, pointer="/", detail=detail, format=rep.format or "")
         elif (rep.format in PICKLE_CAPABLE or rep.polyglot) and (claim := _disguise(rule, path, rep)):
             yield rule.finding(path, format=_describe(rep), detail=claim)
 
@@ -147,6 +153,25 @@ def _imports(rule: Rule, path: str, rep: FileReport, pol: Policy, mode: str) -> 
 def _describe(rep: FileReport) -> str:
     kinds = sorted(rep.kinds - {"npy"}) or sorted(rep.kinds)
     return ", ".join(kinds) if kinds else (rep.format or "unknown")
+
+
+def _not_a_pickle(rule: Rule, repo: Repo, path: str, rep: FileReport) -> str | None:
+    """Why a file named as loaders read only with torch.load / pickle.load (the pack's
+    ``loaded-as-pickle`` names) cannot be one: empty, text or another format. A name is a
+    claim that is checked; passing such a file would say it was analysed."""
+    from hflint import identify
+    from hflint.pickles import claims
+
+    if rep.format in PICKLE_CAPABLE or rep.streams or repo.is_lfs_pointer(path):
+        return None  # analysed above; an LFS pointer is HF002's
+    names = claims.loaded_as_pickle(rule.data_file(rule.params.get("extensions", DEFAULT_EXTENSIONS)))
+    if not claims.named_as_pickle(path, names):
+        return None
+    head = identify.head(repo, path)
+    what = ("an empty file" if not head else f"{rep.format} content" if rep.format
+            else "text" if identify.looks_like_text(head) else f"content starting with {head[:8].hex(' ')}")
+    return (f"{what}, not a zip archive or a pickle, which is all torch.load and pickle.load read from a file "
+            "of this name (it cannot be loaded)")
 
 
 def _disguise(rule: Rule, path: str, rep: FileReport) -> str | None:

@@ -60,6 +60,42 @@ def load(path: Path) -> dict[str, Claim]:
     return out
 
 
+class PickleName(NamedTuple):
+    globs: tuple[str, ...]
+    reason: str
+
+
+@functools.cache
+def loaded_as_pickle(path: Path) -> tuple[PickleName, ...]:
+    """The ``loaded-as-pickle`` entries: names loaders read only as a pickle or torch file."""
+    from hflint.globs import check_glob
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    entries = doc.get("loaded-as-pickle") or [] if isinstance(doc, dict) else []
+    if not isinstance(entries, list):
+        raise ValueError(f"{path.name}: 'loaded-as-pickle' is a list")
+    out = []
+    for i, entry in enumerate(entries):
+        where = f"{path.name}: loaded-as-pickle[{i}]"
+        entry = entry if isinstance(entry, dict) else {}
+        names, reason = entry.get("names"), entry.get("reason")
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise ValueError(f"{where} needs a non-empty 'names' list of globs")
+        if problem := next((p for n in names if (p := check_glob(n))), None):
+            raise ValueError(f"{where}: {problem}")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"{where} needs a 'reason'")
+        out.append(PickleName(tuple(names), " ".join(reason.split())))
+    return tuple(out)
+
+
+def named_as_pickle(path: str, names: tuple[PickleName, ...]) -> bool:
+    from hflint.globs import matches
+
+    return any(matches(path, entry.globs) for entry in names)
+
+
 def disguise(path: str, rep: FileReport, claims: dict[str, Claim]) -> str | None:
     """Why ``rep``'s content is disguised behind ``path``'s name, or None."""
     if rep.polyglot is not None:

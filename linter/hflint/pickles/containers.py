@@ -134,14 +134,17 @@ class Analyser:
         only over ``head``: pickle.load runs every opcode up to a break, so an import after
         the first bytes (a list of data, then a GLOBAL) counts as much as one in them. Text
         stops parsing within its first line; a stream that parses until a bound is a pickle
-        (the full analysis then reports where it stopped: fail closed)."""
+        (the full analysis then reports where it stopped: fail closed), and so is a stream
+        that parses to its STOP (plain data: no rule reports it, and it is not text)."""
         walker = opcodes.Walker(Buffered(src if src is not None else BytesReader(head)), self.limits)
         try:
-            stream = walker.walk()
+            walker.walk()
         except LimitHit:
             return True
         except Unreadable:  # a broken stream still shows the imports before the break
             stream = walker.out
+        else:
+            return src is not None  # the whole stream parsed to STOP: a pickle, imports or not
         probe = FileReport()
         probe.hits = [Hit("", imp, "opcodes", frozenset()) for imp in stream.imports]
         probe.unresolved = stream.unresolved
