@@ -354,3 +354,17 @@ def test_findings_are_capped_and_the_last_one_says_how_many_more(tmp_path: Path)
     found = _scan(tmp_path, "HF601")
     assert len(found) == 20
     assert sum(m.endswith("(5 more not shown)") for _, _, m in found) == 1
+
+
+def test_a_location_with_a_nul_byte_is_reported_and_no_rule_raises(tmp_path: Path) -> None:
+    # Found by benchmarks/mutation_fuzz.py: HF600's look-up of the files an ONNX model names
+    # passed the location to the OS, which raises ValueError on a NUL byte (HF001 "internal
+    # error"); the location is HF601's, and no kind may raise on it.
+    case = Path(__file__).resolve().parent / "golden" / "HF602" / "pass" / "onnx-external-data"
+    data = (case / "model.onnx").read_bytes()
+    assert data.count(b"model.onnx.data") >= 1
+    (tmp_path / "model.onnx").write_bytes(data.replace(b"model.onnx.data", b"model.onnx\0data"))
+    (tmp_path / "model.onnx.data").write_bytes((case / "model.onnx.data").read_bytes())
+    result = scan(tmp_path, Config(select=("HF0", "HF6")))
+    assert not [f for f in result.findings if "internal error" in f.message]
+    assert {f.rule_id for f in result.findings if f.path == "model.onnx"} == {"HF601"}

@@ -202,6 +202,8 @@ class Repo:
         """The root-relative path that ``rel`` (which may hold '..' or pass through
         symlinks) leads to when the OS opens it, or None when that is outside the root.
         A reference a file makes to another (ONNX external data) is checked with this."""
+        if "\0" in rel:
+            return None  # no OS call takes a name with a NUL byte (ValueError): nothing is opened
         real = os.path.realpath(os.path.join(self.root, rel))
         found = os.path.relpath(real, self.root).replace(os.sep, "/") if inside(str(self.root), real) else None
         if self.recording is not None:

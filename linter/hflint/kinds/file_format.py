@@ -170,7 +170,7 @@ def _referenced(repo: Repo, path: str) -> bool:
 def _onnx_external(repo: Repo) -> frozenset[str]:
     def collect() -> frozenset[str]:
         from hflint.formats.protowire import Limits
-        from hflint.kinds.onnx_model import parsed
+        from hflint.kinds.onnx_model import location_escape, parsed
         from hflint.repo import CannotAnalyse
 
         found = set()
@@ -181,7 +181,7 @@ def _onnx_external(repo: Repo) -> frozenset[str]:
                 continue  # HF605 reports the model; its data files stay unknown
             for ref in info.external:
                 location = dict(ref.entries).get("location")
-                if location:
+                if location and location_escape(location) is None:  # HF601 reports the others
                     target = repo.resolve(posixpath.join(posixpath.dirname(model), location.replace("\\", "/")))
                     if target is not None:
                         found.add(target)
