@@ -43,6 +43,14 @@ def main() -> int:
     (variables.parent / "saved_model.pb").write_bytes(b"\x08\x01")
     (variables / "variables.index").write_bytes(b"\x00\x00\x01\x02" + bytes(44))
     (variables / "variables.data-00000-of-00001").write_bytes(bytes(64))
+    # TensorBoard's first record, as tensorboard 2.20's EventFileWriter writes it (a TFRecord
+    # holding Event{wall_time, file_version: "brain.Event:2", source_metadata})
+    runs = plain / "runs" / "Dec01_12-00-00_host"
+    runs.mkdir(parents=True)
+    (runs / "events.out.tfevents.1796564001.host.1.0").write_bytes(bytes.fromhex(
+        "4800000000000000fe92489d09df52410859c5da411a0d627261696e2e4576656e743a32522e0a2c74656e736f72626f617264"
+        "2e73756d6d6172792e7772697465722e6576656e745f66696c655f777269746572ca96385d"))
+    (plain / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + bytes(2040))  # Finder's header
     (plain / "openvino_model.xml").write_text('<?xml version="1.0"?>\n<net name="m" version="11"/>\n', encoding="utf-8")
     (plain / "openvino_model.bin").write_bytes(bytes(64))
     # an ONNX model and the external data it names (the HF601 case's files, shared)
