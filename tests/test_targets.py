@@ -100,3 +100,24 @@ def test_monorepo_config_at_the_root_applies_to_model_folders(
     assert not any(f["rule_id"] == "HF101" for f in doc["findings"])
     main(["scan", "models/sd", "--format", "json", "--isolated"])
     assert any(f["rule_id"] == "HF101" for f in json.loads(capsys.readouterr().out)["findings"])
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # a Hub repository whose weights are all in a subfolder: its card makes it one target
+        ({"README.md": "---\nlicense: mit\n---\n# m\n", "onnx/model.onnx": b"\x08\x07",
+          "exploit.dat": "text\n"}, ["."]),
+        # binary content outside the model folders: scanning only those would pass it unread
+        ({"README.md": "# org\n", "models/bert/config.json": "{}", "stray/blob.dat": b"\x80\x04K\x01."}, ["."]),
+        ({"README.md": "# org\n", "models/bert/config.json": "{}", "weights.pkl": "x"}, ["."]),
+        # text only outside (scripts, docs): a monorepo, its models are the targets
+        ({"README.md": "# org\n", "models/bert/config.json": "{}", "tools/convert.py": "import os\n"},
+         ["models/bert"]),
+    ],
+)
+def test_a_folder_is_scanned_whole_when_anything_outside_its_models_needs_reading(
+        make_repo: MakeRepo, files: dict[str, str | bytes], expected: list[str]) -> None:
+    root = make_repo(files)
+    got = [p.relative_to(root).as_posix() or "." for p in expand(["."], root)]
+    assert got == expected

@@ -11,7 +11,10 @@ model and has nothing to check. When the working directory is itself a model, it
 
 A folder argument that is not itself a model but holds models (a monorepo's root) stands for
 the outermost model folders below it, so ``hflint scan .`` does not report the monorepo's
-root as a model without a card. A folder with no model below it is scanned as given.
+root as a model without a card. A folder with no model below it is scanned as given, and so
+is one that is a Hub repository (its README.md is a card with front matter) or that holds
+binary content outside those model folders: a scan never leaves a file unread because of
+where it sits.
 """
 
 from __future__ import annotations
@@ -85,7 +88,60 @@ def models_below(folder: Path) -> list[Path]:
 def _folders_for(folder: Path) -> list[Path]:
     if _is_model_folder(folder):
         return [folder]
-    return models_below(folder) or [folder]
+    below = models_below(folder)
+    if not below or _is_hub_repository(folder) or _content_outside(folder, below):
+        return [folder]
+    return below
+
+
+def _is_hub_repository(folder: Path) -> bool:
+    """A README.md that opens with YAML front matter is a Hub card: the folder is one
+    repository (a model whose weights sit in onnx/ or coreml/, a dataset), scanned whole."""
+    try:
+        with (folder / "README.md").open("rb") as fh:
+            return fh.read(5).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+    except OSError:
+        return False
+
+
+MAX_OUTSIDE_FILES = 10_000
+
+
+def _content_outside(folder: Path, models: list[Path]) -> bool:
+    """Whether a file outside the model folders below ``folder`` is content a scan must
+    read: binary (a model format, an archive, a pickle under any name: not text) or named as
+    one. Scanning only the model folders would pass such a file unread, so the folder is
+    scanned whole instead. A monorepo's scripts, docs and configs are text and do not count.
+    Past MAX_OUTSIDE_FILES files the answer is yes: never skip what was not looked at."""
+    from hflint.identify import looks_like_text  # lazy: a plain scan of one folder never gets here
+
+    inside = set(models)
+    seen = 0
+    queue = collections.deque([folder])
+    while queue:
+        current = queue.popleft()
+        try:
+            entries = sorted(current.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink() or entry.name == ".git":
+                continue
+            if entry.is_dir():
+                if entry not in inside:
+                    queue.append(entry)
+                continue
+            seen += 1
+            if seen > MAX_OUTSIDE_FILES or entry.suffix.lower() in WEIGHT_SUFFIXES:
+                return True
+            try:
+                with entry.open("rb") as fh:
+                    head = fh.read(512)
+            except OSError:
+                continue
+            if head and not looks_like_text(head):
+                return True
+    return False
 
 
 def expand(paths: Iterable[str], cwd: Path, *, skip_outside: bool = False) -> list[Path]:

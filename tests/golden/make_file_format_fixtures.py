@@ -51,6 +51,12 @@ def main() -> int:
         "4800000000000000fe92489d09df52410859c5da411a0d627261696e2e4576656e743a32522e0a2c74656e736f72626f617264"
         "2e73756d6d6172792e7772697465722e6576656e745f66696c655f777269746572ca96385d"))
     (plain / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + bytes(2040))  # Finder's header
+    # a Core ML package's MIL blob storage: header {count, version 2}, then blobs behind the
+    # 0xDEADBEEF sentinel (coremltools/mil/backend/mil/blob format); its model.mlmodel is HF635's
+    weights = plain / "model.mlpackage" / "Data" / "com.apple.CoreML" / "weights"
+    weights.mkdir(parents=True)
+    blob = struct.pack("<II", 1, 2) + bytes(56) + struct.pack("<I", 0xDEADBEEF) + bytes(60)
+    (weights / "weight.bin").write_bytes(blob)
     (plain / "openvino_model.xml").write_text('<?xml version="1.0"?>\n<net name="m" version="11"/>\n', encoding="utf-8")
     (plain / "openvino_model.bin").write_bytes(bytes(64))
     # an ONNX model and the external data it names (the HF601 case's files, shared)

@@ -9,7 +9,8 @@
   audio, video, Parquet, Arrow...: ``data`` in the same file), and not one of the Hub's
   data files recognised by content or by the file that refers to it - a SentencePiece
   model, a flax msgpack state dict, an ONNX model's external data, a SavedModel's or TF
-  checkpoint's variable shards, OpenVINO weights beside their .xml.
+  checkpoint's variable shards, OpenVINO weights beside their .xml, a Core ML package's
+  weight blobs (its model.mlmodel is HF635's).
 
 Only the first bytes of a file are read (hflint.identify), except an ONNX model's own parse
 (shared with the ONNX rules) to learn which files it names as external data. Files that
@@ -159,6 +160,10 @@ def _referenced(repo: Repo, path: str) -> bool:
     stem = posixpath.splitext(path)[0]
     if base.endswith(".bin") and repo.exists(stem + ".xml"):
         return True  # OpenVINO IR: <name>.xml is the graph, <name>.bin its weights
+    if ".mlpackage/Data/" in path:
+        # A Core ML package's weights (MIL blob storage, weights/weight.bin) belong to its
+        # model.mlmodel, which HF635 reports as a model hflint does not read.
+        return True
     shard = _SHARD.match(path)
     if shard is not None or path.endswith(".index"):
         prefix = shard.group(1) if shard is not None else path[: -len(".index")]
