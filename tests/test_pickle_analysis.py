@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import struct
@@ -333,3 +334,16 @@ def test_headerless_stream_parsing_until_a_bound_is_analysed_fail_closed(tmp_pat
 def test_text_starting_like_a_pickle_is_not_one(tmp_path: Path, text: bytes) -> None:
     rep = _report(tmp_path, "notes.txt", text)
     assert rep.format is None and not rep.hits and not rep.problems
+
+
+def test_a_valid_file_whose_first_byte_starts_a_pickle_is_probed_on_its_head_only(tmp_path: Path) -> None:
+    # A safetensors header length of 0x150 starts with 0x50, PERSID, whose argument is a
+    # line: probed through the file, a zero-filled 256 MiB shard was read to its end.
+    header = json.dumps({"w": {"dtype": "F32", "shape": [1 << 26], "data_offsets": [0, 1 << 28]}}).encode()
+    header += b" " * (0x150 - len(header))
+    with (tmp_path / "model.safetensors").open("wb") as fh:
+        fh.write(struct.pack("<Q", len(header)) + header)
+        fh.truncate(8 + len(header) + (1 << 28))  # sparse: no disk
+    rep = analysis.analyse(Repo(tmp_path), "model.safetensors", Limits())
+    assert rep.format == "safetensors" and not rep.problems
+    assert rep.budget is not None and rep.budget.read <= 64 * 1024

@@ -123,10 +123,12 @@ def _polyglot(report: FileReport, budget: Budget, win: Window, kind: str | None,
 
     other = FileReport()
     analyser = Analyser(other, budget)
-    if kind is None:
-        win.seek(0)
-        if not analyser.probe(head, win):
-            return
+    # A shadow is probed on the first bytes only: the file is a valid instance of its own
+    # format, whose data may hold no newline for gigabytes (a zero-filled safetensors shard
+    # whose length byte reads as PERSID), and reading it through is what the format's
+    # header exists to avoid. The primary probe of headerless content walks it whole.
+    if kind is None and not analyser.probe(head):
+        return
     _run(analyser, win, kind, head)
     if other.imports_code:
         report.absorb(other, kind or fmt.PICKLE)
