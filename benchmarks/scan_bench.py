@@ -36,8 +36,9 @@ import llama_layout  # noqa: E402
 from weights_bench import FLOOR, measure  # noqa: E402
 
 HFLINT = """
+sys.argv = ['hflint', 'scan', '--isolated', '--fail-on', 'none', *EXTRA, sys.argv[1]]
 from hflint.cli import main
-raise SystemExit(main(['scan', '--isolated', '--fail-on', 'none', *EXTRA, sys.argv[1]]))
+raise SystemExit(main())
 """
 PICKLESCAN = """
 sys.argv = ['picklescan', '-p', sys.argv[1]]

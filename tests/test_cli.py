@@ -77,6 +77,27 @@ def test_weights_only_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert out.stdout.strip().splitlines()[-1] == f"0 [] {sorted([*kinds, *reporters])}", out.stdout
 
 
+def test_a_replayed_scan_imports_only_the_replay(tmp_path: Path) -> None:
+    """A repeat `hflint scan` of an unchanged folder is decided and printed by hflint.replay
+    alone (issue 14): no argparse, no config, rule packs or engine, not even pathlib, re, json
+    or typing. The first process records (its racy window set to 0: the files were just made)."""
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "model.safetensors").write_bytes(b"\x02\x00\x00\x00\x00\x00\x00\x00{}")
+    argv = ["hflint", "scan", "--isolated", "--select", "HF3", str(tmp_path / "m")]
+    record = f"import sys, time\nimport hflint.replay as r\nr.RACY_NS = 0\ntime.sleep(0.05)\nsys.argv = {argv!r}\n"
+    first = _fresh_process(record + "from hflint.cli import main\nprint(main())\n")
+    code = (
+        f"import sys\nbefore = set(sys.modules)\nsys.argv = {argv!r}\nfrom hflint.cli import main\n"
+        "code = main()\nnew = set(sys.modules) - before\n"
+        "print(code, sorted(new & {'argparse', 'pathlib', 're', 'json', 'typing', 'enum', 'hflint.engine',"
+        " 'hflint.config', 'hflint.rulepack', 'hflint.repo', 'hflint.commands', 'hflint.resultcache'}),"
+        " sorted(m for m in new if m.startswith('hflint')))"
+    )
+    out = _fresh_process(code).stdout.splitlines()
+    assert out[:-1] == first.stdout.splitlines()[:-1]  # the same report
+    assert out[-1] == "0 [] ['hflint', 'hflint._paths', 'hflint.cli', 'hflint.exitcodes', 'hflint.replay']", out
+
+
 def test_version_and_help_exit_0() -> None:
     assert _run("--version").stdout.strip() == f"hflint {__version__}"
     for args in (("--help",), ("scan", "--help"), ("rules", "--help")):

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
+import os
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; mypy knows the name
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
-@functools.cache
-def rules_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    installed = here / "_rules"  # wheel layout (force-include in pyproject.toml)
-    if installed.is_dir():
+def rules_folder() -> str:
+    """As a string, for the start-up of a replayed scan (hflint.replay): no pathlib."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    installed = os.path.join(here, "_rules")  # wheel layout (force-include in pyproject.toml)
+    if os.path.isdir(installed):
         return installed
-    source = here.parents[1] / "rules"  # source checkout or editable install
-    if source.is_dir():
+    source = os.path.join(os.path.dirname(os.path.dirname(here)), "rules")  # source checkout or editable install
+    if os.path.isdir(source):
         return source
     raise FileNotFoundError("hflint's rule packs are missing from this installation")
+
+
+_RULES_DIR: list[Path] = []
+
+
+def rules_dir() -> Path:
+    if not _RULES_DIR:
+        from pathlib import Path
+
+        _RULES_DIR.append(Path(rules_folder()))
+    return _RULES_DIR[0]
 
 
 def schemas_dir() -> Path:

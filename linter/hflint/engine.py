@@ -143,11 +143,12 @@ def _cached_run(repo: Repo, rules: list[Rule], scan_error: Rule, cache: Path | N
     if cache is None or type(repo) is not Repo or any(r.fix is not None for r in rules) \
             or inside(str(repo.root), os.path.realpath(cache)):
         return _run(repo, rules, scan_error)
-    from hflint import resultcache
+    from hflint import replay, resultcache
 
     rules_key = resultcache.rules_stamp([*rules, scan_error])
     if rules_key is None:
         return _run(repo, rules, scan_error)
+    replay.mark_replayable("cache")
     key = resultcache.entry_key(rules_key, repo)
     store = resultcache.Store(cache)
     found = store.lookup(key, repo)

@@ -30,12 +30,11 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-from hflint import __version__
+from hflint.replay import cache_folder, code_stamp, tree_stamp
 
 if TYPE_CHECKING:
     from hflint.finding import Finding
@@ -47,16 +46,9 @@ try:  # the C module hashlib wraps: ~0.2 ms to import where hashlib (OpenSSL) ta
 except ImportError:  # pragma: no cover - an interpreter without it
     from hashlib import blake2b
 
-FORMAT = 1
+FORMAT = 1  # of an entry (the code stamp has its own, hflint.replay)
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 _MAX_PACK_FILES = 2000  # files beside a user's pack that are stamped; more: no caching
-
-
-def folder(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
-    """``$XDG_CACHE_HOME/hflint``; the XDG Base Directory spec ignores a relative value."""
-    base = environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    return root / "hflint"
 
 
 def _hex(*parts: object) -> str:
@@ -65,52 +57,9 @@ def _hex(*parts: object) -> str:
     return h.hexdigest()
 
 
-def _tree_stamp(top: Path, limit: int | None = None) -> list[tuple[str, int, int, int]] | None:
-    """(path, size, mtime, ctime) of every file under ``top``, bytecode caches left out;
-    None when there are more than ``limit``."""
-    out: list[tuple[str, int, int, int]] = []
-    stack = [str(top)]
-    while stack:
-        here = stack.pop()
-        try:
-            entries = sorted(os.scandir(here), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name == "__pycache__":
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-                continue
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            out.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
-            if limit is not None and len(out) > limit:
-                return None
-    return out
-
-
-def _distributions() -> list[str]:
-    """The installed distributions and versions (``*.dist-info`` folder names)."""
-    names = []
-    for entry in sys.path:
-        try:
-            with os.scandir(entry or ".") as found:
-                names += [e.name for e in found if e.name.endswith((".dist-info", ".egg-info"))]
-        except OSError:
-            continue
-    return sorted(names)
-
-
-def code_stamp() -> str:
-    """hflint's code and shipped policy, the interpreter and the installed libraries."""
-    from hflint import _paths
-
-    package = Path(__file__).resolve().parent
-    return _hex(FORMAT, __version__, sys.version, _distributions(), _tree_stamp(package),
-                _tree_stamp(_paths.rules_dir()))
+def folder(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
+    """``$XDG_CACHE_HOME/hflint``; the XDG Base Directory spec ignores a relative value."""
+    return Path(cache_folder(environ))
 
 
 def rules_stamp(rules: Iterable[Rule]) -> str | None:
@@ -126,7 +75,7 @@ def rules_stamp(rules: Iterable[Rule]) -> str | None:
                      r.active))
         pack_dir = r.source.resolve().parent
         if not pack_dir.is_relative_to(shipped) and str(pack_dir) not in folders:
-            stamp = _tree_stamp(pack_dir, _MAX_PACK_FILES)
+            stamp = tree_stamp(str(pack_dir), _MAX_PACK_FILES)
             if stamp is None:
                 return None
             folders[str(pack_dir)] = stamp
@@ -137,7 +86,7 @@ def entry_key(rules_key: str, repo: Repo) -> str:
     """Which entry a scan looks up: code, rules and the listing (contents are verified)."""
     listing = [(f, repo.size(f), repo.is_lfs_pointer(f)) for f in repo.files]
     events = [(e.kind, e.path, e.detail) for e in repo.events]
-    return _hex(code_stamp_cached(), rules_key, repo.trust_records, listing, events)
+    return _hex(code_stamp(), rules_key, repo.trust_records, listing, events)
 
 
 # -- recording what a cold scan reads ----------------------------------------------------
@@ -337,13 +286,4 @@ def stream_key(data: bytes, max_opcodes: int) -> str:
     """fickling's opinion of a stream depends on its bytes, the opcode limit, and the
     versions in ``code_stamp`` (fickling's among the installed distributions)."""
     h = blake2b(data, digest_size=32)
-    return _hex("fickling", code_stamp_cached(), max_opcodes, h.hexdigest())
-
-
-_CODE_STAMP: list[str] = []
-
-
-def code_stamp_cached() -> str:
-    if not _CODE_STAMP:
-        _CODE_STAMP.append(code_stamp())
-    return _CODE_STAMP[0]
+    return _hex("fickling", code_stamp(), max_opcodes, h.hexdigest())

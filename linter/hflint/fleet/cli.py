@@ -191,6 +191,10 @@ def _run_report(args: argparse.Namespace, targets: list[Target], cwd: Path) -> i
 
     by_label = {o.target.label: o for o in _outcomes(args, targets, cwd, {})}
     outcomes = [by_label[t.label] for t in targets]
+    if _replayable(args, outcomes):
+        from hflint import replay
+
+        replay.mark_replayable("report")
     ok = [o for o in outcomes if o.result is not None]
     if ok:
         try:
@@ -206,6 +210,14 @@ def _run_report(args: argparse.Namespace, targets: list[Target], cwd: Path) -> i
     if len(ok) < len(outcomes):
         return ERROR
     return FINDINGS if any(failing(o.result) for o in ok if o.result is not None) else CLEAN
+
+
+def _replayable(args: argparse.Namespace, outcomes: list[Outcome]) -> bool:
+    """Whether this run's whole output is its stdout and stderr, for one local folder scanned
+    without error (hflint.replay may print it again for the same run)."""
+    return (len(outcomes) == 1 and not outcomes[0].target.remote and outcomes[0].result is not None
+            and not (args.output or args.sarif_output or args.json_output or args.targets_from)
+            and not (args.format == "github" and os.environ.get("GITHUB_STEP_SUMMARY")))
 
 
 def _use_color(args: argparse.Namespace) -> bool:
