@@ -22,7 +22,7 @@ FILE_NAME = "builtin-packs.json"
 FORMAT = 1
 
 
-def _stamp(data: bytes) -> list[int]:
+def stamp(data: bytes) -> list[int]:
     return [len(data), zlib.crc32(data)]
 
 
@@ -46,7 +46,7 @@ def cached_doc(path: Path, data: bytes) -> YamlDoc | None:
     if path.parent.resolve() != _paths.rules_dir().resolve():
         return None
     entry = _entries().get(path.name)
-    if not isinstance(entry, dict) or entry.get("stamp") != _stamp(data):
+    if not isinstance(entry, dict) or entry.get("stamp") != stamp(data):
         return None
     lines: dict[tuple[str | int, ...], int] = {("rules", i): line for i, line in enumerate(entry["rule-lines"])}
     return YamlDoc(entry["value"], lines)
@@ -59,7 +59,7 @@ def render(paths: Iterable[Path]) -> str:
         doc = load_yaml(data.decode("utf-8"))
         rules = doc.value.get("rules", []) if isinstance(doc.value, dict) else []
         packs[path.name] = {
-            "stamp": _stamp(data),
+            "stamp": stamp(data),
             "rule-lines": [doc.line_of(("rules", i)) for i in range(len(rules))],
             "value": doc.value,
         }

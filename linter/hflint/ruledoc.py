@@ -85,7 +85,7 @@ def render_pages(rules: Sequence[Rule]) -> dict[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from hflint import _paths, packcache
+    from hflint import _paths, datacache, packcache
     from hflint.rulepack import builtin_pack_paths, load_packs
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -101,11 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     snapshot = _paths.rules_dir() / packcache.FILE_NAME
     snapshot_text = packcache.render(builtin_pack_paths())
     snapshot_stale = not snapshot.is_file() or snapshot.read_text(encoding="utf-8") != snapshot_text
+    data_snapshot = _paths.rules_dir() / datacache.FILE_NAME
+    data_text = datacache.render(datacache.data_paths())
+    data_stale = not data_snapshot.is_file() or data_snapshot.read_text(encoding="utf-8") != data_text
     generated = _generated()
     generated_stale = [p for p, text in generated.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
     generated_extra = [p for p in _GENERATED_DIR.glob("*.py") if p.name != "__init__.py" and p not in generated]
     if check:
-        outdated = [*(out / name for name in [*stale, *extra]), *([snapshot] if snapshot_stale else [])]
+        outdated = [*(out / name for name in [*stale, *extra]), *([snapshot] if snapshot_stale else []),
+                    *([data_snapshot] if data_stale else [])]
         for path in [*outdated, *generated_stale, *generated_extra]:
             print(f"{path}: out of date (run python -m hflint.ruledoc)")
         return 1 if outdated or generated_stale or generated_extra else 0
@@ -116,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         (out / name).unlink()
     if snapshot_stale:
         snapshot.write_text(snapshot_text, encoding="utf-8")
+    if data_stale:
+        data_snapshot.write_text(data_text, encoding="utf-8")
     for path in generated_stale:
         path.write_text(generated[path], encoding="utf-8")
     for path in generated_extra:

@@ -129,12 +129,20 @@ class _Builder:
         raise YamlError(f"unsupported YAML node {type(node).__name__}", line)  # pragma: no cover
 
 
+def data_value(path: PathLike) -> Any:
+    """A data file's value (rules/data/*.yaml or a pack's own): the shipped files come from
+    their JSON snapshot when it was made from the same bytes (hflint.datacache), no PyYAML."""
+    from hflint.datacache import load_data
+
+    return load_data(path, lambda text: load_yaml(text).value)
+
+
 def data_list(path: PathLike, key: str) -> list[Any]:
     """The list under ``key`` in a shipped or pack data file (rules/data/*.yaml); ValueError
     with the file's name when it cannot be read or the key is not a list."""
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8")).value
-    except (OSError, YamlError) as exc:
+        raw = data_value(path)
+    except (OSError, YamlError, UnicodeDecodeError) as exc:
         raise ValueError(f"cannot read {path.name}: {exc}") from None
     items = raw.get(key) if isinstance(raw, dict) else None
     if not isinstance(items, list):

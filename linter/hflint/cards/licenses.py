@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hflint.repo import Repo
-from hflint.yamlfile import load_yaml
+from hflint.yamlfile import data_value
 
 DEFAULT_DATA = "hflint:data/licenses.yaml"
 MAX_LICENSE_BYTES = 1024 * 1024  # license texts are tens of KB; a bigger file is read in part
@@ -55,7 +55,7 @@ class LicenseDataError(ValueError):
 @functools.cache
 def load_license_data(path: Path) -> LicenseData:
     try:
-        raw: Any = load_yaml(path.read_text(encoding="utf-8")).value
+        raw: Any = data_value(path)
         ids = [str(i) for i in raw["hub-ids"]]
         texts = tuple(
             TextPattern(

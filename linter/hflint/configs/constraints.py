@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from hflint.configs.table import Part, Table, field_name, is_transformers_config, parts
 from hflint.globs import matches
 from hflint.jsonfile import pointer
-from hflint.yamlfile import load_yaml
+from hflint.yamlfile import data_value
 
 GROUPS = ("model-type", "rejects", "suspect")  # precedence: a key is reported once, by the first
 CHECKS = frozenset({"range", "above", "names", "divisible", "int-keys", "quantization", "quant-method-known",
@@ -61,7 +61,7 @@ class Violation(NamedTuple):
 @functools.cache
 def load_constraints(path: Path) -> tuple[Constraint, ...]:
     try:
-        raw: Any = load_yaml(path.read_text(encoding="utf-8")).value
+        raw: Any = data_value(path)
         return tuple(_constraint(c) for c in raw["constraints"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConstraintError(f"{path.name}: {exc}") from None

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hflint import _paths
+from hflint.datacache import safe_data
 
 DEFAULT_CALLS = "hflint:data/python-dangerous.yaml"
 DEFAULT_LOADING = "hflint:data/code-loading.yaml"
@@ -107,8 +106,7 @@ class LoadingPolicy:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a safe loader; the C one when built
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    doc = safe_data(path)
     if not isinstance(doc, dict):
         raise ValueError(f"{path.name}: expected a mapping")
     return doc
@@ -218,6 +216,12 @@ def validate_ref(ref: str, pack_dir: Path, loader: Any) -> list[str]:
         return [f"no policy file at {path}"]
     try:
         loader(path)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+    except (OSError, ValueError) as exc:
+        return [f"{path.name}: {exc}".splitlines()[0]]
+    except Exception as exc:
+        import yaml  # only a file that is not in the snapshot was parsed by PyYAML
+
+        if not isinstance(exc, yaml.YAMLError):
+            raise
         return [f"{path.name}: {exc}".splitlines()[0]]
     return []

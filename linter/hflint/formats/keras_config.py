@@ -59,9 +59,9 @@ class KerasPolicy(NamedTuple):
 @functools.cache
 def load_policy(path: Path) -> KerasPolicy:
     """The policy data file; ValueError names the entry that is malformed."""
-    import yaml  # lazy: only a scan with Keras files loads it
+    from hflint.datacache import safe_data  # only a scan with Keras files loads it
 
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = safe_data(path)
     if not isinstance(doc, dict):
         raise ValueError(f"{path.name}: expected a mapping with 'packages', 'functions' and 'paths'")
     packages = dict(_entries(doc, "packages", path.name))

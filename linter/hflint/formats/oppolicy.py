@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from hflint.yamlfile import YamlError, load_yaml
+from hflint.yamlfile import YamlError, data_value
 
 
 class OpEntry(NamedTuple):
@@ -42,7 +42,7 @@ class OpPolicy(NamedTuple):
 def load_policy(path: Path) -> OpPolicy:
     """The policy in ``path``; ValueError naming the file and the problem."""
     try:
-        raw: Any = load_yaml(path.read_text(encoding="utf-8")).value
+        raw: Any = data_value(path)
         ops: dict[str, OpEntry] = {}
         for entry in raw.get("ops", ()):
             conditions = tuple((str(k), re.compile(str(v))) for k, v in (entry.get("when-attr") or {}).items())

@@ -25,7 +25,7 @@ from hflint.jsonfile import locate, pointer
 from hflint.kinds.base import Result, Unanalysable, each_file
 from hflint.repo import CannotAnalyse, ParseError, Repo
 from hflint.rule import Rule
-from hflint.yamlfile import YamlError, load_yaml
+from hflint.yamlfile import YamlError, data_value
 
 PARAMS_SCHEMA = {
     "type": "object",
@@ -58,7 +58,7 @@ def _policy_path(rule: Rule) -> Path:
 @functools.cache
 def load_policy(path: Path) -> Policy:
     try:
-        raw: Any = load_yaml(path.read_text(encoding="utf-8")).value
+        raw: Any = data_value(path)
 
         def table(key: str) -> dict[str, str]:
             return {str(n): str(e["label"]) for e in raw.get(key, ()) for n in e["names"]}

@@ -63,9 +63,9 @@ class Formats(NamedTuple):
 
 @functools.cache
 def load_formats(path: Path) -> Formats:
-    import yaml  # lazy
+    from hflint.datacache import safe_data
 
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = safe_data(path)
     if not isinstance(doc, dict):
         raise ValueError(f"{path.name}: expected a mapping with 'data' and 'models' lists")
     return Formats(*(tuple(_entry(e, f"{path.name}: {key}[{i}]") for i, e in enumerate(doc.get(key) or []))

@@ -12,9 +12,8 @@ import posixpath
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
-
 from hflint import identify as fmt
+from hflint.datacache import safe_data
 from hflint.pickles.report import FileReport
 
 KNOWN_FORMATS = frozenset({
@@ -33,8 +32,7 @@ class Claim(NamedTuple):
 @functools.cache
 def load(path: Path) -> dict[str, Claim]:
     """extension -> its claim; ValueError names the entry that is malformed."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a safe loader; the C one when built
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    doc = safe_data(path)
     entries = doc.get("extensions") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise ValueError(f"{path.name}: expected a mapping with an 'extensions' list")
@@ -70,8 +68,7 @@ def loaded_as_pickle(path: Path) -> tuple[PickleName, ...]:
     """The ``loaded-as-pickle`` entries: names loaders read only as a pickle or torch file."""
     from hflint.globs import check_glob
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    doc = safe_data(path)
     entries = doc.get("loaded-as-pickle") or [] if isinstance(doc, dict) else []
     if not isinstance(entries, list):
         raise ValueError(f"{path.name}: 'loaded-as-pickle' is a list")

@@ -21,7 +21,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from hflint.datacache import safe_data
 
 DANGEROUS = "dangerous"
 SAFE = "safe"
@@ -121,8 +121,7 @@ class _Entry:
 
 
 def _entries(path: Path, key: str, *, required: bool = True) -> list[_Entry]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # a safe loader; the C one when built
-    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    doc = safe_data(path)
     if not required and isinstance(doc, dict) and key not in doc:
         return []
     if not isinstance(doc, dict) or not isinstance(doc.get(key), list):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from hflint.weights.gguf import ALIGNMENT_KEY, DEFAULT_ALIGNMENT, Header
-from hflint.yamlfile import YamlError, load_yaml
+from hflint.yamlfile import YamlError, data_value
 
 MAX_NAME = 64  # GGML_MAX_NAME, including the terminating NUL
 MAX_DIMS = 4  # GGML_MAX_DIMS
@@ -45,7 +45,7 @@ class Problem(NamedTuple):
 @functools.cache
 def load_types(path: Path) -> Types:
     try:
-        raw: Any = load_yaml(path.read_text(encoding="utf-8")).value
+        raw: Any = data_value(path)
         known = {int(t["id"]): GGMLType(str(t["name"]), int(t["block"]), int(t["size"])) for t in raw["types"]}
         removed = {int(i): str(e["reason"]) for e in raw.get("removed", ()) for i in e["ids"]}
         if any(t.block < 1 or t.size < 1 for t in known.values()):
