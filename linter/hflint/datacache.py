@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hflint import _paths
-from hflint.packcache import stamp
+from hflint.packcache import read_snapshot, stamp
 
 FILE_NAME = "data-snapshot.json"
 FORMAT = 1
@@ -26,14 +26,7 @@ FORMAT = 1
 
 @functools.cache
 def _entries() -> dict[str, Any]:
-    try:
-        doc = json.loads((_paths.rules_dir() / FILE_NAME).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("files"), dict):
-        return {}
-    files: dict[str, Any] = doc["files"]
-    return files
+    return read_snapshot(FILE_NAME, FORMAT, "files")
 
 
 def load_data(path: Path, parse: Callable[[str], Any]) -> Any:

@@ -26,16 +26,22 @@ def stamp(data: bytes) -> list[int]:
     return [len(data), zlib.crc32(data)]
 
 
-@functools.cache
-def _entries() -> dict[str, Any]:
+def read_snapshot(name: str, version: int, key: str) -> dict[str, Any]:
+    """The ``key`` mapping of the shipped JSON snapshot ``rules/<name>`` in format ``version``;
+    empty when it is absent or not that (every entry is then a miss)."""
     try:
-        doc = json.loads((_paths.rules_dir() / FILE_NAME).read_bytes())
+        doc = json.loads((_paths.rules_dir() / name).read_bytes())
     except (OSError, ValueError):
         return {}
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("packs"), dict):
+    if not isinstance(doc, dict) or doc.get("format") != version or not isinstance(doc.get(key), dict):
         return {}
-    packs: dict[str, Any] = doc["packs"]
-    return packs
+    entries: dict[str, Any] = doc[key]
+    return entries
+
+
+@functools.cache
+def _entries() -> dict[str, Any]:
+    return read_snapshot(FILE_NAME, FORMAT, "packs")
 
 
 def cached_doc(path: Path, data: bytes) -> YamlDoc | None:
