@@ -18,7 +18,7 @@ import pytest
 from hflint._paths import rules_dir
 from hflint.formats.oppolicy import load_policy
 from hflint.formats.protowire import WireError
-from hflint.formats.tf_graph import Graph, all_nodes, looks_like_saved_model, read_graph_def, read_saved_model
+from hflint.formats.tf_graph import Graph, all_nodes, read_graph_def, read_saved_model
 from hflint.formats.tf_ops import hits
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -138,11 +138,6 @@ def test_attribute_conditions_follow_the_attribute() -> None:
 
     assert hits(_read(printer("stderr"), False), POLICY, ALL) == []
     assert len(hits(_read(printer("file:///home/u/.bashrc"), False), POLICY, ALL)) == 1
-
-
-def test_saved_model_detection_by_first_field() -> None:
-    assert looks_like_saved_model(io.BytesIO(_tf2(False)))
-    assert not looks_like_saved_model(io.BytesIO(_f(1, _node("a", "Const"))))
 
 
 # -- hostile inputs --------------------------------------------------------------------------

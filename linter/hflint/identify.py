@@ -27,7 +27,7 @@ which walks them.
 from __future__ import annotations
 
 import struct
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from hflint.repo import Repo
@@ -84,10 +84,11 @@ class Magic(NamedTuple):
     prefixes: tuple[bytes, ...]
 
 
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"  # HDF5 format spec, superblock "Format Signature"
 # Every signature identify() compares, in its order (tests derive colliding inputs from it).
 MAGIC: tuple[Magic, ...] = (
     Magic(GGUF, 0, (b"GGUF",)),
-    Magic(HDF5, 0, (b"\x89HDF\r\n\x1a\n",)),
+    Magic(HDF5, 0, (HDF5_SIGNATURE,)),
     Magic(ZIP, 0, (b"PK\x03\x04", b"PK\x05\x06")),  # APPNOTE 4.3.7 local header, 4.3.16 empty archive
     Magic(NPY, 0, (b"\x93NUMPY",)),
     Magic(TAR, 257, (b"ustar",)),
@@ -196,25 +197,81 @@ def maybe_headerless_pickle(head: bytes) -> bool:
     return bool(head) and head[0] in HEADERLESS_PICKLE_START
 
 
-# -- the first bytes of a repository file, for kinds that recognise a format by its magic --
-SNIFF = 16  # GGUF's magic at 0, TFLite's TFL3 at 4, HDF5's 8-byte signature at 0
-_SNIFF_KEY = "hflint.identify.head"
+# -- model formats of a repository file, whatever its name (the rules' ``formats:``) --------
+ONNX = "onnx"
+TF_SAVED_MODEL = "tf-saved-model"
+TF_GRAPH_DEF = "tf-graph-def"
+TFLITE = "tflite"
+KERAS = "keras"  # a Keras 3 zip: config.json at its root and Keras's other parts
+# The names a rule's `formats:` may list (rules/schemas/rulepack.schema.json lists the same).
+MODEL_FORMATS = (ONNX, TF_SAVED_MODEL, TF_GRAPH_DEF, TFLITE, GGUF, HDF5, KERAS)
+# keras/src/saving/saving_lib.py: _CONFIG_FILENAME, and what save_model writes beside it
+KERAS_CONFIG = "config.json"
+KERAS_PARTS = frozenset({"metadata.json", "model.weights.h5", "model.weights.npz"})
+# Formats whose structure identify() checks: content matching them is no protobuf model.
+_NOT_PROTOBUF = frozenset({SAFETENSORS, GGUF, HDF5, ZIP, NPY, TAR})
+_FORMATS_KEY = "hflint.identify.formats"
 
 
-def head(repo: Repo, path: str) -> bytes:
-    """The file's first SNIFF bytes, read once per scan for every kind that asks."""
+def formats_of(repo: Repo, path: str) -> frozenset[str]:
+    """The model formats (MODEL_FORMATS) the file's content is, read once per scan: what
+    their loaders accept by content, whatever the file is called. Several when the content
+    is a polyglot; none for a file that cannot be opened (HF001 reports it elsewhere)."""
+    from hflint.repo import CannotAnalyse
 
-    def read() -> bytes:
+    def run() -> frozenset[str]:
         with repo.open(path) as fh:
-            return fh.read(SNIFF)
+            size = fh.seek(0, 2)
+            fh.seek(0)
+            return model_formats(fh, fh.read(HEAD), size)
 
-    return repo.cached(path, _SNIFF_KEY, read)
+    try:
+        return repo.cached(path, _FORMATS_KEY, run)
+    except CannotAnalyse:
+        return frozenset()
 
 
-def claims(repo: Repo, path: str, suffixes: tuple[str, ...], magic: bytes, at: int) -> bool:
-    """Whether the file is named as a format or carries its magic at offset ``at``: the
-    extension is a claim that is checked, and content is recognised whatever its name."""
-    return path.lower().endswith(suffixes) or head(repo, path)[at : at + len(magic)] == magic
+def model_formats(fh: BinaryIO, head: bytes, size: int) -> frozenset[str]:
+    found = set()
+    primary = identify(head, size).format
+    if primary == GGUF:
+        found.add(GGUF)
+    if head.startswith(HDF5_SIGNATURE):  # h5py.is_hdf5, which tf.keras's load_model asks
+        found.add(HDF5)
+    if tflite(head, size):
+        found.add(TFLITE)
+    if primary == ZIP and _keras_zip(fh, size):
+        found.add(KERAS)
+    if primary not in _NOT_PROTOBUF:  # pickle and zlib are guesses from two bytes
+        from hflint.formats import sniff
+
+        found |= sniff.recognise(fh)
+    return frozenset(found)
+
+
+def tflite(head: bytes, size: int) -> bool:
+    """A TFLite flatbuffer: the ``TFL3`` file identifier after a root table offset that
+    lies inside the file (flatbuffers' file_identifier; tensorflow/lite/schema/schema.fbs)."""
+    if len(head) < 8 or head[4:8] != b"TFL3":
+        return False
+    root = int.from_bytes(head[:4], "little")
+    return 8 <= root < size
+
+
+def _keras_zip(fh: BinaryIO, size: int) -> bool:
+    """A zip with Keras's ``config.json`` at its root and one of the parts keras.saving
+    writes beside it (which it reads from any file name once it is asked to)."""
+    from hflint.pickles import zipread
+    from hflint.pickles.readers import Budget, Limits, Unreadable, Window
+
+    budget = Budget(Limits())
+    try:
+        names = {m.name for m in zipread.read_directory(Window(fh, 0, size, budget), budget).members}
+    except Unreadable:  # HF403 reports the archive
+        return False
+    finally:
+        budget.close()
+    return KERAS_CONFIG in names and not names.isdisjoint(KERAS_PARTS)
 
 
 # -- plain data without a magic number (hflint.kinds.file_format) ---------------------------

@@ -92,7 +92,7 @@ class Repo:
         self._sizes: dict[str, int] = {}
         self._lfs: set[str] = set()
         self._cache: dict[tuple[str, str], Any] = {}
-        self._selected: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+        self._selected: dict[tuple[tuple[str, ...], ...], list[str]] = {}
         self.events: list[RepoEvent] = []
         self.current: str | None = None  # last file a check asked for, for HF001 on a crash
         # Set by the engine while a scan is cached (hflint.resultcache): what the checks read
@@ -210,17 +210,27 @@ class Repo:
             self.recording.resolved[rel] = found
         return found
 
-    def select(self, include: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
-        """Content files matching the globs; LFS pointers are left out (HF002 covers them).
-        Rules of one family share their globs, so each selection is computed once."""
-        key = (tuple(include), tuple(exclude))
+    def select(self, include: Iterable[str], exclude: Iterable[str] = (), formats: Iterable[str] = ()) -> list[str]:
+        """Content files matching the globs, and every file whose content is one of
+        ``formats`` whatever its name (hflint.identify.formats_of: a name is a claim, the
+        content decides); LFS pointers are left out (HF002 covers them). Rules of one family
+        share their selection, so each is computed once."""
+        key = (tuple(include), tuple(exclude), tuple(formats))
         found = self._selected.get(key)
         if found is None:
-            inc, exc = key
+            inc, exc, fmts = key
+            content = self._of_formats(frozenset(fmts)) if fmts else frozenset()
             found = self._selected[key] = [
-                f for f in self.files if f not in self._lfs and matches(f, inc) and not matches(f, exc)
+                f
+                for f in self.files
+                if f not in self._lfs and ((matches(f, inc) and not matches(f, exc)) or f in content)
             ]
         return list(found)
+
+    def _of_formats(self, formats: frozenset[str]) -> frozenset[str]:
+        from hflint.identify import formats_of  # lazy: only rules with `formats:` read content
+
+        return frozenset(f for f in self.files if f not in self._lfs and formats_of(self, f) & formats)
 
     # -- reading -----------------------------------------------------------------------
 

@@ -44,6 +44,8 @@ class Rule:
     source: Path  # the pack file, for error messages and relative schema paths
     files: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # Content formats (hflint.identify.MODEL_FORMATS) the rule checks whatever the file's name
+    formats: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     precision: str = "high"

@@ -32,6 +32,9 @@ def rule_markdown(rule: Rule) -> str:
     ]
     if rule.files:
         lines.append(f"- Files: {', '.join(f'`{g}`' for g in rule.files)}")
+    if rule.formats:
+        shown = " or ".join(f"`{f}`" for f in rule.formats)
+        lines.append(f"- Content: any file whose content is {shown}, whatever its name")
     if rule.tags:
         lines.append(f"- Tags: {', '.join(rule.tags)}")
     if rule.fix is not None:

@@ -141,6 +141,7 @@ def _build_rule(item: dict[str, Any], pack: str, source: Path, line: int | None)
         source=source,
         files=tuple(item.get("files", ())),
         exclude=tuple(item.get("exclude", ())),
+        formats=tuple(item.get("formats", ())),
         params=dict(item.get("params", {})),
         tags=tuple(item.get("tags", ())),
         precision=item.get("precision", "high"),
@@ -172,7 +173,7 @@ def _rule_problems(rule: Rule, builtin: bool) -> list[str]:
             problems.append(f"unknown check kind {rule.kind!r} (known kinds: {known})")
         return problems
     kind = load_kind(rule.kind)
-    if not rule.files and rule.kind not in KINDS_WITHOUT_FILES:
+    if not (rule.files or rule.formats) and rule.kind not in KINDS_WITHOUT_FILES:
         problems.append(f"files: kind {rule.kind!r} needs at least one glob")
     try:
         fields = template_fields(rule.message)

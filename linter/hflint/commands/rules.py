@@ -107,6 +107,7 @@ def _as_json(r: Rule) -> dict[str, object]:
         "kind": r.kind,
         "active": r.active,
         "files": list(r.files),
+        "formats": list(r.formats),
         "tags": list(r.tags),
         "security_severity": r.security_severity,
         "fix": {"kind": r.fix.kind, "safety": r.fix.safety} if r.fix else None,

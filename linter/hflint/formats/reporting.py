@@ -1,17 +1,19 @@
-"""What the graph-format kinds (onnx-model, tf-graph, tflite-model) share: their params
+"""What the model-format kinds (onnx-model, tf-graph, tflite-model) share: their params
 schema, the way a file's parse becomes findings or an "unanalysable" finding, and the cap on
-findings per file (also used by keras-model)."""
+findings per file (also used by keras-model); and how every format kind's "not this format"
+finding defers to the pickle rules (also gguf-header, keras-model)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from hflint.finding import Finding
 from hflint.formats.oppolicy import POLICY_PARAMS
 from hflint.formats.protowire import Limits
-from hflint.kinds.base import Result
+from hflint.kinds.base import Consequence, Result
 from hflint.kinds.base import capped as cap_results
-from hflint.repo import CannotAnalyse
+from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 
 T = TypeVar("T")
@@ -43,15 +45,15 @@ def limits_of(params: dict[str, Any]) -> Limits:
                   raw.get("max-string", default.max_string), raw.get("max-seconds", default.max_seconds))
 
 
-def report(rule: Rule, path: str, parse: Callable[[], T], findings: Callable[[T], Iterable[Result]]
-           ) -> Iterator[Result]:
+def report(rule: Rule, repo: Repo, path: str, parse: Callable[[], T],
+           findings: Callable[[T], Iterable[Result]]) -> Iterator[Result]:
     """``check: unanalysable`` reports a parse that fails (the reason is the finding); any
     other check reports ``findings`` of the parse, at most ``max-findings`` of them."""
     if rule.params["check"] == "unanalysable":
         try:
             parse()
         except CannotAnalyse as exc:
-            yield rule.finding(path, detail=exc.reason)
+            yield not_this_format(repo, path, rule.finding(path, detail=exc.reason))
         return
     yield from capped(rule, findings(parse()))
 
@@ -60,3 +62,17 @@ def capped(rule: Rule, results: Iterable[Result]) -> list[Result]:
     """At most ``params.max-findings`` results (20); the last one shown says how many more
     were left out (hflint.kinds.base.capped)."""
     return list(cap_results(results, rule.params.get("max-findings", 20)))
+
+
+PICKLE_SCAN = "pickle-scan"
+
+
+def not_this_format(repo: Repo, path: str, found: Finding) -> Result:
+    """A format kind's finding that the file is not its format: on pickle-capable content
+    (a pickle or torch zip named ``.gguf``, ``.onnx``...) it follows from the pickle rules'
+    finding, HF405's disguise or HF403's broken stream (one defect, one finding), and is
+    reported only when none of them reported the file."""
+    from hflint.identify import PICKLE_CAPABLE
+    from hflint.weights.readers import content_format
+
+    return Consequence(found, PICKLE_SCAN, path) if content_format(repo, path) in PICKLE_CAPABLE else found

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO, NamedTuple
 
-from hflint.formats.protowire import DEFAULT_LIMITS, LEN, VARINT, Limits, Span, WireError, WireReader
+from hflint.formats.protowire import DEFAULT_LIMITS, LEN, Limits, Span, WireError, WireReader
 
 __all__ = ["Graph", "Node", "WireError", "read_graph_def", "read_saved_model"]
 
@@ -181,15 +181,6 @@ def read_graph_def(fh: BinaryIO, wanted_attrs: dict[str, frozenset[str]], limits
     """A bare (frozen) GraphDef, as one graph; WireError when it cannot be read."""
     reader = WireReader(fh, limits)
     return [_Walker(reader, wanted_attrs).graph_def(reader.whole, "", 0)]
-
-
-def looks_like_saved_model(fh: BinaryIO) -> bool:
-    """A SavedModel starts with its schema version (field 1, a varint); a GraphDef's field 1
-    is a node (LEN). Used for ``*.pb`` files not named saved_model.pb."""
-    fh.seek(0)
-    first = fh.read(1)
-    fh.seek(0)
-    return first == bytes([1 << 3 | VARINT])
 
 
 def all_nodes(graph: Graph) -> Iterator[tuple[str | None, Node]]:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hflint.archives.members import extension
-from hflint.identify import PICKLE_CAPABLE, SAFETENSORS
+from hflint.identify import KERAS, PICKLE_CAPABLE, SAFETENSORS, formats_of
 from hflint.kinds.base import Result, Unanalysable, capped, each_file
 from hflint.kinds.pickle_scan import DATA_FILE, analysis_params, limits_of
 from hflint.pickles import analysis
@@ -129,7 +129,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
                                        for first, detail in groups)
         else:
             assert formats is not None
-            found = _unanalysed(rule, path, rep.archive, formats)
+            found = _unanalysed(rule, repo, path, rep.archive, formats)
         yield from capped(found, cap)
         if rep.stopped is not None:  # members after that point were not judged: HF403 says why
             yield Unanalysable(path, f"archive not walked to the end: {rep.stopped}", "pickle-scan")
@@ -137,7 +137,9 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     yield from each_file(rule, repo, check_file)
 
 
-def _unanalysed(rule: Rule, path: str, tally: Tally, formats: Formats) -> Iterator[Result]:
+def _unanalysed(rule: Rule, repo: Repo, path: str, tally: Tally, formats: Formats) -> Iterator[Result]:
+    if KERAS in formats_of(repo, path):
+        return  # a Keras zip whatever its name: its members are its parts, the Keras rules read it
     by_class: dict[str, list[str]] = {}
     for p in tally.kept:
         wanted = p.cls.startswith("member:") and match(formats, p.cls) is not None

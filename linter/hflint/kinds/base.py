@@ -90,7 +90,7 @@ def each_file(
     CannotAnalyse becomes Unanalysable; any other exception is a bug in the kind, reported
     as HF001 for that file so the scan goes on (flake8 does the same with E902).
     """
-    for path in repo.select(rule.files, rule.exclude):
+    for path in repo.select(rule.files, rule.exclude, rule.formats):
         try:
             yield from check_file(path)
         except CannotAnalyse as exc:

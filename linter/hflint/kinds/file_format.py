@@ -12,8 +12,9 @@
   checkpoint's variable shards, OpenVINO weights beside their .xml, a Core ML package's
   weight blobs (its model.mlmodel is HF635's).
 
-Only the first bytes of a file are read (hflint.identify), except an ONNX model's own parse
-(shared with the ONNX rules) to learn which files it names as external data. Files that
+Only the first bytes of a file are read (hflint.identify), except to recognise the protobuf
+model formats, which have no magic (hflint.identify.formats_of), and an ONNX model's own
+parse (shared with the ONNX rules) to learn which files it names as external data. Files that
 another kind owns by name (``*.json``, ``*.safetensors``...) are left out by the rule's
 ``exclude`` globs: their own rule reports them when they do not parse.
 """
@@ -114,7 +115,9 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         with repo.open(path) as fh:
             head = fh.read(identify.HEAD)
         model = next((e for e in formats.models if e.matches(path, head)), None)
-        known = identify.identify(head, repo.size(path)).format
+        # a format hflint reads: by its first bytes, or a model format by content (an ONNX
+        # model or a GraphDef named .bin is its own rules' file, and may look like text)
+        known = identify.identify(head, repo.size(path)).format or min(identify.formats_of(repo, path), default=None)
         if unread:
             if model is not None and known is None:
                 yield rule.finding(path, detail=f"{model.name}: {model.reason}")
@@ -174,12 +177,13 @@ def _referenced(repo: Repo, path: str) -> bool:
 
 def _onnx_external(repo: Repo) -> frozenset[str]:
     def collect() -> frozenset[str]:
+        from hflint import identify
         from hflint.formats.protowire import Limits
         from hflint.kinds.onnx_model import location_escape, parsed
         from hflint.repo import CannotAnalyse
 
         found = set()
-        for model in repo.select(["*.onnx"]):
+        for model in repo.select(["*.onnx"], formats=[identify.ONNX]):
             try:
                 info = parsed(repo, model, Limits())
             except CannotAnalyse:

@@ -3,16 +3,17 @@ the format's rules (HF621), read from the header only (hflint.weights.gguf, the 
 shares) and validated by hflint.weights.gguf_header against the ggml type table in
 ``rules/data/ggml-types.yaml``.
 
-A file is checked when it is named ``*.gguf`` or starts with the ``GGUF`` magic, whatever its
-name. A header that cannot be read at all is itself the finding (with the reason), as HF306
-does for safetensors.
+The rule's pack selects the files: named ``*.gguf``, or whose content is GGUF whatever
+their name (``formats: [gguf]``). A header that cannot be read at all is itself the finding
+(with the reason), as HF306 does for safetensors; on pickle-capable content behind a GGUF
+name it is a consequence of the pickle rules' finding (HF405 reports the disguise).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hflint.identify import claims
+from hflint.formats.reporting import not_this_format
 from hflint.kinds.base import Result, each_file
 from hflint.repo import Repo
 from hflint.rule import Rule
@@ -48,13 +49,11 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     cap: int = rule.params.get("max-findings", 20)
 
     def check_file(path: str) -> Iterator[Result]:
-        if not claims(repo, path, (".gguf",), b"GGUF", 0):
-            return
         with repo.open(path) as fh:
             try:
                 header = read_header(fh)
             except GGUFError as exc:
-                yield rule.finding(path, pointer="header", detail=str(exc))
+                yield not_this_format(repo, path, rule.finding(path, pointer="header", detail=str(exc)))
                 return
         problems = validate_header(header, types)
         for problem in problems[:cap]:

@@ -1,9 +1,11 @@
 """Kind ``keras-model``: Keras model configs whose loading runs code or reaches outside the
 model (HF630-HF633), and Keras files whose config cannot be read (HF634).
 
-Files: ``*.keras`` (Keras 3 zip: config.json), ``*.h5``/``*.hdf5`` or any file with the HDF5
-signature (legacy Keras: the ``model_config`` and ``training_config`` attributes; tf.keras
-loads HDF5 by content), and ``keras_metadata.pb`` (Keras-2 SavedModels). Each file is read
+Files: ``*.keras`` or any Keras 3 zip whatever its name (config.json at the root beside
+Keras's other parts), ``*.h5``/``*.hdf5`` or any file with the HDF5 signature (legacy Keras:
+the ``model_config`` and ``training_config`` attributes; tf.keras loads HDF5 by content), and
+``keras_metadata.pb`` (Keras-2 SavedModels); the pack's ``formats: [keras, hdf5]`` brings the
+files recognised by content. Each file is read
 once per scan (hflint.formats.keras_files) and its configs walked once
 (hflint.formats.keras_config); ``params.check`` picks what a rule reports: ``lambda``,
 ``module``, ``function``, ``path`` or ``unanalysable``. The policy (Keras's own packages,
@@ -21,7 +23,7 @@ from collections.abc import Iterator
 
 from hflint.formats.keras_config import Hit
 from hflint.formats.keras_files import Config, Deferred, Limits
-from hflint.kinds.base import Result, Unanalysable, each_file
+from hflint.kinds.base import Consequence, Result, Unanalysable, each_file
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 
@@ -44,7 +46,6 @@ PARAMS_SCHEMA = {
 }
 FIELDS = frozenset({"detail", "pointer"})
 DEFAULT_POLICY = "hflint:data/keras.yaml"
-HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 METADATA = "keras_metadata.pb"
 
 
@@ -59,15 +60,18 @@ def validate(rule: Rule) -> list[str]:
 
 
 def reader_for(repo: Repo, path: str) -> str | None:
-    """Which Keras reader a file gets ("zip", "hdf5", "metadata"), or None."""
-    from hflint.identify import head
+    """Which Keras reader a file gets ("zip", "hdf5", "metadata"), or None: by content first
+    (a Keras zip or an HDF5 file whatever its name: keras.saving and h5py read content), then
+    by the name's claim, which the reader checks."""
+    from hflint.identify import HDF5, KERAS, formats_of
 
     lower = path.lower()
     if posixpath.basename(lower) == METADATA:
         return "metadata"
-    if lower.endswith(".keras"):
+    found = formats_of(repo, path)
+    if KERAS in found or (HDF5 not in found and lower.endswith(".keras")):
         return "zip"
-    if lower.endswith((".h5", ".hdf5")) or head(repo, path).startswith(HDF5_SIGNATURE):
+    if HDF5 in found or lower.endswith((".h5", ".hdf5")):
         return "hdf5"
     return None
 
@@ -113,12 +117,15 @@ def _configs(repo: Repo, path: str, limits: Limits) -> list[Config]:
             raise Deferred(f"holds {found} content, not the {expected} a Keras file is", "pickle-scan")
         if reader == "zip":
             if found != identify.ZIP:
-                raise CannotAnalyse(f"a .keras file that is not a zip archive ({_content(found)})")
+                raise CannotAnalyse(f"a .keras file that is not a zip archive ({_content(repo, path)})")
             return list(keras_files.keras_zip(fh, size, limits))
         return list(keras_files.hdf5_configs(fh, limits))
 
 
-def _content(found: str | None) -> str:
+def _content(repo: Repo, path: str) -> str:
+    from hflint.weights.readers import describe_content
+
+    found = describe_content(repo, path)
     return f"its content is {found}" if found else "its content is no format hflint knows"
 
 
@@ -132,8 +139,11 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             return
         try:
             hits = analysed(repo, path, rule)
-        except Deferred as exc:
-            yield Unanalysable(path, exc.reason, exc.covered_by)
+        except Deferred as exc:  # the cause is another kind's finding (HF403, HF405)
+            if what == "unanalysable":
+                yield Consequence(rule.finding(path, detail=exc.reason), exc.covered_by, path)
+            else:
+                yield Unanalysable(path, exc.reason, exc.covered_by)
             return
         except CannotAnalyse as exc:
             if what != "unanalysable":

@@ -74,7 +74,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         return _external(rule, repo, path, info, what)
 
     def check_file(path: str) -> Iterator[Result]:
-        return report(rule, path, lambda: parsed(repo, path, limits), lambda info: findings(path, info))
+        return report(rule, repo, path, lambda: parsed(repo, path, limits), lambda info: findings(path, info))
 
     yield from each_file(rule, repo, check_file, covered_by="onnx-model")
 

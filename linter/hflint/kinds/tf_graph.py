@@ -1,8 +1,10 @@
 """Kind ``tf-graph``: TensorFlow SavedModels and frozen GraphDefs whose ops run Python,
 touch the file system or the network (HF611-HF613), or that cannot be read (HF614).
 
-``saved_model.pb`` (and any ``*.pb`` that starts like one) is read as a SavedModel, every
-other ``*.pb`` as a bare GraphDef (hflint.formats.tf_graph); the op policy is data
+The pack selects ``saved_model.pb`` and ``*.pb``, and any file whose content is a SavedModel
+or a GraphDef whatever its name (hflint.identify.formats_of). ``saved_model.pb`` and content
+recognised as a SavedModel are read as one, every other file as a bare GraphDef
+(hflint.formats.tf_graph); the op policy is data
 (``rules/data/tf-ops.yaml``), and the save/restore ops every SavedModel has are judged by
 hflint.formats.tf_ops. TensorFlow is never imported. ``params.check``: ``ops`` (with
 ``params.categories``) or ``unanalysable``.
@@ -16,8 +18,9 @@ from collections.abc import Iterator
 from hflint.formats.oppolicy import OpPolicy, load_policy, validate_policy
 from hflint.formats.protowire import Limits, WireError
 from hflint.formats.reporting import limits_of, params_schema, report
-from hflint.formats.tf_graph import Graph, looks_like_saved_model, read_graph_def, read_saved_model
+from hflint.formats.tf_graph import Graph, read_graph_def, read_saved_model
 from hflint.formats.tf_ops import hits
+from hflint.identify import TF_SAVED_MODEL, formats_of
 from hflint.kinds.base import Result, each_file
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
@@ -40,7 +43,7 @@ def parsed(repo: Repo, path: str, policy: OpPolicy, limits: Limits) -> list[Grap
         with repo.open(path) as fh:
             try:
                 named = posixpath.basename(path) == SAVED_MODEL
-                if named or looks_like_saved_model(fh):
+                if named or TF_SAVED_MODEL in formats_of(repo, path):
                     graphs = read_saved_model(fh, policy.attrs_wanted(), limits)
                     if named and not graphs:
                         # An empty or cut file parses as a SavedModel with no MetaGraphDef:
@@ -70,6 +73,6 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             yield rule.finding(path, pointer=hit.node.where, detail=detail)
 
     def check_file(path: str) -> Iterator[Result]:
-        return report(rule, path, lambda: parsed(repo, path, policy, limits), lambda g: findings(path, g))
+        return report(rule, repo, path, lambda: parsed(repo, path, policy, limits), lambda g: findings(path, g))
 
     yield from each_file(rule, repo, check_file, covered_by="tf-graph")

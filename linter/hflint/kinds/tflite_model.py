@@ -6,8 +6,9 @@ Flex delegate) whose TensorFlow op - named by ``custom_code`` or, as the delegat
 by the NodeDef in the operator's custom options - is in ``params.categories`` of the TF op
 policy (``rules/data/tf-ops.yaml``); ``custom-ops`` reports other custom operators (a
 library must be registered to run them); ``unanalysable`` a file that does not parse.
-A file is a TFLite model when named ``.tflite``/``.lite`` or carrying the ``TFL3`` file
-identifier; builtin operators are never reported.
+The pack selects the files: named ``.tflite``/``.lite``, or whose content is a TFLite
+flatbuffer whatever their name (``formats: [tflite]``: the ``TFL3`` file identifier, which
+the interpreter reads); builtin operators are never reported.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from collections.abc import Iterator
 
 from hflint.formats.oppolicy import load_policy, validate_policy
 from hflint.formats.reporting import params_schema, report
-from hflint.formats.tflite_model import FLEX_PREFIX, IDENTIFIER, FlatError, TFLiteInfo, read_tflite
-from hflint.identify import claims
+from hflint.formats.tflite_model import FLEX_PREFIX, FlatError, TFLiteInfo, read_tflite
 from hflint.kinds.base import Result, each_file
 from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
@@ -25,7 +25,6 @@ from hflint.rule import Rule
 PARAMS_SCHEMA = params_schema(["flex-ops", "custom-ops", "unanalysable"], limits=False)
 FIELDS = frozenset({"detail", "pointer"})
 DEFAULT_POLICY = "hflint:data/tf-ops.yaml"
-SUFFIXES = (".tflite", ".lite")
 
 
 def validate(rule: Rule) -> list[str]:
@@ -50,9 +49,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         return _flex(rule, path, info) if rule.params["check"] == "flex-ops" else _custom(rule, path, info)
 
     def check_file(path: str) -> Iterator[Result]:
-        if not claims(repo, path, SUFFIXES, IDENTIFIER, 4):
-            return iter(())
-        return report(rule, path, lambda: parsed(repo, path), lambda info: findings(path, info))
+        return report(rule, repo, path, lambda: parsed(repo, path), lambda info: findings(path, info))
 
     yield from each_file(rule, repo, check_file, covered_by="tflite-model")
 

@@ -50,8 +50,17 @@ def safetensors_header(repo: Repo, path: str) -> Header:
 
 
 def content_format(repo: Repo, path: str) -> str | None:
-    """The format hflint.identify names from the file's first bytes (None: not one it knows,
-    or safetensors): for messages about a file whose named format does not parse."""
+    """The format hflint.identify names from the file's content (None: not one it knows, or
+    safetensors): for messages about a file whose named format does not parse."""
+    from hflint import identify
+
+    found = describe_content(repo, path)
+    return None if found == identify.SAFETENSORS else found
+
+
+def describe_content(repo: Repo, path: str) -> str | None:
+    """The file's format by content: hflint.identify's name from its first bytes, else the
+    first model format it is (an ONNX model named .safetensors), else None."""
     from hflint import identify
 
     with repo.open(path) as fh:
@@ -59,7 +68,10 @@ def content_format(repo: Repo, path: str) -> str | None:
         fh.seek(0)
         head = fh.read(identify.HEAD)
     found = identify.identify(head, size).format
-    return None if found == identify.SAFETENSORS else found
+    if found is None:
+        models = identify.formats_of(repo, path)
+        found = next((f for f in identify.MODEL_FORMATS if f in models), None)
+    return found
 
 
 def state_dict(repo: Repo, path: str) -> StateDictInfo:
