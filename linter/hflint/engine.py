@@ -180,9 +180,38 @@ def _run(repo: Repo, rules: list[Rule], scan_error: Rule) -> list[Finding]:
         except Exception as exc:  # a bug in a kind becomes HF001; the scan goes on
             reason = f"internal error in check kind {rule.kind}: {type(exc).__name__}: {exc}"
             problems.append((rule, Unanalysable(repo.current or "", reason)))
+    findings += _settle(findings, consequences, rules)
+    # A consequence reported after all (its cause's rule is not selected) may be a root
+    # cause's own finding (HF614 on a pickle named graph.pb): it covers the file like one.
     causes = _Causes(findings, rules)
-    findings += [c.finding for c in consequences if not causes.reported(c.cause_kind, c.cause_path)]
     return _with_json_lines(repo, findings) + _scan_errors(causes, problems, scan_error)
+
+
+def _settle(findings: list[Finding], consequences: list[Consequence], rules: list[Rule]) -> list[Finding]:
+    """The consequences reported after all. One is dropped when the kind it names reported its
+    file, or when that kind's own consequence there was dropped (its defect is reported, by
+    its cause): HF309 on a pickle named model.safetensors follows from HF306, which follows
+    from HF405. One whose cause no rule reports and none may still report is reported."""
+    kind_of = {r.id: r.kind for r in rules}
+    accounted = {(kind_of.get(f.rule_id), f.path) for f in findings}
+    pending: list[Consequence] = list(consequences)
+    kept: list[Consequence] = []
+    while pending:
+        waiting = {(kind_of.get(c.finding.rule_id), c.finding.path) for c in pending}
+        ready = [
+            c
+            for c in pending
+            if (c.cause_kind, c.cause_path) in accounted or (c.cause_kind, c.cause_path) not in waiting
+        ]
+        if not ready:  # causes naming each other: report them all, so nothing goes unsaid
+            kept += pending
+            break
+        for c in ready:
+            if (c.cause_kind, c.cause_path) not in accounted:
+                kept.append(c)
+            accounted.add((kind_of.get(c.finding.rule_id), c.finding.path))
+        pending = [c for c in pending if c not in ready]
+    return [c.finding for c in kept]
 
 
 _LOCATE_MAX_BYTES = 8 * 1024 * 1024  # locating is a walk of the text; bounded per file

@@ -4,7 +4,9 @@ libraries' writers, and check that each library reads its files back:
     pip install onnx gguf && python tests/golden/make_formats_fixtures.py
 
 TensorFlow and TFLite cases are written by tests/fixtures/tf/make_tf_fixtures.py (it
-needs TensorFlow, which the tests never import). Deterministic: fixed names and data.
+needs TensorFlow, which the tests never import), Keras cases by make_keras_fixtures.py; the
+cases of models under other names (a name is a claim: loaders read content) copy their
+committed output, so run this after them. Deterministic: fixed names and data.
 """
 
 from __future__ import annotations
@@ -117,6 +119,36 @@ def gguf_cases() -> None:
     fail("disguised-as-bin", data[:300], file="pytorch_model.bin")
 
 
+def renamed_cases() -> None:
+    """Every model format under names that claim something else: the format's rules run on
+    it (recognised by content), HF600 does not call it unknown, HF643 does not call the parts
+    of a Keras zip unanalysed members."""
+    pyop = helper.make_node("PyOp", ["X"], ["P"], domain="pyopmulti_1", module="os", class_name="system",
+                            input_types=[1], output_types=[1])
+    onnx_pyop = ox.add_model(nodes=[pyop], opsets=[helper.make_opsetid("pyopmulti_1", 1)])
+    onnx_passwd = ox.add_model([ox.external("w", [2], "/etc/passwd")])
+    ox.save(onnx_passwd, _case("HF601", "fail", "onnx-named-bin") / "model.bin")
+    ox.save(onnx_pyop, _case("HF603", "fail", "onnx-named-without-extension") / "model")
+    frozen = (HERE / "HF611" / "fail" / "frozen-py-func" / "graph.pb").read_bytes()
+    (_case("HF611", "fail", "graph-def-named-bin") / "model.bin").write_bytes(frozen)
+    saved = (HERE / "HF612" / "fail" / "write-file" / "model" / "saved_model.pb").read_bytes()
+    (_case("HF612", "fail", "saved-model-named-dat") / "export.dat").write_bytes(saved)
+    tflite = (HERE / "HF616" / "fail" / "flex-write-file" / "model.tflite").read_bytes()
+    (_case("HF616", "fail", "tflite-named-bin") / "model.bin").write_bytes(tflite)
+    keras = (HERE / "HF630" / "fail" / "lambda-in-nested-sequential" / "model.keras").read_bytes()
+    (_case("HF630", "fail", "keras-zip-named-pt") / "model.pt").write_bytes(keras)
+    benign = (HERE / "HF630" / "pass" / "keras-v3-nested" / "model.keras").read_bytes()
+    (_case("HF643", "pass", "keras-zip-named-zip") / "model.zip").write_bytes(benign)
+    every = _case("HF600", "pass", "renamed-model-formats")
+    ox.save(ox.add_model(), every / "onnx" / "model.bin")
+    (every / "graph.dat").write_bytes(frozen)
+    (every / "saved_model.bin").write_bytes(saved)
+    (every / "model.tflite.bin").write_bytes(tflite)
+    (every / "keras.pt").write_bytes(benign)
+    (every / "llama.bin").write_bytes((HERE / "HF621" / "pass" / "llama-q8_0" / "model-q8_0.gguf").read_bytes())
+
+
 if __name__ == "__main__":
     onnx_cases()
     gguf_cases()
+    renamed_cases()

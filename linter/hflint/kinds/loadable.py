@@ -20,7 +20,9 @@
   ``diffusion_pytorch_model.safetensors``, ``adapter_model.safetensors``...) in a folder
   without the config that loader needs (``config.json``, or ``adapter_config.json`` for an
   adapter). A library-specific ``*_config.json`` next to them (GLiNER, open_clip) means
-  another library wrote them: not reported.
+  another library wrote them: not reported. When the file is not what its name says (a
+  pickle named model.safetensors: HF405), the need follows from a false name, so the finding
+  is a consequence of that rule's (docs/one-defect-one-finding.md).
 * ``tokenizer-files`` (HF211): a ``tokenizer_config.json`` with no vocabulary next to it
   (``tokenizer.json``, ``vocab.txt``, ``vocab.json``, a sentencepiece or tiktoken model...)
   for a tokenizer class that needs one; classes that need no file (byte-level ones) and
@@ -36,8 +38,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from hflint.globs import matches
 from hflint.jsonfile import pointer
-from hflint.kinds.base import Result, each_file, no_extra_validation
-from hflint.repo import Repo
+from hflint.kinds.base import Consequence, Result, each_file, no_extra_validation
+from hflint.repo import CannotAnalyse, Repo
 from hflint.rule import Rule
 
 CHECKS = ("weights", "pipeline-components", "st-modules", "tokenizer-files", "config-present")
@@ -208,7 +210,33 @@ def _config_present(rule: Rule, repo: Repo, path: str) -> Iterator[Result]:
         return  # one finding per folder, on its first weight file
     where = folder or "the repository root"
     detail = f"is a weight file, but {where} has no {config} for the loader to build the model from"
-    yield rule.finding(path, detail=detail)
+    found = rule.finding(path, detail=detail)
+    cause = _misnamed(repo, path)
+    yield found if cause is None else Consequence(found, cause, path)
+
+
+def _misnamed(repo: Repo, path: str) -> str | None:
+    """The kind reporting that a weight file is not the format its name says (the loader the
+    name implies, and so the config it needs, follow from the name): HF306 for a .safetensors,
+    HF634 for a .h5 (each a consequence of HF405 on pickle content), HF405 for pickle content
+    under another name pickle loaders do not read. None when the file is what its name says,
+    or a .bin of any kind."""
+    from hflint.identify import HDF5, PICKLE_CAPABLE, SAFETENSORS
+    from hflint.weights.readers import describe_content
+
+    if path.endswith(".bin") or repo.is_lfs_pointer(path):
+        return None
+    try:
+        content = describe_content(repo, path)
+    except CannotAnalyse:
+        return None  # HF001 says why it cannot be read
+    if content is None:
+        return None
+    if path.endswith(".safetensors"):
+        return None if content == SAFETENSORS else "safetensors-header"
+    if path.endswith(".h5"):
+        return None if content == HDF5 else "keras-model"
+    return "pickle-scan" if content in PICKLE_CAPABLE else None
 
 
 _CHECKS: dict[str, Callable[[Rule, Repo, str], Iterator[Result]]] = {
