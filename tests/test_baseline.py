@@ -306,3 +306,27 @@ def test_baseline_written_before_migration_3_keeps_suppressing(
     _, doc = _scan(root, capsys, "--baseline", str(old), *selection)
     accepted = {(f["rule_id"], f["path"], f["pointer"]) for f in doc["findings"] if f["suppressed"]}
     assert carried == accepted and doc["summary"]["baselined"] == len(legacy)  # under today's rules
+
+
+# -- fingerprint migration 4: HDF5's error text left HF634's messages -------------------------
+
+LEGACY_4 = Path(__file__).parent / "fixtures" / "baselines" / "before-fingerprint-migration-4"
+
+
+def test_baseline_written_before_migration_4_keeps_suppressing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = shutil.copytree(LEGACY_4 / "repo", tmp_path / "repo")
+    old = tmp_path / "baseline.json"
+    shutil.copy(LEGACY_4 / "baseline.json", old)
+    before = {e["fingerprint"] for e in json.loads(old.read_text(encoding="utf-8"))["entries"]}
+    code, doc = _scan(root, capsys, "--baseline", str(old), "--select", "HF634")
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 2)
+    assert not before & {f["fingerprint"] for f in doc["findings"]}  # the messages did change
+
+    assert main(["baseline", "update", str(root), "--baseline", str(old), "--select", "HF634"]) == 0
+    assert "0 added, 2 kept, 0 removed" in capsys.readouterr().out
+    new = json.loads(old.read_text(encoding="utf-8"))
+    assert all("Unable to" not in e["message"] for e in new["entries"])
+    code, doc = _scan(root, capsys, "--baseline", str(old), "--select", "HF634")
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 2)

@@ -182,3 +182,22 @@ def test_a_torch_zip_named_keras_is_the_pickle_rules_finding_only() -> None:
     case = GOLDEN / "HF405" / "fail" / "torch-zip-named-keras"
     result = scan(case, Config(select=("HF4", "HF63", "HF001")))
     assert {f.rule_id for f in result.findings if f.path == "model.keras"} == {"HF405"}
+
+
+@pytest.mark.parametrize(
+    ("cut", "reason"),
+    [
+        (lambda data: bytes(64), "no HDF5 superblock signature (not an HDF5 file)"),
+        (lambda data: data[:1500], "the file ends before the end its superblock declares (truncated)"),
+    ],
+)
+def test_hdf5_failures_are_described_in_hflints_words(cut: Any, reason: str) -> None:
+    """HDF5's own text ("Unable to synchronously open file (...)") changes with its version;
+    a finding's message is its fingerprint (docs/fingerprints.md, migration 4)."""
+    data = _h5(model_config=json.dumps({"class_name": "Sequential", "config": {"layers": []}}), w=b"x" * 9000)
+    with pytest.raises(CannotAnalyse) as caught:
+        keras_files.hdf5_configs(io.BytesIO(cut(data)), keras_files.Limits())
+    assert caught.value.reason == f"not an HDF5 file h5py can read within the limits: {reason}"
+    assert keras_files.hdf5_error(RuntimeError("something HDF5 never said before")) == (
+        "HDF5 cannot read its structure (RuntimeError)"
+    )

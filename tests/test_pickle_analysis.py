@@ -347,3 +347,15 @@ def test_a_valid_file_whose_first_byte_starts_a_pickle_is_probed_on_its_head_onl
     rep = analysis.analyse(Repo(tmp_path), "model.safetensors", Limits())
     assert rep.format == "safetensors" and not rep.problems
     assert rep.budget is not None and rep.budget.read <= 64 * 1024
+
+
+def test_corrupt_compressed_data_is_described_in_hflints_words(tmp_path: Path) -> None:
+    """zlib's own text ("Error -3 while decompressing data: ...") differs between zlib builds."""
+    import zlib
+
+    data = bytearray(zlib.compress(pickle.dumps(list(range(100)))))
+    data[4] ^= 0xFF
+    (tmp_path / "model.joblib").write_bytes(bytes(data))
+    report = analysis.analyse(Repo(tmp_path), "model.joblib", Limits())
+    reasons = [p.reason for p in report.problems]
+    assert reasons == ["corrupt compressed data: the zlib stream does not decompress"]

@@ -135,6 +135,9 @@ REWORDED: dict[str, re.Pattern[str]] = {
         ("HF208", r"(?P<file>.*): chat template does not parse\b.*"),
         ("HF306", r"(?P<file>.*): invalid safetensors header: invalid JSON in header: .*"),
         ("HF503", r"(?P<file>.*): cannot be analysed: .*"),
+        # Migration 4: an HDF5 file h5py cannot open is described by the class of HDF5's
+        # error, not HDF5's own text (which HDF5 1.14 reworded).
+        ("HF634", r"(?P<file>.*) not an HDF5 file h5py can read within the limits: .*"),
         # Migration 2: a repeated placeholder's count and lines left the key (the pattern is
         # its pointer now), so fixing some of them or moving them keeps the fingerprint.
         (

@@ -102,10 +102,12 @@ ATTRIBUTES = ("model_config", "training_config")
 
 class _CappedFile(io.RawIOBase):
     """What h5py reads through: each read is checked against the limits before a byte of it
-    is read (HDF5 allocates the buffer, which stays untouched when the read is refused)."""
+    is read (HDF5 allocates the buffer, which stays untouched when the read is refused).
+    ``refused`` keeps hflint's reason: HDF5 may wrap the exception in its own."""
 
     def __init__(self, fh: BinaryIO, limits: Limits) -> None:
         self.fh, self.limits, self.total = fh, limits, 0
+        self.refused: str | None = None
 
     def readable(self) -> bool:
         return True
@@ -122,18 +124,20 @@ class _CappedFile(io.RawIOBase):
     def readinto(self, buf: Any) -> int:
         n = len(buf)
         if n > self.limits.max_config_bytes:
-            raise OSError(f"hflint refuses one HDF5 read of {n} bytes (limit {self.limits.max_config_bytes})")
+            self.refused = f"hflint refuses one HDF5 read of {n} bytes (limit {self.limits.max_config_bytes})"
+        elif self.total + n > self.limits.max_read_bytes:
+            self.refused = f"hflint refuses to read more than {self.limits.max_read_bytes} bytes of one HDF5 file"
+        if self.refused is not None:
+            raise OSError(self.refused)
         self.total += n
-        if self.total > self.limits.max_read_bytes:
-            raise OSError(f"hflint refuses to read more than {self.limits.max_read_bytes} bytes of one HDF5 file")
         return self.fh.readinto(buf)  # type: ignore[attr-defined, no-any-return]
 
 
 def hdf5_configs(fh: BinaryIO, limits: Limits) -> list[Config]:
     try:
         import h5py  # type: ignore[import-untyped]  # lazy: only a scan with HDF5 files imports it (and numpy)
-    except ImportError as exc:
-        raise CannotAnalyse(f"h5py cannot be imported ({exc}); reinstall hflint with its dependencies "
+    except ImportError:
+        raise CannotAnalyse("h5py cannot be imported; reinstall hflint with its dependencies "
                             "(pip install hflint) to read HDF5 models") from None
     capped = _CappedFile(fh, limits)
     out = []
@@ -151,7 +155,8 @@ def hdf5_configs(fh: BinaryIO, limits: Limits) -> list[Config]:
     except CannotAnalyse:
         raise
     except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
-        raise CannotAnalyse(f"not an HDF5 file h5py can read within the limits: {_short(exc)}") from None
+        reason = capped.refused or hdf5_error(exc)
+        raise CannotAnalyse(f"not an HDF5 file h5py can read within the limits: {reason}") from None
     return out
 
 
@@ -166,9 +171,25 @@ def _attribute_text(raw: Any) -> bytes | None:
     return None
 
 
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= 300 else text[:297] + "..."
+# HDF5's error stack, by class (H5Fsuper.c, H5FD*.c): its wording changes between HDF5 and
+# h5py versions ("Unable to open file" became "Unable to synchronously open file" in HDF5
+# 1.14), and a finding's message is its fingerprint, so only the class is reported.
+_HDF5_ERRORS = (
+    ("file signature not found", "no HDF5 superblock signature (not an HDF5 file)"),
+    ("truncated file", "the file ends before the end its superblock declares (truncated)"),
+    ("bad object header", "an object header is corrupt"),
+    ("bad symbol table", "a symbol table is corrupt"),
+    ("wrong B-tree signature", "a B-tree is corrupt"),
+    ("unable to open attribute", "an attribute cannot be opened"),
+    ("unable to read attribute", "an attribute cannot be read"),
+)
+
+
+def hdf5_error(exc: BaseException) -> str:
+    """hflint's words for an HDF5 or h5py failure: its class, never the library's text."""
+    text = str(exc).lower()
+    found = next((words for key, words in _HDF5_ERRORS if key in text), None)
+    return found or f"HDF5 cannot read its structure ({type(exc).__name__})"
 
 
 # -- keras_metadata.pb ------------------------------------------------------------------------

@@ -203,6 +203,7 @@ class Inflater:
 
     def __init__(self, src: Window, method: str, budget: Budget, *, expected: int | None = None) -> None:
         self._src, self._budget, self._expected = src, budget, expected
+        self.method = method
         self._buf = b""
         self._pos = 0
         self._in = 0
@@ -235,8 +236,12 @@ class Inflater:
             data, self._pending = self._pending, b""
             try:
                 out = self._obj.decompress(data, CHUNK * 4)
-            except (zlib.error, OSError, EOFError, ValueError, lzma.LZMAError) as exc:
-                raise Unreadable(f"corrupt compressed data: {exc}", self._pos + len(self._buf)) from None
+            except (zlib.error, OSError, EOFError, ValueError, lzma.LZMAError):
+                # the decompressor's own text (zlib's "Error -3 ... invalid code lengths set")
+                # changes with the zlib build (zlib-ng): hflint says what failed, not how
+                raise Unreadable(
+                    f"corrupt compressed data: the {self.method} stream does not decompress", self._pos + len(self._buf)
+                ) from None
             if self._is_zlib:
                 self._pending = self._obj.unconsumed_tail
             self._eof = self._obj.eof

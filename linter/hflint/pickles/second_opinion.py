@@ -97,8 +97,8 @@ def imports(data: bytes, max_opcodes: int) -> set[tuple[str, str]]:
             module = Interpreter(pickled, limits=limits).to_ast()
         except ResourceExhaustionError as exc:
             raise LimitHit(f"fickling's {exc.resource_type} limit of {exc.limit} reached") from None
-        except NotImplementedError as exc:
-            raise Unsupported(str(exc)) from None
+        except NotImplementedError:  # fickling's text names its own internals; it is never shown
+            raise Unsupported("fickling has no model of an opcode of the stream") from None
         except RecursionError:
             raise LimitHit("fickling ran out of recursion depth") from None
         except Exception as exc:  # any failure to interpret is a reason to fail closed
