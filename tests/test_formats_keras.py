@@ -201,3 +201,29 @@ def test_hdf5_failures_are_described_in_hflints_words(cut: Any, reason: str) -> 
     assert keras_files.hdf5_error(RuntimeError("something HDF5 never said before")) == (
         "HDF5 cannot read its structure (RuntimeError)"
     )
+
+
+def test_tf_keras_metadata_tuples_are_lambdas() -> None:
+    """tf.keras's SavedModel metadata encodes the Lambda's (code, defaults, closure) tuple as
+    {"class_name": "__tuple__", "items": [...]}; func_load unpacks it as it does the list."""
+    policy = keras_config.load_policy(ROOT / "rules" / "data" / "keras.yaml")
+    walk = keras_config.walk
+    tuple_form = {"class_name": "__tuple__", "items": ["4wEA", None, None]}
+    config = {"class_name": "Lambda", "config": {"name": "l", "function": tuple_form, "function_type": "lambda"}}
+    assert [(h.check, h.pointer) for h in walk(config, policy)] == [("lambda", "/config/function")]
+    benign = {"class_name": "Dense", "config": {"name": "d", "units": {"class_name": "__tuple__", "items": [2]}}}
+    assert walk(benign, policy) == []
+
+
+def test_tf24_saved_model_metadata_is_read_from_the_object_graph(tmp_path: Path) -> None:
+    """TF 2.0-2.4 kept each Keras object's metadata on its SavedObjectGraph node; a copy of the
+    golden SavedModel under another name is read the same way (recognised by content)."""
+    data = (ROOT / "tests/golden/HF630/fail/tf24-saved-model-lambda/saved_model.pb").read_bytes()
+    (tmp_path / "export.bin").write_bytes(data)
+    result = scan(tmp_path, Config(select=("HF63", "HF001")))
+    assert [(f.rule_id, f.path, f.pointer) for f in result.findings] == [
+        ("HF630", "export.bin", f"{NODE_0}#/config/layers/2/config/function")
+    ]
+
+
+NODE_0 = "meta_graphs/0/object_graph_def/nodes/0/user_object/metadata"

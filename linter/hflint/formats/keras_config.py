@@ -10,7 +10,8 @@ is judged:
 * ``lambda``: bytecode Keras turns into a function with ``marshal.loads``
   (``python_utils.func_load``): a ``{"class_name": "__lambda__"}`` object anywhere, and a
   Keras-2 ``Lambda`` layer whose ``function``/``output_shape``/``mask`` is the legacy
-  ``[code, defaults, closure]`` list or a string with ``*_type: "lambda"``;
+  ``[code, defaults, closure]`` list (or tf.keras metadata's ``__tuple__`` of it) or a string
+  with ``*_type: "lambda"``;
 * ``module``: a ``module`` whose root package is not one of Keras's own (exact root match,
   policy data), whatever ``registered_name`` says; a function written as Keras writes plain
   functions (``module: "builtins"``, ``class_name: "function"``) is Keras's own unless its
@@ -128,7 +129,7 @@ def _judge(obj: dict[str, Any], pointer: str, owner: str | None, policy: KerasPo
     if cls == "Lambda" and isinstance(config, dict):
         for key, kind in _LEGACY_FUNCTIONS:
             code = config.get(key)
-            if isinstance(code, list) or (isinstance(code, str) and config.get(kind) == "lambda"):
+            if _sequence(code) or (isinstance(code, str) and config.get(kind) == "lambda"):
                 hits.append(Hit(LAMBDA, f"{pointer}/config/{key}",
                                 f"Lambda layer{where} whose {key} is Python bytecode (legacy Keras-2 form): Keras "
                                 "loads it with marshal and runs it"))
@@ -149,6 +150,15 @@ def _judge(obj: dict[str, Any], pointer: str, owner: str | None, policy: KerasPo
             if escape:
                 hits.append(Hit(PATH, f"{pointer}/config/{_escape(key)}", f"{cls}{where}: {key} {escape}; {why}"))
     return hits
+
+
+def _sequence(value: Any) -> bool:
+    """A ``[code, defaults, closure]`` list, or the tuple as tf.keras's SavedModel metadata
+    encodes it (tf_keras saving/legacy/saved_model/json_utils.py: ``{"class_name":
+    "__tuple__", "items": [...]}``), which ``func_load`` unpacks the same way."""
+    if isinstance(value, dict):
+        return value.get("class_name") == "__tuple__" and isinstance(value.get("items"), list)
+    return isinstance(value, list)
 
 
 def _module(module: Any, cls: str, name: str, policy: KerasPolicy) -> tuple[str, str] | None:

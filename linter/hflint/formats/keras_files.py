@@ -13,6 +13,14 @@
 * Keras-2 SavedModels: ``keras_metadata.pb``, a SavedMetadata message whose nodes each hold
   a layer's or model's JSON metadata (tensorflow/python/keras/protobuf/saved_metadata.proto:
   ``SavedMetadata.nodes = 1``, ``SavedObject.metadata = 5``).
+* Keras SavedModels of TF 2.0-2.4: the same JSON metadata inside ``saved_model.pb``, on each
+  object graph node Keras wrote (tensorflow/core/protobuf/saved_model.proto
+  ``SavedModel.meta_graphs = 2``, meta_graph.proto ``MetaGraphDef.object_graph_def = 7``,
+  saved_object_graph.proto ``SavedObjectGraph.nodes = 1``, ``SavedObject.user_object = 4``,
+  ``SavedUserObject.identifier = 1``, ``SavedUserObject.metadata = 3``). tf.keras 2.0-2.4
+  reads it there, and later tf.keras (tf_keras' ``_read_legacy_metadata``) whenever
+  keras_metadata.pb is missing, for nodes whose identifier is a Keras object's
+  (``_tf_keras_layer``, ``_tf_keras_model``, ``_tf_keras_sequential``...).
 """
 
 from __future__ import annotations
@@ -210,3 +218,39 @@ def keras_metadata(fh: BinaryIO, limits: Limits) -> Iterator[Config]:
                     yield parse(reader.read(at, size), f"nodes/{index}/metadata")
     except protowire.WireError as exc:
         raise CannotAnalyse(f"not a SavedMetadata message hflint can read: {exc}") from None
+
+
+# -- saved_model.pb of TF 2.0-2.4 --------------------------------------------------------------
+
+KERAS_IDENTIFIER = "_tf_keras"  # tf_keras saved_model/constants.py: every KERAS_OBJECT_IDENTIFIERS
+
+
+class NotSavedModel(CannotAnalyse):
+    """saved_model.pb is not a protobuf hflint can walk: HF614 (tf-graph) reports it."""
+
+
+def saved_model_metadata(fh: BinaryIO, limits: Limits) -> Iterator[Config]:
+    """The Keras metadata of every Keras object in the SavedModel's object graphs."""
+    from hflint.formats import protowire
+
+    reader = protowire.WireReader(fh, protowire.Limits(max_string=limits.max_config_bytes))
+
+    def children(spans: list[protowire.Span], number: int, depth: int) -> Iterator[protowire.Span]:
+        for field, wire, at, size in reader.fields(spans, depth):
+            if field == number and wire == protowire.LEN:
+                yield (at, at + size)
+
+    try:
+        for m, meta in enumerate(children(list(reader.whole), 2, 0)):
+            graphs = list(children([meta], 7, 1))  # a singular field: its occurrences merge
+            for n, node in enumerate(children(graphs, 1, 2)):
+                identifier, text = "", None
+                for field, wire, at, size in reader.fields(list(children([node], 4, 3)), 4):
+                    if field == 1 and wire == protowire.LEN:
+                        identifier = reader.string(at, size)
+                    elif field == 3 and wire == protowire.LEN:
+                        text = reader.read(at, size)
+                if identifier.startswith(KERAS_IDENTIFIER) and text:
+                    yield parse(text, f"meta_graphs/{m}/object_graph_def/nodes/{n}/user_object/metadata")
+    except protowire.WireError as exc:
+        raise NotSavedModel(f"not a SavedModel hflint can read: {exc}") from None

@@ -4,8 +4,9 @@ model (HF630-HF633), and Keras files whose config cannot be read (HF634).
 Files: ``*.keras`` or any Keras 3 zip whatever its name (config.json at the root beside
 Keras's other parts), ``*.h5``/``*.hdf5`` or any file with the HDF5 signature (legacy Keras:
 the ``model_config`` and ``training_config`` attributes; tf.keras loads HDF5 by content), and
-``keras_metadata.pb`` (Keras-2 SavedModels); the pack's ``formats: [keras, hdf5]`` brings the
-files recognised by content. Each file is read
+``keras_metadata.pb`` (Keras-2 SavedModels), and ``saved_model.pb`` or any SavedModel
+(Keras models saved by TF 2.0-2.4 keep their metadata in its object graph); the pack's
+``formats: [keras, hdf5, tf-saved-model]`` brings the files recognised by content. Each file is read
 once per scan (hflint.formats.keras_files) and its configs walked once
 (hflint.formats.keras_config); ``params.check`` picks what a rule reports: ``lambda``,
 ``module``, ``function``, ``path`` or ``unanalysable``. The policy (Keras's own packages,
@@ -13,7 +14,8 @@ functions that are never modelling code, layer arguments that are paths) is data
 ``rules/data/keras.yaml``.
 
 Content that is not what the name claims defers to the rule that owns it: a broken zip is
-HF403's and pickle content behind a Keras name HF405's (one defect, one finding).
+HF403's, pickle content behind a Keras name HF405's, a saved_model.pb that does not parse
+HF614's (one defect, one finding).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ PARAMS_SCHEMA = {
 FIELDS = frozenset({"detail", "pointer"})
 DEFAULT_POLICY = "hflint:data/keras.yaml"
 METADATA = "keras_metadata.pb"
+SAVED_MODEL = "saved_model.pb"
 
 
 def validate(rule: Rule) -> list[str]:
@@ -63,7 +66,7 @@ def reader_for(repo: Repo, path: str) -> str | None:
     """Which Keras reader a file gets ("zip", "hdf5", "metadata"), or None: by content first
     (a Keras zip or an HDF5 file whatever its name: keras.saving and h5py read content), then
     by the name's claim, which the reader checks."""
-    from hflint.identify import HDF5, KERAS, formats_of
+    from hflint.identify import HDF5, KERAS, TF_SAVED_MODEL, formats_of
 
     lower = path.lower()
     if posixpath.basename(lower) == METADATA:
@@ -73,6 +76,8 @@ def reader_for(repo: Repo, path: str) -> str | None:
         return "zip"
     if HDF5 in found or lower.endswith((".h5", ".hdf5")):
         return "hdf5"
+    if TF_SAVED_MODEL in found or posixpath.basename(lower) == SAVED_MODEL:
+        return "saved-model"
     return None
 
 
@@ -95,9 +100,24 @@ def analysed(repo: Repo, path: str, rule: Rule) -> list[tuple[str, Hit]]:
             except keras_config.TooLarge as exc:
                 raise CannotAnalyse(f"{config.where}: {exc}") from None
             out += [(config.where, hit) for hit in hits]
-        return out
+        return _once(out) if reader_for(repo, path) in ("metadata", "saved-model") else out
 
     return repo.cached(path, f"hflint.formats.keras/{limits}/{max_values}/{policy_file}", run)
+
+
+def _once(hits: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
+    """Keras-2 metadata repeats each layer's config in every model holding it (the layer's
+    own node, the Sequential's ``config`` and ``model_config``): one finding per problem, at
+    its first place, with the number of other copies."""
+    places: dict[tuple[str, str], list[tuple[str, Hit]]] = {}
+    for where, hit in hits:
+        places.setdefault((hit.check, hit.detail), []).append((where, hit))
+    out = []
+    for copies in places.values():
+        where, hit = copies[0]
+        more = f" (and {len(copies) - 1} more cop{'y' if len(copies) == 2 else 'ies'} in the metadata)"
+        out.append((where, hit._replace(detail=hit.detail + more) if len(copies) > 1 else hit))
+    return out
 
 
 def _configs(repo: Repo, path: str, limits: Limits) -> list[Config]:
@@ -112,6 +132,11 @@ def _configs(repo: Repo, path: str, limits: Limits) -> list[Config]:
         fh.seek(0)
         if reader == "metadata":
             return list(keras_files.keras_metadata(fh, limits))
+        if reader == "saved-model":
+            try:
+                return list(keras_files.saved_model_metadata(fh, limits))
+            except keras_files.NotSavedModel as exc:  # HF614's file: it reports the graph unreadable
+                raise Deferred(exc.reason, "tf-graph") from None
         expected = identify.ZIP if reader == "zip" else identify.HDF5
         if found in identify.PICKLE_CAPABLE and found != expected:
             raise Deferred(f"holds {found} content, not the {expected} a Keras file is", "pickle-scan")
