@@ -13,7 +13,9 @@ do not grow with the weights. Keras samples are the golden files keras 3 and h5p
 (tests/golden/make_keras_fixtures.py) and two hostile inputs built here: an HDF5 file whose
 model_config attribute is 1 GiB (holes punched with fallocate where it can) and a .keras
 whose config.json inflates to 256 MiB. The pickle samples are the joblib and allowlist
-classes of tests/fixtures/pickles.
+classes of tests/fixtures/pickles. The renamed samples are each format under a name that
+claims another (ONNX named model.bin, a Keras zip named .pt, a GGUF named .bin...), and Keras
+models saved as TF 2.0-2.4 SavedModels (metadata inside saved_model.pb).
 
     pip install -e '.[test]'    # onnx and gguf build the corpus
     python benchmarks/formats_bench.py --peer modelaudit=/tmp/ma/bin/modelaudit \
@@ -221,6 +223,56 @@ def _huge_config(d: Path) -> None:
             out.write(b"0]")
 
 
+def _renamed(src: Path, name: str) -> Callable[[Path], None]:
+    return lambda d: shutil.copy(src, d / name)
+
+
+def _renamed_samples() -> dict[str, Callable[[Path], None]]:
+    """Each format under a name that claims another (a name is a claim; loaders read content:
+    onnxruntime and onnx.load any file, tf.GraphDef().ParseFromString any bytes, the TFLite
+    interpreter any flatbuffer, keras.saving any zip it is handed, h5py any HDF5 file)."""
+    import formats_onnx as ox
+
+    def onnx_as(model: object, name: str) -> Callable[[Path], None]:
+        return lambda d: ox.save(model, d / name)  # type: ignore[arg-type]
+
+    passwd = ox.add_model([ox.external("w", [2], "/etc/passwd")])
+
+    def saved_model_as(case: tuple[str, ...], name: str) -> Callable[[Path], None]:
+        def write(d: Path) -> None:
+            _copied(*case)(d)
+            model = next(d.rglob("saved_model.pb"))
+            model.rename(model.with_name(name))
+
+        return write
+
+    gguf = GOLDEN / "HF621" / "fail" / "2-pow-60-tensors" / "model.gguf"
+    keras = GOLDEN / "HF630" / "fail" / "lambda-in-nested-sequential" / "model.keras"
+    benign_keras = GOLDEN / "HF630" / "pass" / "keras-v3-nested" / "model.keras"
+    return {
+        "benign/renamed/onnx-as-model.bin": onnx_as(ox.add_model(), "model.bin"),
+        "benign/renamed/saved-model-as-model.dat": saved_model_as(("HF612", "pass", "benign-saved-model"), "model.dat"),
+        "benign/renamed/tflite-as-model.bin": _renamed(GOLDEN / "HF616" / "pass" / "builtin-ops" / "model.tflite",
+                                                       "model.bin"),
+        "benign/renamed/keras-as-model.zip": _renamed(benign_keras, "model.zip"),
+        "benign/renamed/gguf-as-model.bin": _renamed(GOLDEN / "HF621" / "pass" / "llama-q8_0" / "model-q8_0.gguf",
+                                                     "model.bin"),
+        "benign/keras/tf24-saved-model": _copied("HF630", "pass", "tf24-saved-model"),
+        "malicious/renamed/onnx-external-etc-passwd-as-model.bin": onnx_as(passwd, "model.bin"),
+        "malicious/renamed/onnx-external-etc-passwd-as-model.safetensors": onnx_as(passwd, "model.safetensors"),
+        "malicious/renamed/onnx-pyop-no-extension": _copied("HF603", "fail", "onnx-named-without-extension"),
+        "malicious/renamed/graph-def-py-func-as-model.bin": _copied("HF611", "fail", "graph-def-named-bin"),
+        "malicious/renamed/saved-model-write-file-as-model.dat": saved_model_as(("HF612", "fail", "write-file"),
+                                                                                "model.dat"),
+        "malicious/renamed/tflite-flex-write-file-as-model.bin": _copied("HF616", "fail", "tflite-named-bin"),
+        "malicious/renamed/keras-lambda-as-model.pt": _renamed(keras, "model.pt"),
+        "malicious/renamed/keras-lambda-as-model.zip": _renamed(keras, "model.zip"),
+        "malicious/renamed/gguf-2-pow-60-tensors-as-model.bin": _renamed(gguf, "model.bin"),
+        "malicious/keras/tf24-saved-model-lambda": _copied("HF630", "fail", "tf24-saved-model-lambda"),
+        "malicious/keras/tf-keras-metadata-lambda": _copied("HF630", "fail", "tf-keras-metadata-lambda"),
+    }
+
+
 def _pickle_samples() -> dict[str, Callable[[Path], None]]:
     corpus = ROOT / "tests" / "fixtures" / "pickles"
 
@@ -247,7 +299,8 @@ def corpus(base: Path) -> dict[str, str]:
 
 
 def build(base: Path) -> None:
-    samples = {**_onnx_samples(base), **_gguf_samples(), **_tf_samples(), **_keras_samples(), **_pickle_samples()}
+    samples = {**_onnx_samples(base), **_gguf_samples(), **_tf_samples(), **_keras_samples(), **_pickle_samples(),
+               **_renamed_samples()}
     only = os.environ.get("FORMATS_BENCH_ONLY")
     if only:
         samples = {k: v for k, v in samples.items() if any(p in k for p in only.split(","))}

@@ -42,6 +42,7 @@ MAX_TOP_FIELDS = 1 << 20
 MAX_INNER_FIELDS = 4096  # fields of one sub-message looked at for the shape
 SAMPLE_NODES = 16
 WINDOW = 1 << 14  # small reads: most files are rejected within their first bytes
+WINDOW_PARSE = 1 << 20
 LIMITS = Limits(max_fields=MAX_TOP_FIELDS + 16 * MAX_INNER_FIELDS, max_string=1 << 12, max_seconds=10.0)
 
 _ONNX_GRAPH_CONTENT = frozenset({1, 5, 15})  # GraphProto node, initializer, sparse_initializer
@@ -148,7 +149,10 @@ class _Top:
         shaped = graph is not None and any(n in _ONNX_GRAPH_CONTENT and w == LEN for n, w, _, _ in self.inner(graph))
         function = self.first(25)
         shaped = shaped or (function is not None and any(n == 7 and w == LEN for n, w, _, _ in self.inner(function)))
-        return shaped and _Parse(self.r).message(self.r.whole[0], "Model", 0)
+        # The leading fields are read in one pass through the file: a window of protowire's
+        # size, so that a model on the Hub costs a few range requests, not one per 16 KiB.
+        reader = WireReader(self.r.fh, LIMITS, window=WINDOW_PARSE)
+        return shaped and _Parse(reader).message(reader.whole[0], "Model", 0)
 
     # -- TensorFlow ------------------------------------------------------------------------
 
