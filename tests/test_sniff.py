@@ -267,3 +267,30 @@ def test_a_long_walk_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     node = field(1, field(1, "x") + field(2, "Const"))
     assert sniff.recognise(io.BytesIO(node * 5000)) == {"tf-graph-def"}
     assert sniff.recognise(io.BytesIO(varint(3 << 3) + varint(1))) == frozenset()
+
+
+def test_a_rule_selects_by_name_and_by_content(tmp_path: Path) -> None:
+    """Repo.select: the globs (minus exclude) and every file whose content is a listed format
+    whatever its name; exclude is for names only (the content decides)."""
+    from hflint.repo import Repo
+
+    model = _relu_model()
+    (tmp_path / "a.onnx").write_bytes(b"not a model")  # named: selected, its rule reports it
+    (tmp_path / "b.bin").write_bytes(model)  # content: selected
+    (tmp_path / "keep.onnx").write_bytes(model)
+    (tmp_path / "skip").mkdir()
+    (tmp_path / "skip" / "c.onnx").write_bytes(b"x")  # excluded by name
+    (tmp_path / "skip" / "d.dat").write_bytes(model)  # excluded name, ONNX content: selected
+    (tmp_path / "notes.txt").write_text("graph", encoding="utf-8")
+    repo = Repo(tmp_path)
+    assert repo.select(["*.onnx"], ["skip/"]) == ["a.onnx", "keep.onnx"]
+    assert repo.select(["*.onnx"], ["skip/"], ["onnx"]) == ["a.onnx", "b.bin", "keep.onnx", "skip/d.dat"]
+    assert repo.select([], [], ["tflite"]) == []
+
+
+def test_the_pack_schema_lists_the_formats_hflint_recognises() -> None:
+    import json
+
+    schema = json.loads((ROOT / "rules" / "schemas" / "rulepack.schema.json").read_text(encoding="utf-8"))
+    listed = schema["$defs"]["rule"]["properties"]["formats"]["items"]["enum"]
+    assert tuple(listed) == identify.MODEL_FORMATS

@@ -139,6 +139,8 @@ def renamed_cases() -> None:
     (_case("HF630", "fail", "keras-zip-named-pt") / "model.pt").write_bytes(keras)
     benign = (HERE / "HF630" / "pass" / "keras-v3-nested" / "model.keras").read_bytes()
     (_case("HF643", "pass", "keras-zip-named-zip") / "model.zip").write_bytes(benign)
+    template = (HERE / "HF208" / "fail" / "gguf-metadata" / "model-q4_0.gguf").read_bytes()
+    (_case("HF208", "fail", "gguf-named-bin") / "model.bin").write_bytes(template)
     every = _case("HF600", "pass", "renamed-model-formats")
     ox.save(ox.add_model(), every / "onnx" / "model.bin")
     (every / "graph.dat").write_bytes(frozen)

@@ -38,7 +38,7 @@ ONNX = "onnx"
 SAVED_MODEL = "tf-saved-model"
 GRAPH_DEF = "tf-graph-def"
 
-MAX_TOP_FIELDS = 1 << 20
+MAX_TOP_FIELDS = 1 << 16  # a frozen graph has one per node; a hostile file of tiny fields stops here
 MAX_INNER_FIELDS = 4096  # fields of one sub-message looked at for the shape
 SAMPLE_NODES = 16
 WINDOW = 1 << 14  # small reads: most files are rejected within their first bytes

@@ -115,7 +115,7 @@ def templates(path: str, repo: Repo, max_bytes: int = MAX_TEMPLATE_BYTES) -> Ite
     if path.endswith(".jinja"):
         yield "", repo.text(path)
         return
-    if path.endswith(".gguf"):
+    if _gguf(repo, path):
         # The template llama.cpp-based runtimes render (CVE-2024-34359 was one rendering it
         # unsandboxed): read from the metadata pairs; tensor data is never read.
         from hflint.weights.gguf import GGUFError, string_values
@@ -230,13 +230,20 @@ def _const_str(node: Any) -> str | None:
     return node.value if isinstance(node, nodes.Const) and isinstance(node.value, str) else None
 
 
+def _gguf(repo: Repo, path: str) -> bool:
+    """A GGUF file: named so, or with GGUF content whatever its name (llama.cpp reads any)."""
+    from hflint.identify import GGUF, formats_of
+
+    return path.endswith(".gguf") or (not path.endswith((".json", ".jinja")) and GGUF in formats_of(repo, path))
+
+
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     policy = load_policy(_policy_path(rule))
     max_bytes: int = rule.params.get("max-template-bytes", MAX_TEMPLATE_BYTES)
     limit: int = rule.params.get("max-findings", 50)
 
     def check_file(path: str) -> Iterator[Result]:
-        gguf = path.endswith(".gguf")
+        gguf = _gguf(repo, path)
         try:
             text = "" if gguf else repo.text(path)
         except ParseError as exc:
