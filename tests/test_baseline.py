@@ -28,6 +28,26 @@ def _reported(doc: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
     return [(f["rule_id"], f["path"]) for f in doc["findings"] if not f["suppressed"]]
 
 
+def _replay_legacy(
+    legacy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], selection: list[str], count: int
+) -> tuple[Path, Path, set[str]]:
+    """A baseline written before a migration (``legacy``/baseline.json, for ``legacy``/repo)
+    suppresses all ``count`` findings, ``baseline update`` keeps every one, and the updated
+    baseline still suppresses them. Returns the repository, the updated baseline and the
+    fingerprints the legacy entries had."""
+    root = shutil.copytree(legacy / "repo", tmp_path / "repo")
+    old = tmp_path / "baseline.json"
+    shutil.copy(legacy / "baseline.json", old)
+    before = {e["fingerprint"] for e in json.loads(old.read_text(encoding="utf-8"))["entries"]}
+    code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], count)
+    assert main(["baseline", "update", str(root), "--baseline", str(old), *selection]) == 0
+    assert f"0 added, {count} kept, 0 removed" in capsys.readouterr().out
+    code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
+    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], count)
+    return root, old, before
+
+
 def test_write_scan_update_cycle(make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(BROKEN)
     assert main(["baseline", "write", str(root)]) == 2
@@ -255,15 +275,8 @@ LEGACY_2 = Path(__file__).parent / "fixtures" / "baselines" / "before-fingerprin
 def test_baseline_written_before_migration_2_keeps_suppressing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = shutil.copytree(LEGACY_2 / "repo", tmp_path / "repo")
-    old = tmp_path / "baseline.json"
-    shutil.copy(LEGACY_2 / "baseline.json", old)
     selection = ["--select", "HF108,HF208,HF503"]
-    code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
-    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 4)  # 2 HF108, 2 HF503
-
-    assert main(["baseline", "update", str(root), "--baseline", str(old), *selection]) == 0
-    assert "0 added, 4 kept, 0 removed" in capsys.readouterr().out
+    root, old, _ = _replay_legacy(LEGACY_2, tmp_path, capsys, selection, 4)  # 2 HF108, 2 HF503
     new = json.loads(old.read_text(encoding="utf-8"))
     assert new["version"] == 2
     assert sorted((e["rule"], e.get("pointer") or "") for e in new["entries"]) == [
@@ -273,8 +286,6 @@ def test_baseline_written_before_migration_2_keeps_suppressing(
         ("HF503", ""),
     ]
     assert {e["reason"] for e in new["entries"]} == {"legacy"}
-    code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
-    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 4)
     # Now a third exec() is new: no entry accepts it.
     (root / "modeling_x.py").write_text('exec("a = 1")\nexec("b = 2")\nexec(x)\n', encoding="utf-8")
     code, doc = _scan(root, capsys, "--baseline", str(old), *selection)
@@ -316,17 +327,7 @@ LEGACY_4 = Path(__file__).parent / "fixtures" / "baselines" / "before-fingerprin
 def test_baseline_written_before_migration_4_keeps_suppressing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = shutil.copytree(LEGACY_4 / "repo", tmp_path / "repo")
-    old = tmp_path / "baseline.json"
-    shutil.copy(LEGACY_4 / "baseline.json", old)
-    before = {e["fingerprint"] for e in json.loads(old.read_text(encoding="utf-8"))["entries"]}
-    code, doc = _scan(root, capsys, "--baseline", str(old), "--select", "HF634")
-    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 2)
-    assert not before & {f["fingerprint"] for f in doc["findings"]}  # the messages did change
-
-    assert main(["baseline", "update", str(root), "--baseline", str(old), "--select", "HF634"]) == 0
-    assert "0 added, 2 kept, 0 removed" in capsys.readouterr().out
-    new = json.loads(old.read_text(encoding="utf-8"))
-    assert all("Unable to" not in e["message"] for e in new["entries"])
-    code, doc = _scan(root, capsys, "--baseline", str(old), "--select", "HF634")
-    assert (code, _reported(doc), doc["summary"]["baselined"]) == (0, [], 2)
+    _, old, before = _replay_legacy(LEGACY_4, tmp_path, capsys, ["--select", "HF634"], 2)
+    new = json.loads(old.read_text(encoding="utf-8"))["entries"]
+    assert all("Unable to" not in e["message"] for e in new)
+    assert not before & {e["fingerprint"] for e in new}  # the messages did change
