@@ -54,6 +54,18 @@ def test_pre_commit_skips_files_outside_models(monorepo: Path) -> None:
     assert got == [monorepo / "models" / "bert"]
 
 
+@pytest.mark.parametrize("name", ["exports/model.tflite", "tf/saved_model.pb", "k/model.keras", "asr/model.nemo",
+                                  "legacy/model.hdf5", "sk/model.joblib"])
+def test_a_folder_of_any_model_format_is_a_model(make_repo: MakeRepo, name: str) -> None:
+    """A model folder is recognised by every model format hflint reads, not only weights: a
+    staged .tflite in a monorepo is scanned by the pre-commit hook, and `hflint scan .` scans
+    its folder instead of leaving it out."""
+    root = make_repo({"README.md": "# org\n", "models/bert/config.json": "{}", name: b"x"})
+    folder = root / name.rsplit("/", 1)[0]
+    assert expand([name], root, skip_outside=True) == [folder]
+    assert expand(["."], root) == sorted([root / "models" / "bert", folder])
+
+
 def test_a_named_file_outside_any_model_is_still_scanned(
     make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

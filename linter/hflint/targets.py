@@ -31,8 +31,11 @@ MARKERS = (
     "model.safetensors.index.json",
     "pytorch_model.bin.index.json",
 )
-# A folder holding weights is a model even without a config (GGUF or bare safetensors repos).
-WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".pkl", ".onnx", ".h5", ".msgpack")
+# A folder holding weights is a model even without a config (GGUF or bare safetensors repos),
+# and so is one holding any model format hflint reads (issue 12): a folder of only a .tflite,
+# a SavedModel, a .keras or a .nemo must not be left out of a monorepo scan or a pre-commit run.
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".pkl", ".onnx", ".h5", ".msgpack",
+                   ".hdf5", ".keras", ".tflite", ".pb", ".nemo", ".joblib")
 
 
 def _is_model_folder(folder: Path) -> bool:
