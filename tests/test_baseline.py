@@ -319,7 +319,7 @@ def test_baseline_written_before_migration_3_keeps_suppressing(
     assert carried == accepted and doc["summary"]["baselined"] == len(legacy)  # under today's rules
 
 
-# -- fingerprint migration 4: HDF5's error text left HF634's messages -------------------------
+# -- fingerprint migration 4: HDF5's error text left HF634; unreadable formats name the content --
 
 LEGACY_4 = Path(__file__).parent / "fixtures" / "baselines" / "before-fingerprint-migration-4"
 
@@ -327,7 +327,10 @@ LEGACY_4 = Path(__file__).parent / "fixtures" / "baselines" / "before-fingerprin
 def test_baseline_written_before_migration_4_keeps_suppressing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, old, before = _replay_legacy(LEGACY_4, tmp_path, capsys, ["--select", "HF634"], 2)
-    new = json.loads(old.read_text(encoding="utf-8"))["entries"]
-    assert all("Unable to" not in e["message"] for e in new)
-    assert not before & {e["fingerprint"] for e in new}  # the messages did change
+    selection = ["--select", "HF605,HF614,HF618,HF634"]
+    _, old, before = _replay_legacy(LEGACY_4, tmp_path, capsys, selection, 5)
+    new = {e["path"]: e for e in json.loads(old.read_text(encoding="utf-8"))["entries"]}
+    assert all("Unable to" not in e["message"] for e in new.values())
+    assert not before & {e["fingerprint"] for e in new.values()}  # every message did change
+    assert new["exports/model.pb"]["message"].endswith("; the file holds onnx content; treated as unsafe")
+    assert new["exports/model.onnx"]["message"].endswith("; the file holds tflite content; treated as unsafe")

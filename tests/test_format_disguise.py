@@ -91,3 +91,49 @@ def test_settling_consequences() -> None:
     assert [f.rule_id for f in _settle([], chain, rules)] == ["B"]  # B reported after all covers C
     cycle = [Consequence(_f("B"), "c", "x"), Consequence(_f("C"), "b", "x")]
     assert sorted(f.rule_id for f in _settle([], cycle, rules)) == ["B", "C"]  # nothing goes unsaid
+
+
+GOLDEN = Path(__file__).parent / "golden"
+RENAMED = GOLDEN / "HF600" / "pass" / "renamed-model-formats"
+SAMPLES = {  # genuine files the real libraries wrote (tests/golden/make_formats_fixtures.py)
+    "onnx": GOLDEN / "HF603" / "pass" / "contrib-ops" / "model.onnx",
+    "gguf": RENAMED / "llama.bin",
+    "tflite": GOLDEN / "HF616" / "pass" / "builtin-ops" / "model.tflite",
+    "graph-def": RENAMED / "graph.dat",  # a frozen graph calling PyFunc (HF611)
+}
+
+
+@pytest.mark.parametrize(
+    ("sample", "name", "expected", "note"),
+    [
+        # A name that claims another model format: that format's "cannot be read" is the one
+        # finding, and it names what the content is; the content's own rules ran (clean).
+        ("onnx", "model.gguf", ["HF621"], "onnx"),
+        ("onnx", "model.tflite", ["HF618"], "onnx"),
+        ("onnx", "graph.pb", ["HF614"], "onnx"),
+        ("onnx", "model.h5", ["HF634"], "onnx"),
+        ("onnx", "model.safetensors", ["HF306"], "onnx"),
+        ("gguf", "model.onnx", ["HF605"], "gguf"),
+        ("gguf", "model.h5", ["HF634"], "gguf"),
+        ("tflite", "model.onnx", ["HF605"], "tflite"),
+        ("tflite", "model.gguf", ["HF621"], "tflite"),
+        # onnx.load accepts a GraphDef (protobuf skips the fields it does not know): by the
+        # reference parser it is an ONNX model, so the name is not reported; HF611-HF614 read it.
+        ("graph-def", "model.onnx", ["HF611"], None),
+        # A name that claims no format of its own: nothing to report on a clean model.
+        ("onnx", "onnx/model.bin", [], None),
+        ("graph-def", "frozen.bin", ["HF611"], None),
+        ("gguf", "weights.dat", [], None),
+        ("tflite", "model", [], None),
+    ],
+)
+def test_one_finding_for_a_model_format_under_another_formats_name(
+    tmp_path: Path, sample: str, name: str, expected: list[str], note: str | None
+) -> None:
+    (tmp_path / name).parent.mkdir(exist_ok=True)
+    (tmp_path / name).write_bytes(SAMPLES[sample].read_bytes())
+    result = scan(tmp_path, Config(select=("HF001", "HF3", "HF4", "HF6"), fail_on=None))
+    assert sorted(f.rule_id for f in result.findings) == expected
+    for f in result.findings:
+        if f.rule_id != "HF611":  # the one finding about the name names the content
+            assert f"the file holds {note} content" in f.message

@@ -52,6 +52,8 @@ RENAMED = {
     "golden/HF600/pass/renamed-model-formats/onnx/model.bin": "onnx",
     "golden/HF600/pass/renamed-model-formats/graph.dat": "tf-graph-def",
     "golden/HF600/pass/renamed-model-formats/saved_model.bin": "tf-saved-model",
+    "fixtures/baselines/before-fingerprint-migration-4/repo/exports/model.pb": "onnx",
+    "fixtures/baselines/before-fingerprint-migration-4/repo/exports/model.tflite": "onnx",
 }
 
 

@@ -125,6 +125,7 @@ def entry_for(finding: Finding, reason: str, expires: dt.date | None) -> Entry:
 # keyed by message, so these changed fingerprint. Per rule: the message's stable part, as
 # named groups; an entry and a finding match when both messages match and the groups agree.
 # (There is one such finding per file, or per template: the file or template does not parse.)
+_CONTENT_NAMED = r"(?P<message>.*?)(?:; the file holds [\w-]+ content)?; treated as unsafe"
 REWORDED: dict[str, re.Pattern[str]] = {
     rule: re.compile(pattern, re.DOTALL)
     for rule, pattern in (
@@ -138,6 +139,11 @@ REWORDED: dict[str, re.Pattern[str]] = {
         # Migration 4: an HDF5 file h5py cannot open is described by the class of HDF5's
         # error, not HDF5's own text (which HDF5 1.14 reworded).
         ("HF634", r"(?P<file>.*) not an HDF5 file h5py can read within the limits: .*"),
+        # Migration 4: a model format's "cannot be read" names the format the content is when
+        # hflint knows it ("; the file holds onnx content"): the rest of the message is kept.
+        ("HF605", _CONTENT_NAMED),
+        ("HF614", _CONTENT_NAMED),
+        ("HF618", _CONTENT_NAMED),
         # Migration 2: a repeated placeholder's count and lines left the key (the pattern is
         # its pointer now), so fixing some of them or moving them keeps the fingerprint.
         (

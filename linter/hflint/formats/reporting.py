@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from hflint.finding import Finding
 from hflint.formats.oppolicy import POLICY_PARAMS
 from hflint.formats.protowire import Limits
 from hflint.kinds.base import Consequence, Result
@@ -53,7 +52,7 @@ def report(rule: Rule, repo: Repo, path: str, parse: Callable[[], T],
         try:
             parse()
         except CannotAnalyse as exc:
-            yield not_this_format(repo, path, rule.finding(path, detail=exc.reason))
+            yield not_this_format(rule, repo, path, exc.reason)
         return
     yield from capped(rule, findings(parse()))
 
@@ -67,12 +66,26 @@ def capped(rule: Rule, results: Iterable[Result]) -> list[Result]:
 PICKLE_SCAN = "pickle-scan"
 
 
-def not_this_format(repo: Repo, path: str, found: Finding) -> Result:
-    """A format kind's finding that the file is not its format: on pickle-capable content
-    (a pickle or torch zip named ``.gguf``, ``.onnx``...) it follows from the pickle rules'
-    finding, HF405's disguise or HF403's broken stream (one defect, one finding), and is
-    reported only when none of them reported the file."""
+def not_this_format(rule: Rule, repo: Repo, path: str, reason: str, pointer: str | None = None) -> Result:
+    """A format kind's finding that the file is not its format, naming the format the content
+    is when it is another (an ONNX model named .gguf: "...; the file holds onnx content", as
+    HF306 does). On pickle-capable content (a pickle or torch zip named ``.gguf``, ``.onnx``...)
+    it follows from the pickle rules' finding, HF405's disguise or HF403's broken stream (one
+    defect, one finding), and is reported only when none of them reported the file."""
     from hflint.identify import PICKLE_CAPABLE
+
+    other = other_content(rule, repo, path)
+    found = rule.finding(path, pointer=pointer, detail=reason + (f"; the file holds {other} content" if other else ""))
+    return Consequence(found, PICKLE_SCAN, path) if other in PICKLE_CAPABLE else found
+
+
+def other_content(rule: Rule, repo: Repo, path: str) -> str | None:
+    """The format of the file's content when hflint knows it and it is none of the rule's own
+    (``formats:``); None otherwise (a truncated GGUF is still GGUF content)."""
     from hflint.weights.readers import content_format
 
-    return Consequence(found, PICKLE_SCAN, path) if content_format(repo, path) in PICKLE_CAPABLE else found
+    try:
+        found = content_format(repo, path)
+    except CannotAnalyse:
+        return None  # HF001 says why the file cannot be read
+    return None if found in rule.formats else found

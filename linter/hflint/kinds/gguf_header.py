@@ -53,7 +53,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             try:
                 header = read_header(fh)
             except GGUFError as exc:
-                yield not_this_format(repo, path, rule.finding(path, pointer="header", detail=str(exc)))
+                yield not_this_format(rule, repo, path, str(exc), pointer="header")
                 return
         problems = validate_header(header, types)
         for problem in problems[:cap]:

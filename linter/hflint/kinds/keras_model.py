@@ -154,6 +154,16 @@ def _content(repo: Repo, path: str) -> str:
     return f"its content is {found}" if found else "its content is no format hflint knows"
 
 
+def _hdf5_content(rule: Rule, repo: Repo, path: str) -> str:
+    """The content an ``.h5`` name hides when it is another format (a GGUF named model.h5),
+    as the other format kinds name it (hflint.formats.reporting.not_this_format); a .keras
+    name's content is named by its own reason (``_content``)."""
+    from hflint.formats.reporting import other_content
+
+    other = other_content(rule, repo, path) if reader_for(repo, path) == "hdf5" else None
+    return f"; the file holds {other} content" if other else ""
+
+
 def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     from hflint.formats.reporting import capped
 
@@ -173,7 +183,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         except CannotAnalyse as exc:
             if what != "unanalysable":
                 raise
-            yield rule.finding(path, detail=exc.reason)
+            yield rule.finding(path, detail=exc.reason + _hdf5_content(rule, repo, path))
             return
         yield from capped(rule, (rule.finding(path, pointer=f"{where}#{hit.pointer}", detail=hit.detail)
                                  for where, hit in hits if hit.check == what))
