@@ -14,7 +14,8 @@ do not grow with the weights. Keras samples are the golden files keras 3 and h5p
 model_config attribute is 1 GiB (holes punched with fallocate where it can) and a .keras
 whose config.json inflates to 256 MiB. The pickle samples are the joblib and allowlist
 classes of tests/fixtures/pickles. The renamed samples are each format under a name that
-claims another (ONNX named model.bin, a Keras zip named .pt, a GGUF named .bin...), and Keras
+claims another (ONNX named model.bin, a Keras zip named .pt, a GGUF named .bin or weights.dat,
+a pickle named model.onnx, .gguf, .tflite, .h5 or saved_model.pb, a torch zip named .h5...), and Keras
 models saved as TF 2.0-2.4 SavedModels (metadata inside saved_model.pb).
 
     pip install -e '.[test]'    # onnx and gguf build the corpus
@@ -249,6 +250,8 @@ def _renamed_samples() -> dict[str, Callable[[Path], None]]:
     gguf = GOLDEN / "HF621" / "fail" / "2-pow-60-tensors" / "model.gguf"
     keras = GOLDEN / "HF630" / "fail" / "lambda-in-nested-sequential" / "model.keras"
     benign_keras = GOLDEN / "HF630" / "pass" / "keras-v3-nested" / "model.keras"
+    payload = ROOT / "tests" / "fixtures" / "pickles" / "malicious" / "os_system_p2.pkl"
+    torch_zip = ROOT / "tests" / "fixtures" / "pickles" / "malicious" / "torch_zip_any_folder.pt"
     return {
         "benign/renamed/onnx-as-model.bin": onnx_as(ox.add_model(), "model.bin"),
         "benign/renamed/saved-model-as-model.dat": saved_model_as(("HF612", "pass", "benign-saved-model"), "model.dat"),
@@ -268,6 +271,16 @@ def _renamed_samples() -> dict[str, Callable[[Path], None]]:
         "malicious/renamed/keras-lambda-as-model.pt": _renamed(keras, "model.pt"),
         "malicious/renamed/keras-lambda-as-model.zip": _renamed(keras, "model.zip"),
         "malicious/renamed/gguf-2-pow-60-tensors-as-model.bin": _renamed(gguf, "model.bin"),
+        "benign/renamed/gguf-as-weights.dat": _renamed(GOLDEN / "HF621" / "pass" / "llama-q8_0" / "model-q8_0.gguf",
+                                                       "weights.dat"),
+        "malicious/renamed/gguf-2-pow-60-tensors-as-weights.dat": _renamed(gguf, "weights.dat"),
+        # pickle content under a model format's name (torch.load and joblib read content)
+        "malicious/renamed/pickle-os-system-as-model.onnx": _renamed(payload, "model.onnx"),
+        "malicious/renamed/pickle-os-system-as-model.gguf": _renamed(payload, "model.gguf"),
+        "malicious/renamed/pickle-os-system-as-model.tflite": _renamed(payload, "model.tflite"),
+        "malicious/renamed/pickle-os-system-as-model.h5": _renamed(payload, "model.h5"),
+        "malicious/renamed/pickle-os-system-as-saved_model.pb": _renamed(payload, "saved_model.pb"),
+        "malicious/renamed/torch-zip-payload-as-model.h5": _renamed(torch_zip, "model.h5"),
         "malicious/keras/tf24-saved-model-lambda": _copied("HF630", "fail", "tf24-saved-model-lambda"),
         "malicious/keras/tf-keras-metadata-lambda": _copied("HF630", "fail", "tf-keras-metadata-lambda"),
     }
