@@ -203,6 +203,12 @@ def test_hdf5_failures_are_described_in_hflints_words(cut: Any, reason: str) -> 
     )
 
 
+@pytest.mark.parametrize(("words", "reason"), list(keras_files._HDF5_ERRORS))
+def test_every_hdf5_error_class_is_recognised_in_hdf5s_spelling(words: str, reason: str) -> None:
+    """HDF5 spells its errors in mixed case ("wrong B-tree signature"), h5py wraps them."""
+    assert keras_files.hdf5_error(OSError(f"Unable to synchronously open object ({words})")) == reason
+
+
 def test_tf_keras_metadata_tuples_are_lambdas() -> None:
     """tf.keras's SavedModel metadata encodes the Lambda's (code, defaults, closure) tuple as
     {"class_name": "__tuple__", "items": [...]}; func_load unpacks it as it does the list."""

@@ -196,7 +196,7 @@ _HDF5_ERRORS = (
 def hdf5_error(exc: BaseException) -> str:
     """hflint's words for an HDF5 or h5py failure: its class, never the library's text."""
     text = str(exc).lower()
-    found = next((words for key, words in _HDF5_ERRORS if key in text), None)
+    found = next((words for key, words in _HDF5_ERRORS if key.lower() in text), None)
     return found or f"HDF5 cannot read its structure ({type(exc).__name__})"
 
 
