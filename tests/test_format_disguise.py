@@ -117,11 +117,16 @@ SAMPLES = {  # genuine files the real libraries wrote (tests/golden/make_formats
         ("gguf", "model.h5", ["HF634"], "gguf"),
         ("tflite", "model.onnx", ["HF605"], "tflite"),
         ("tflite", "model.gguf", ["HF621"], "tflite"),
-        # onnx.load accepts a GraphDef (protobuf skips the fields it does not know): by the
-        # reference parser it is an ONNX model, so the name is not reported; HF611-HF614 read it.
-        ("graph-def", "model.onnx", ["HF611"], None),
+        # onnx.load parses a GraphDef (protobuf skips the fields it does not know), but the
+        # ModelProto has no graph, which onnxruntime and onnx's checker refuse: HF605 names the
+        # content, and HF611-HF614 read the graph all the same.
+        ("graph-def", "model.onnx", ["HF605", "HF611"], "tf-graph-def"),
         # A name that claims no format of its own: nothing to report on a clean model.
         ("onnx", "onnx/model.bin", [], None),
+        # ...except one loaders read only as a pickle (loaded-as-pickle: torch.load cannot
+        # load it, HF403), which names the content the ONNX rules analysed; HF309's "needs
+        # config.json" follows from that false name
+        ("onnx", "pytorch_model.bin", ["HF403"], "onnx"),
         ("graph-def", "frozen.bin", ["HF611"], None),
         ("gguf", "weights.dat", [], None),
         ("tflite", "model", [], None),
@@ -136,4 +141,4 @@ def test_one_finding_for_a_model_format_under_another_formats_name(
     assert sorted(f.rule_id for f in result.findings) == expected
     for f in result.findings:
         if f.rule_id != "HF611":  # the one finding about the name names the content
-            assert f"the file holds {note} content" in f.message
+            assert f"{note} content" in f.message

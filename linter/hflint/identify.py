@@ -197,6 +197,21 @@ def maybe_headerless_pickle(head: bytes) -> bool:
     return bool(head) and head[0] in HEADERLESS_PICKLE_START
 
 
+# -- the first bytes of a repository file (pickle-scan names what a misnamed file holds) ------
+SNIFF = 16
+_SNIFF_KEY = "hflint.identify.head"
+
+
+def head(repo: Repo, path: str) -> bytes:
+    """The file's first SNIFF bytes, read once per scan for every kind that asks."""
+
+    def read() -> bytes:
+        with repo.open(path) as fh:
+            return fh.read(SNIFF)
+
+    return repo.cached(path, _SNIFF_KEY, read)
+
+
 # -- model formats of a repository file, whatever its name (the rules' ``formats:``) --------
 ONNX = "onnx"
 TF_SAVED_MODEL = "tf-saved-model"

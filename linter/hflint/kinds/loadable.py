@@ -219,12 +219,13 @@ def _misnamed(repo: Repo, path: str) -> str | None:
     """The kind reporting that a weight file is not the format its name says (the loader the
     name implies, and so the config it needs, follow from the name): HF306 for a .safetensors,
     HF634 for a .h5 (each a consequence of HF405 on pickle content), HF405 for pickle content
-    under another name pickle loaders do not read. None when the file is what its name says,
-    or a .bin of any kind."""
+    under another name pickle loaders do not read, HF403 for a .bin that holds no pickle (an
+    ONNX model named pytorch_model.bin: torch.load cannot load it). None when the file is what
+    its name says, or holds nothing hflint recognises."""
     from hflint.identify import HDF5, PICKLE_CAPABLE, SAFETENSORS
     from hflint.weights.readers import describe_content
 
-    if path.endswith(".bin") or repo.is_lfs_pointer(path):
+    if repo.is_lfs_pointer(path):
         return None
     try:
         content = describe_content(repo, path)
@@ -232,6 +233,8 @@ def _misnamed(repo: Repo, path: str) -> str | None:
         return None  # HF001 says why it cannot be read
     if content is None:
         return None
+    if path.endswith(".bin"):
+        return None if content in PICKLE_CAPABLE else "pickle-scan"
     if path.endswith(".safetensors"):
         return None if content == SAFETENSORS else "safetensors-header"
     if path.endswith(".h5"):

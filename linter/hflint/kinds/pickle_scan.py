@@ -168,7 +168,10 @@ def _not_a_pickle(rule: Rule, repo: Repo, path: str, rep: FileReport) -> str | N
     if not claims.named_as_pickle(path, names):
         return None
     head = identify.head(repo, path)
-    what = ("an empty file" if not head else f"{rep.format} content" if rep.format
+    # a model format hflint reads whatever the name (an ONNX model named pytorch_model.bin):
+    # named as its own rules, which analyse it, name it
+    other = rep.format or min(identify.formats_of(repo, path), default=None)
+    what = ("an empty file" if not head else f"{other} content" if other
             else "text" if identify.looks_like_text(head) else f"content starting with {head[:8].hex(' ')}")
     return (f"{what}, not a zip archive or a pickle, which is all torch.load and pickle.load read from a file "
             "of this name (it cannot be loaded)")
