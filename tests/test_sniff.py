@@ -296,3 +296,17 @@ def test_the_pack_schema_lists_the_formats_hflint_recognises() -> None:
     schema = json.loads((ROOT / "rules" / "schemas" / "rulepack.schema.json").read_text(encoding="utf-8"))
     listed = schema["$defs"]["rule"]["properties"]["formats"]["items"]["enum"]
     assert tuple(listed) == identify.MODEL_FORMATS
+
+
+def test_a_cut_graph_def_is_not_taken_for_a_sentencepiece_model() -> None:
+    """Both start with field 1 holding a message whose field 1 is a string; a SentencePiece
+    piece follows it with its score or type, a NodeDef with its op (field 2). A frozen graph
+    cut short is no model format any more, and no plain data either (HF600 reports it)."""
+    graph = (TESTS / "golden/HF611/fail/graph-def-named-bin/model.bin").read_bytes()
+    for cut in (8, 22, 40, len(graph) - 1):
+        assert not identify.sentencepiece_model(graph[:cut][: identify.HEAD]), cut
+    assert identify.sentencepiece_model(_sentencepiece(["<unk>", "<s>", "▁the"]))
+    assert identify.sentencepiece_model((TESTS / "golden/HF600/pass/hub-data-files/tokenizer.model").read_bytes()[:512])
+    # what sentencepiece's trainers write for a piece: its string, score and type, or less
+    assert identify.sentencepiece_model(field(1, field(1, "<unk>") + varint(3 << 3) + varint(2)))
+    assert identify.sentencepiece_model(field(1, field(1, "<unk>")))

@@ -303,13 +303,34 @@ def looks_like_text(head: bytes) -> bool:
 
 def sentencepiece_model(head: bytes) -> bool:
     """A SentencePiece ModelProto (tokenizer.model, spiece.model): field 1 ``pieces``, whose
-    first field is the piece string (sentencepiece_model.proto)."""
+    first field is the piece string, followed by its ``score`` (2, a float) or ``type`` (3,
+    an enum) or nothing (sentencepiece_model.proto). A frozen GraphDef starts alike (field 1
+    ``node``, whose first field is the node's name) but follows the name with its ``op``
+    string (field 2, tag 0x12): it is not plain data."""
     if head[:1] != b"\x0a":
         return False
-    i = 1
-    while i < len(head) and head[i] & 0x80:  # the length varint
-        i += 1
-    return head[i + 1 : i + 2] == b"\x0a"
+    size, i = _varint(head, 1)  # the first SentencePiece message: head[i : i + size]
+    if i + 1 >= len(head) or head[i] != 0x0A:
+        return False
+    length, j = _varint(head, i + 1)
+    after = j + length
+    if after >= len(head) or after == i + size:
+        return True  # the first piece holds only its string, or it runs past what was read
+    return head[after] in (0x15, 0x18)
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """The varint at ``at`` (its value) and where the bytes after it start; a varint cut by
+    the end of ``data`` reads as what it has."""
+    value = shift = 0
+    while at < len(data):
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        at += 1
+        shift += 7
+        if not byte & 0x80:
+            break
+    return value, at
 
 
 def msgpack_map(head: bytes) -> bool:
