@@ -111,7 +111,8 @@ def _nbytes(dims: tuple[int, ...], ggml_type: int, types: Types, where: str, out
 
 def _layout(header: Header, spans: list[tuple[int, int, str]], align: int | None) -> list[Problem]:
     """Overlaps (any reader), then the order llama.cpp requires (each tensor where the one
-    before it ends, padded to the alignment); the first break of each is reported."""
+    before it ends, padded to the alignment); the first break of each is reported, and an
+    order break at the tensor that overlaps is that overlap (one defect, one finding)."""
     out = []
     ordered = sorted(spans)
     for (_, end, name), (start, _, other) in itertools.pairwise(ordered):
@@ -123,8 +124,9 @@ def _layout(header: Header, spans: list[tuple[int, int, str]], align: int | None
     expected = 0
     for start, end, name in spans:
         if start != expected:
-            out.append(Problem(name, f"offset {start}, but llama.cpp expects {expected}: tensors must follow "
-                                     "each other in order, each padded to the alignment"))
+            if not any(p.where == name for p in out):  # an overlap there is the one defect
+                out.append(Problem(name, f"offset {start}, but llama.cpp expects {expected}: tensors must follow "
+                                         "each other in order, each padded to the alignment"))
             break
         size = end - start
         expected += size + (-size % align)
