@@ -23,7 +23,7 @@ from hflint.archives import members
 from hflint.pickles import archivewalk, opcodes, streams, zipread
 from hflint.pickles.buffered import Buffered
 from hflint.pickles.readers import Budget, BytesReader, Exhausted, Inflater, LimitHit, Unreadable, Window
-from hflint.pickles.report import FileReport, Hit, Problem, pointer
+from hflint.pickles.report import FileReport, Problem, imports_code, pointer
 from hflint.pickles.sources import MemberProbe, Source, rewound
 
 MAX_NESTED_SPOOLED = 256 << 20  # a member copied out of a stream so that it can be read from its end
@@ -145,10 +145,7 @@ class Analyser:
             stream = walker.out
         else:
             return src is not None  # the whole stream parsed to STOP: a pickle, imports or not
-        probe = FileReport()
-        probe.hits = [Hit("", imp, "opcodes", frozenset()) for imp in stream.imports]
-        probe.unresolved = stream.unresolved
-        return probe.imports_code
+        return imports_code(stream.imports, stream.unresolved)
 
     def _seekable(self, src: Source) -> Window:
         """A seekable copy of a member read from a stream (a zip inside a gzip or a .tar.gz):

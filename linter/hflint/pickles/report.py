@@ -8,7 +8,7 @@ a few records and gives one finding per class ("and 19,997 more"), never one per
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hflint.pickles.values import Import
@@ -144,9 +144,7 @@ class FileReport:
 
     @property
     def imports_code(self) -> bool:
-        """Whether a loader reading this content would import anything: a named global
-        (module and name are identifiers, as find_class needs) or one whose name is computed."""
-        return self.unresolved > 0 or any(_identifier(h.imp.module) and _identifier(h.imp.name) for h in self.hits)
+        return imports_code((h.imp for h in self.hits), self.unresolved)
 
     def absorb(self, other: FileReport, polyglot: str) -> None:
         """Take in what reading the content as ``polyglot`` found."""
@@ -159,6 +157,13 @@ class FileReport:
         self.unresolved += other.unresolved
         self.tensors = self.tensors or other.tensors
         self.polyglot = polyglot
+
+
+def imports_code(imports: Iterable[Import], unresolved: int) -> bool:
+    """Whether a loader reading content with these imports would import anything: a named
+    global (module and name are identifiers, as find_class needs) or one whose name is
+    computed (``unresolved``)."""
+    return unresolved > 0 or any(_identifier(i.module) and _identifier(i.name) for i in imports)
 
 
 def _identifier(dotted: str) -> bool:
