@@ -115,14 +115,18 @@ def _content_outside(folder: Path, models: list[Path]) -> bool:
     read: binary (a model format, an archive, a pickle under any name: not text) or named as
     one. Scanning only the model folders would pass such a file unread, so the folder is
     scanned whole instead. A monorepo's scripts, docs and configs are text and do not count.
-    Past MAX_OUTSIDE_FILES files the answer is yes: never skip what was not looked at."""
+    Past MAX_OUTSIDE_FILES files or MAX_DISCOVERY_DIRS folders the answer is yes: never skip
+    what was not looked at."""
     from hflint.identify import looks_like_text  # lazy: a plain scan of one folder never gets here
 
     inside = set(models)
-    seen = 0
+    seen = folders = 0
     queue = collections.deque([folder])
     while queue:
         current = queue.popleft()
+        folders += 1
+        if folders > MAX_DISCOVERY_DIRS:
+            return True
         try:
             entries = sorted(current.iterdir())
         except OSError:
