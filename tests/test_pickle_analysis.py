@@ -359,3 +359,74 @@ def test_corrupt_compressed_data_is_described_in_hflints_words(tmp_path: Path) -
     report = analysis.analyse(Repo(tmp_path), "model.joblib", Limits())
     reasons = [p.reason for p in report.problems]
     assert reasons == ["corrupt compressed data: the zlib stream does not decompress"]
+
+
+NESTED_IMPORTS = """
+import a
+from b import c
+if x:
+    import d
+else:
+    from e import f
+try:
+    import g
+except E:
+    from h import i
+else:
+    import j
+finally:
+    import k
+for _ in y:
+    import l
+while z:
+    from m import n
+with w:
+    import o
+def p():
+    import q
+class R:
+    from s import t
+match v:
+    case 1:
+        import u
+lam = lambda: __import__("not_a_statement")
+"""
+
+
+def _imports_by(nodes: object) -> set[tuple[str, str]]:
+    import ast
+
+    found: set[tuple[str, str]] = set()
+    for node in nodes:  # type: ignore[attr-defined]
+        if isinstance(node, ast.ImportFrom):
+            found.update((node.module or "", a.name) for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update((a.name, "") for a in node.names)
+    return found
+
+
+def test_second_opinion_statement_walk_finds_every_import_ast_walk_does() -> None:
+    """The second opinion walks statement lists only (imports are statements); on a program
+    with an import in every kind of statement body it finds what ast.walk finds."""
+    import ast
+
+    from hflint.pickles.second_opinion import _statements
+
+    module = ast.parse(NESTED_IMPORTS)
+    expected = _imports_by(ast.walk(module))
+    assert len(expected) == 14
+    assert _imports_by(_statements(module.body)) == expected
+
+
+@pytest.mark.parametrize("protocol", range(6))
+def test_second_opinion_imports_match_a_full_ast_walk(protocol: int) -> None:
+    import ast
+
+    from fickling.fickle import Interpreter, Pickled  # type: ignore[import-untyped]
+
+    from hflint.pickles import second_opinion
+
+    data = pickle.dumps({"a": [os.getcwd, struct.pack, (1, "x")], "b": io.BytesIO}, protocol=protocol)
+    expected = _imports_by(ast.walk(Interpreter(Pickled.load(data)).to_ast()))
+    assert ("os", "getcwd") in expected or ("posix", "getcwd") in expected
+    assert second_opinion.imports(data, 100_000) == expected

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hflint.tokenfiles import structure
+from hflint.tokenfiles import mergecheck, structure
 
 _TOKENS = st.text(alphabet="ab Ġ▁", min_size=0, max_size=3)
 _MERGE = st.one_of(_TOKENS, st.lists(_TOKENS, min_size=1, max_size=3), st.integers(0, 3), st.none(),
@@ -24,19 +24,19 @@ def _walk(model: dict[str, Any]) -> list[Any]:
 def test_merge_fast_path_never_hides_a_problem(tokens: list[str], merges: list[Any]) -> None:
     model = {"type": "BPE", "vocab": {t: i for i, t in enumerate(tokens)}, "merges": merges}
     slow = [p for where, p in _slow(model)]
-    if structure._merges_in_vocab(merges, model["vocab"]):
+    if mergecheck.all_in_vocab(merges, model["vocab"]):
         assert slow == []
     assert _walk(model) == _slow(model)
 
 
 def _slow(model: dict[str, Any]) -> list[Any]:
     """The walk with the fast path switched off."""
-    original = structure._merges_in_vocab
-    structure._merges_in_vocab = lambda merges, vocab: False  # type: ignore[assignment]
+    original = mergecheck.all_in_vocab
+    mergecheck.all_in_vocab = lambda merges, vocab: False  # type: ignore[assignment]
     try:
         return _walk(model)
     finally:
-        structure._merges_in_vocab = original
+        mergecheck.all_in_vocab = original
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -45,7 +45,7 @@ def _slow(model: dict[str, Any]) -> list[Any]:
 def test_a_clean_vocabulary_takes_the_fast_path(tokens: list[str], as_lists: bool) -> None:
     vocab = {t: i for i, t in enumerate(tokens)}
     merges: list[Any] = [[a, b] if as_lists else f"{a} {b}" for a in tokens for b in tokens if a + b in vocab]
-    assert structure._merges_in_vocab(merges, vocab)
+    assert mergecheck.all_in_vocab(merges, vocab)
     assert _walk({"type": "BPE", "vocab": vocab, "merges": merges}) == []
 
 
@@ -62,3 +62,21 @@ def test_vocab_id_fast_path_agrees_with_the_walk(vocab: dict[str, Any]) -> None:
         else:
             seen[token_id] = token
     assert [where[-1] for where, _ in found] == expected
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(_TOKENS, max_size=12), st.lists(_MERGE, max_size=10), st.integers(1, 4))
+def test_merge_fast_path_in_chunks_gives_the_whole_list_verdict(tokens: list[str], merges: list[Any],
+                                                                 chunk: int) -> None:
+    """The fast path checks merges a chunk at a time (a bound on its temporary strings); any
+    chunking, including defects at chunk boundaries, gives the one-pass verdict."""
+    vocab = {t: i for i, t in enumerate(tokens)}
+    whole = mergecheck.all_in_vocab(merges, vocab)
+    original = mergecheck.CHUNK
+    mergecheck.CHUNK = chunk
+    try:
+        assert mergecheck.all_in_vocab(merges, vocab) == whole
+    finally:
+        mergecheck.CHUNK = original
+    if whole:
+        assert _slow({"type": "BPE", "vocab": vocab, "merges": merges}) == []
