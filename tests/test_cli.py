@@ -71,7 +71,7 @@ def test_weights_only_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
         f"print(code, sorted(m for m in {HEAVY!r} if m in sys.modules), sorted(mods))"
     )
     out = _fresh_process(code)
-    kinds = [f"hflint.kinds.{k}" for k in ("adapter_weights", "base", "config_weights", "loadable",
+    kinds = [f"hflint.kinds.{k}" for k in ("adapter_weights", "base", "config_weights", "flax_msgpack", "loadable",
                                             "safetensors_header", "shard_index")]
     reporters = ['hflint.reporters.common', 'hflint.reporters.text']
     assert out.stdout.strip().splitlines()[-1] == f"0 [] {sorted([*kinds, *reporters])}", out.stdout
