@@ -13,6 +13,7 @@ import gzip
 import io
 import lzma
 import pickle
+import struct
 import sys
 import tarfile
 import tempfile
@@ -358,3 +359,29 @@ def test_bytes_held_for_the_second_opinion_are_bounded(monkeypatch: pytest.Monke
         repo = Repo(Path(tmp))
         reports = [analysis.cached(repo, name, Limits()) for name in shards]
     assert reports[0].pending and not reports[1].pending and not reports[2].pending
+
+
+def _ct2(name: bytes, version: int = 6, size: int | None = None, nul: bytes = b"\x00") -> bytes:
+    size = len(name) + 1 if size is None else size
+    return struct.pack("<IH", version, size) + name + nul + struct.pack("<II", 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (_ct2(b"WhisperSpec"), True),
+        (_ct2(b"TransformerSpec", version=2), True),
+        (_ct2(b"TransformerDecoderSpec"), True),
+        (_ct2(b"Wav2Vec2Spec"), True),
+        (_ct2(b"WhisperSpec", version=0), False),
+        (_ct2(b"WhisperSpec", size=40), False),
+        (_ct2(b"WhisperSpec", nul=b"\x01"), False),
+        (_ct2(b"Whisper Spec"), False),
+        (_ct2(b"WhisperModel"), False),
+        (b"\x06\x00\x00\x00", False),
+    ],
+)
+def test_ctranslate2_models_are_told_by_their_header(head: bytes, expected: bool) -> None:
+    """CTranslate2's ModelSpec._serialize: uint32 version, uint16 len(name) + 1, the spec
+    name (an identifier ending in Spec), NUL."""
+    assert fmt.ctranslate2_model(head) is expected

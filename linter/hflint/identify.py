@@ -319,6 +319,26 @@ def sentencepiece_model(head: bytes) -> bool:
     return head[after] in (0x15, 0x18)
 
 
+def ctranslate2_model(head: bytes) -> bool:
+    """A CTranslate2 model.bin (faster-whisper and other converted models): a uint32 binary
+    version, then the model spec's name as a uint16 length (name plus NUL) and the name, an
+    identifier ending in "Spec" (ctranslate2/specs/model_spec.py ModelSpec._serialize).
+    Named float and integer tensors read by CTranslate2's C++ loader; no code, no pickle."""
+    if len(head) < 8:
+        return False
+    version, size = struct.unpack_from("<IH", head)
+    name = head[6 : 6 + size]
+    return (
+        1 <= version <= 64
+        and 6 <= size <= 128
+        and len(name) == size
+        and name[-1:] == b"\x00"
+        and name[:1].isalpha()
+        and name[:-1].endswith(b"Spec")
+        and name[:-1].replace(b"_", b"").isalnum()
+    )
+
+
 def _varint(data: bytes, at: int) -> tuple[int, int]:
     """The varint at ``at`` (its value) and where the bytes after it start; a varint cut by
     the end of ``data`` reads as what it has."""

@@ -57,6 +57,17 @@ def main() -> int:
     weights.mkdir(parents=True)
     blob = struct.pack("<II", 1, 2) + bytes(56) + struct.pack("<I", 0xDEADBEEF) + bytes(60)
     (weights / "weight.bin").write_bytes(blob)
+    # CTranslate2's model.bin (faster-whisper): version 6, the spec name, revision, variables
+    # (ctranslate2/specs/model_spec.py ModelSpec._serialize)
+    name = b"WhisperSpec"
+    ct2 = struct.pack("<IH", 6, len(name) + 1) + name + b"\x00" + struct.pack("<II", 3, 0) + struct.pack("<I", 0)
+    (plain / "ctranslate2").mkdir()
+    (plain / "ctranslate2" / "model.bin").write_bytes(ct2)
+    # fastText's signModel (magic 793712314, version 12) and KenLM's binary header
+    (plain / "lid.176.bin").write_bytes(struct.pack("<ii", 793712314, 12) + bytes(56))
+    (plain / "language_model").mkdir()
+    (plain / "language_model" / "5gram.bin").write_bytes(
+        b"mmap lm http://kheafield.com/code format version 5\n\x00\x00\x00\x00" + bytes(64))
     (plain / "openvino_model.xml").write_text('<?xml version="1.0"?>\n<net name="m" version="11"/>\n', encoding="utf-8")
     (plain / "openvino_model.bin").write_bytes(bytes(64))
     # an ONNX model and the external data it names (the HF601 case's files, shared)

@@ -139,6 +139,7 @@ def _plain(path: str, head: bytes, formats: Formats) -> bool:
 
     return (identify.looks_like_text(head) or any(e.matches(path, head) for e in formats.data)
             or identify.sentencepiece_model(head)
+            or identify.ctranslate2_model(head)
             or (path.lower().endswith(".msgpack") and identify.msgpack_map(head)))
 
 
