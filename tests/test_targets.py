@@ -133,3 +133,21 @@ def test_a_folder_is_scanned_whole_when_anything_outside_its_models_needs_readin
     root = make_repo(files)
     got = [p.relative_to(root).as_posix() or "." for p in expand(["."], root)]
     assert got == expected
+
+
+@pytest.mark.parametrize("bundle", ["AudioEncoder.mlmodelc", "float32_model.mlpackage"])
+@pytest.mark.parametrize(
+    "target",
+    ["", "{bundle}", "{bundle}/weights/weight.bin", "{bundle}/coremldata.bin"],
+)
+def test_a_core_ml_bundle_is_scanned_from_the_folder_holding_it(tmp_path: Path, bundle: str, target: str) -> None:
+    """A .mlmodelc or .mlpackage is one model's files (its parts are named by where they sit):
+    whatever names it, a folder, the bundle or a file inside it, the scan root is the folder
+    that holds the bundle, never the bundle or its weights/ folder."""
+    holder = tmp_path / "coreml" / "whisper"
+    weights = holder / bundle / "weights"
+    weights.mkdir(parents=True)
+    (weights / "weight.bin").write_bytes(b"\x01\x00\x00\x00\x02\x00\x00\x00" + bytes(56))
+    (holder / bundle / "coremldata.bin").write_bytes(b"\x08\x01" + bytes(30))
+    arg = str(holder / target.format(bundle=bundle)) if target else str(tmp_path)
+    assert expand([arg], tmp_path) == [holder.resolve()]

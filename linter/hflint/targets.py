@@ -38,11 +38,22 @@ WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".pk
                    ".hdf5", ".keras", ".tflite", ".pb", ".nemo", ".joblib")
 
 
+# Core ML bundles: folders that are one model's files, never a model folder of their own.
+# Their parts are named by where they sit (weights/weight.bin, analytics/coremldata.bin), so
+# they are scanned from the folder that holds the bundle, which is that model's folder.
+BUNDLE_SUFFIXES = (".mlmodelc", ".mlpackage")
+
+
 def _is_model_folder(folder: Path) -> bool:
+    if folder.suffix in BUNDLE_SUFFIXES:
+        return False
     if any((folder / m).is_file() for m in MARKERS):
         return True
     try:
-        return any(p.suffix in WEIGHT_SUFFIXES and p.is_file() for p in folder.iterdir())
+        return any(
+            (p.suffix in WEIGHT_SUFFIXES and p.is_file()) or (p.suffix in BUNDLE_SUFFIXES and p.is_dir())
+            for p in folder.iterdir()
+        )
     except OSError:
         return False
 
@@ -78,7 +89,7 @@ def models_below(folder: Path) -> list[Path]:
         if current != folder and _is_model_folder(current):
             found.append(current)
             continue
-        if depth >= MAX_DISCOVERY_DEPTH:
+        if depth >= MAX_DISCOVERY_DEPTH or current.suffix in BUNDLE_SUFFIXES:
             continue
         try:
             children = sorted(p for p in current.iterdir() if p.is_dir() and not p.is_symlink())
@@ -89,6 +100,8 @@ def models_below(folder: Path) -> list[Path]:
 
 
 def _folders_for(folder: Path) -> list[Path]:
+    if folder.suffix in BUNDLE_SUFFIXES:
+        return [folder.parent]  # a bundle is scanned with the folder that holds it
     if _is_model_folder(folder):
         return [folder]
     below = models_below(folder)

@@ -57,6 +57,7 @@ def main() -> int:
     weights.mkdir(parents=True)
     blob = struct.pack("<II", 1, 2) + bytes(56) + struct.pack("<I", 0xDEADBEEF) + bytes(60)
     (weights / "weight.bin").write_bytes(blob)
+    (weights.parent / "model.mlmodel").write_bytes(b"\x08\x08\x12\x00" + bytes(28))  # HF635's, not HF600's
     # CTranslate2's model.bin (faster-whisper): version 6, the spec name, revision, variables
     # (ctranslate2/specs/model_spec.py ModelSpec._serialize)
     name = b"WhisperSpec"
@@ -78,6 +79,17 @@ def main() -> int:
     (case("HF635", "fail", "legacy-ggjt") / "ggml-model-q4_0.bin").write_bytes(
         b"tjgg" + struct.pack("<I", 3) + bytes(56))
     (case("HF635", "fail", "coreml") / "model.mlmodel").write_bytes(b"\x08\x04\x12\x00" + bytes(28))
+    # a compiled Core ML model (WhisperKit's layout): one finding, on the folder's root
+    # coremldata.bin; its MIL program, weights and analytics are parts of it (not HF600's)
+    compiled = case("HF635", "fail", "coreml-compiled") / "AudioEncoder.mlmodelc"
+    (compiled / "weights").mkdir(parents=True)
+    (compiled / "analytics").mkdir()
+    (compiled / "coremldata.bin").write_bytes(b"\x08\x01\x1a\x0c" + bytes(60))
+    (compiled / "analytics" / "coremldata.bin").write_bytes(b"\x08\x01" + bytes(30))
+    (compiled / "model.mil").write_text("program(1.0)\n{\n}\n", encoding="utf-8")
+    (compiled / "metadata.json").write_text('[{"shortDescription": ""}]\n', encoding="utf-8")
+    (compiled / "weights" / "weight.bin").write_bytes(
+        struct.pack("<II", 1, 2) + bytes(56) + struct.pack("<I", 0xDEADBEEF) + bytes(60))
     (case("HF635", "pass", "gguf-replaces-ggml") / "ggml-model-q4_0.bin").write_bytes(
         (HERE.parent / "fixtures" / "gguf" / "good.gguf").read_bytes())
     return 0

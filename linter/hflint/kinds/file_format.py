@@ -159,7 +159,8 @@ def _pickle(repo: Repo, path: str) -> bool:
 
 
 def _referenced(repo: Repo, path: str) -> bool:
-    """Data another file names: ONNX external data, TF variable shards, OpenVINO weights."""
+    """Data another file names: ONNX external data, TF variable shards, OpenVINO weights, the
+    parts of a Core ML package or compiled model."""
     base = posixpath.basename(path)
     stem = posixpath.splitext(path)[0]
     if base.endswith(".bin") and repo.exists(stem + ".xml"):
@@ -167,6 +168,11 @@ def _referenced(repo: Repo, path: str) -> bool:
     if ".mlpackage/Data/" in path:
         # A Core ML package's weights (MIL blob storage, weights/weight.bin) belong to its
         # model.mlmodel, which HF635 reports as a model hflint does not read.
+        return True
+    folder, _, rest = path.partition(".mlmodelc/")
+    if folder and rest and rest != "coremldata.bin":
+        # A compiled Core ML model's weights, analytics and espresso files belong to the
+        # folder's root coremldata.bin, which HF635 reports (rules/data/file-formats.yaml).
         return True
     shard = _SHARD.match(path)
     if shard is not None or path.endswith(".index"):
