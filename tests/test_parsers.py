@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hflint.globs import check_glob, compile_glob
+from hflint.globs import check_glob, compile_glob, matches
 from hflint.jsonfile import locate, pointer
 from hflint.yamlfile import YamlError, load_yaml
 
@@ -32,6 +32,22 @@ from hflint.yamlfile import YamlError, load_yaml
 )
 def test_glob_semantics(glob: str, path: str, hit: bool) -> None:
     assert bool(compile_glob(glob).match(path)) is hit
+
+
+_GLOBS = ["*.bin", "/*.bin", "unet/*.json", "**/unet/*.json", "legacy/", "legacy/**", "[!a]*.py", "a.b",
+          "model-?????-of-?????.safetensors", "*.json"]
+_PATHS = ["pytorch_model.bin", "unet/x.bin", "x.bin", "unet/config.json", "a/unet/config.json", "legacy/a/b.bin",
+          "legacy", "b.py", "a.py", "aXb", "a.b", "a.json/x", "model-00001-of-00002.safetensors"]
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 10])
+def test_a_list_of_globs_matches_as_any_of_them(count: int) -> None:
+    """matches() compiles a list into one alternation; it is any() over the globs alone."""
+    for start in range(len(_GLOBS)):
+        globs = (_GLOBS * 2)[start : start + count]
+        for path in _PATHS:
+            assert matches(path, globs) is any(compile_glob(g).match(path) for g in globs), (globs, path)
+            assert matches(path, iter(globs)) is matches(path, tuple(globs))
 
 
 @pytest.mark.parametrize("glob", ["", "a**", "**b/c", "[abc", "../x", "a//b", "./a", "a\\\\b"])

@@ -85,4 +85,15 @@ def check_glob(pattern: str) -> str | None:
 
 
 def matches(path: str, patterns: Iterable[str]) -> bool:
-    return any(compile_glob(p).match(path) for p in patterns)
+    combined = _combined(patterns if isinstance(patterns, tuple) else tuple(patterns))
+    return combined is not None and combined.match(path) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regular expression for a list of globs (each anchored by its own ``\\Z``): a
+    selection asks it once per file instead of once per pattern (on a 6,000-file repository
+    the rules' selections made a million pattern calls)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{compile_glob(p).pattern})" for p in patterns))

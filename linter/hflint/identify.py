@@ -204,10 +204,16 @@ _SNIFF_KEY = "hflint.identify.head"
 
 def head(repo: Repo, path: str) -> bytes:
     """The file's first SNIFF bytes, read once per scan for every kind that asks."""
+    return first_bytes(repo, path)[:SNIFF]
+
+
+def first_bytes(repo: Repo, path: str) -> bytes:
+    """The file's first HEAD bytes, read once per scan: the file-format rules (HF600, HF635)
+    and the pickle rules' sniffing share one open per file instead of one each."""
 
     def read() -> bytes:
         with repo.open(path) as fh:
-            return fh.read(SNIFF)
+            return fh.read(HEAD)
 
     return repo.cached(path, _SNIFF_KEY, read)
 

@@ -112,8 +112,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
 
         if repo.size(path) == 0:
             return
-        with repo.open(path) as fh:
-            head = fh.read(identify.HEAD)
+        head = identify.first_bytes(repo, path)
         model = next((e for e in formats.models if e.matches(path, head)), None)
         # a format hflint reads: by its first bytes, or a model format by content (an ONNX
         # model or a GraphDef named .bin is its own rules' file, and may look like text)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 MAX_DEPTH = 1024  # msgpack's C unpacker: 1024 nested containers load, 1025 raise StackError
-WINDOW = 1 << 16
+WINDOW = 1 << 13  # small: after a skipped tensor the next header is a few dozen bytes
 _STR_CHUNK = 1 << 20
 
 # numpy dtype names flax writes (``arr.dtype.name``) and their item sizes.
