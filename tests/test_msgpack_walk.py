@@ -204,3 +204,12 @@ def test_object_budget_is_a_limit_not_a_verdict() -> None:
     blob = flax_bytes({str(i): np.zeros(1, "float32") for i in range(50)})
     with pytest.raises(LimitReached):
         walk(io.BytesIO(blob), len(blob), max_objects=20)
+
+
+def test_a_file_built_to_stall_the_walk_hits_its_time_budget() -> None:
+    """Millions of one-byte objects (empty lists) cost a microsecond each: the walk stops at
+    its time budget, a limit (reported as not analysed), not a verdict and not a stall."""
+    count = 5_000_000
+    blob = b"\x81\xa1a\xdd" + count.to_bytes(4, "big") + b"\x90" * count
+    with pytest.raises(LimitReached, match="time budget"):
+        walk(io.BytesIO(blob), len(blob), max_seconds=0.05)

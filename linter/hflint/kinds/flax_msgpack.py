@@ -5,7 +5,8 @@ reading tensor bytes.
 A file named ``*.msgpack`` is walked when it is empty or starts as flax writes a state dict
 (a map whose first key is a string, ``identify.msgpack_map``); any other content is HF600's
 (it names what the file holds), so one defect gives one finding. A walk past
-``max-objects`` objects is not a verdict: the file is reported as not analysed (HF001).
+``max-objects`` objects or ``max-seconds`` is not a verdict: the file is reported as not
+analysed (HF001).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from hflint.rule import Rule
 
 PARAMS_SCHEMA = {
     "type": "object",
-    "properties": {"max-objects": {"type": "integer", "minimum": 1}},
+    "properties": {
+        "max-objects": {"type": "integer", "minimum": 1},
+        "max-seconds": {"type": "number", "exclusiveMinimum": 0},
+    },
     "additionalProperties": False,
 }
 FIELDS = frozenset({"detail"})
@@ -30,6 +34,7 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
     from hflint.weights.msgpack_walk import LimitReached, MsgpackError, walk
 
     budget: int = rule.params.get("max-objects", 10_000_000)
+    seconds: float = rule.params.get("max-seconds", 5.0)
 
     def check_file(path: str) -> Iterator[Result]:
         size = repo.size(path)
@@ -37,11 +42,13 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
             if size and not identify.msgpack_map(fh.read(16)):
                 return
             try:
-                walk(fh, size, budget)
+                walk(fh, size, budget, seconds)
             except MsgpackError as exc:
                 where = f" (under {exc.where})" if exc.where else ""
                 yield rule.finding(path, detail=exc.message + where)
             except LimitReached as exc:
-                yield Unanalysable(path, f"{exc} (params.max-objects {budget:,}): not walked to the end")
+                yield Unanalysable(
+                    path, f"{exc} (params.max-objects {budget:,}, max-seconds {seconds:g}): not walked to the end"
+                )
 
     yield from each_file(rule, repo, check_file)
