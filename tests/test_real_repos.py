@@ -72,6 +72,10 @@ def _truncate(rel: str, by: int) -> Callable[[Path], None]:
     return apply
 
 
+def _append(path: Path) -> None:
+    path.write_bytes(path.read_bytes() + b"\x00" * 8)
+
+
 def _delete(rel: str) -> Callable[[Path], None]:
     return lambda root: (root / rel).unlink()
 
@@ -202,6 +206,9 @@ VARIANTS = [
         ),
         "HF505",
     ),
+    ("flax-bert", "Flax weights cut short (an interrupted upload)", _truncate("flax_model.msgpack", 1000), "HF313"),
+    ("flax-bert", "bytes appended to Flax weights", lambda root: _append(root / "flax_model.msgpack"), "HF313"),
+    ("flax-bert-sharded", "a Flax shard cut short", _truncate("flax_model-00003-of-00007.msgpack", 100), "HF313"),
 ]
 
 
