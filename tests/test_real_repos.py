@@ -209,6 +209,7 @@ VARIANTS = [
     ("flax-bert", "Flax weights cut short (an interrupted upload)", _truncate("flax_model.msgpack", 1000), "HF313"),
     ("flax-bert", "bytes appended to Flax weights", lambda root: _append(root / "flax_model.msgpack"), "HF313"),
     ("flax-bert-sharded", "a Flax shard cut short", _truncate("flax_model-00003-of-00007.msgpack", 100), "HF313"),
+    ("flax-bert-sharded", "a Flax shard missing", _delete("flax_model-00003-of-00007.msgpack"), "HF301"),
 ]
 
 
