@@ -58,6 +58,32 @@ class Stall(Exception):
     pass
 
 
+def _model_file(target: Path, data: bytes, mutated: bytes) -> bool:
+    """Whether a cut copy of ``target`` is a broken model file hflint must name. ``.bin`` is
+    any binary on the Hub, so its content decides: a model format or pickle-capable content
+    (hflint.identify) is a model; a data format hflint recognises and does not parse
+    (fastText, KenLM, CTranslate2: rules/data/file-formats.yaml) is not. Emptied to nothing,
+    a ``.bin`` is a model only under a name loaders read as a pickle: HF600 leaves other
+    empty files alone by policy (its docs), as an empty file holds nothing to analyse; an
+    archive cut shorter than a magic number holds no member either."""
+    if target.suffix not in MODEL_SUFFIXES:
+        return False
+    if target.suffix in (".zip", ".tar") and len(mutated) < 4:
+        return False  # shorter than any magic number: no member, nothing left to analyse
+    if target.suffix != ".bin":
+        return True
+    from hflint import identify
+    from hflint.kinds.file_format import load_formats
+
+    if not mutated:
+        return target.name.startswith(("pytorch_model", "diffusion_pytorch_model", "adapter_model", "training_args"))
+    head = data[: identify.HEAD]
+    if identify.identify(head, len(data)).format is not None or identify.maybe_headerless_pickle(head):
+        return True
+    data_formats = load_formats(ROOT / "rules" / "data" / "file-formats.yaml").data
+    return not identify.ctranslate2_model(head) and not any(e.matches(target.name, head) for e in data_formats)
+
+
 def _names(found: str, damaged: str) -> bool:
     """Whether a finding on ``found`` names the damaged file: that file, or, inside a Core ML
     bundle (.mlpackage, .mlmodelc), the bundle, whose model file HF635 reports as not read
@@ -172,7 +198,7 @@ def run(per_file: int, seed: int, stall: float, limit: int | None, echo: bool = 
                     # GraphDef (a valid graph with no nodes: TensorFlow imports it), damages nothing
                     harmless_cut = (not data[len(mutated):].strip(b"\0")
                                     or (not mutated and target.suffix == ".pb" and target.name != "saved_model.pb"))
-                    if (label.startswith("truncate@") and target.suffix in MODEL_SUFFIXES
+                    if (label.startswith("truncate@") and _model_file(target, data, mutated)
                             and target.name not in NO_FRAMING and not harmless_cut
                             and not any(_names(f.path, rel.as_posix()) for f in result.findings)):
                         problem(f"SILENT {where}: a truncated model file, and no finding names it")

@@ -26,6 +26,11 @@ def main() -> int:
     (case("HF600", "fail", "random-bytes-named-bin") / "weights.bin").write_bytes(
         b"\x00\x01" + bytes(rng.randrange(256) for _ in range(510)))
 
+    # weights names whose loaders read a header first, uploaded empty (a failed upload)
+    empty = case("HF600", "fail", "empty-weights-names")
+    (empty / "model.ckpt").write_bytes(b"")
+    (empty / "weights.npz").write_bytes(b"")
+
     plain = case("HF600", "pass", "hub-data-files")
     (plain / ".gitattributes").write_text("*.bin filter=lfs diff=lfs merge=lfs -text\n", encoding="utf-8")
     (plain / "vocab.txt").write_text("[PAD]\n[UNK]\nthe\n", encoding="utf-8")

@@ -41,6 +41,7 @@ class Config(NamedTuple):
 class Limits(NamedTuple):
     max_config_bytes: int = 64 << 20  # one config.json / attribute / metadata string
     max_read_bytes: int = 256 << 20  # everything read from one HDF5 file
+    max_seconds: float = 10.0  # reading one HDF5 file (HDF5 runs in a child process)
 
 
 class Deferred(CannotAnalyse):
@@ -147,25 +148,37 @@ def hdf5_configs(fh: BinaryIO, limits: Limits) -> list[Config]:
     except ImportError:
         raise CannotAnalyse("h5py cannot be imported; reinstall hflint with its dependencies "
                             "(pip install hflint) to read HDF5 models") from None
-    capped = _CappedFile(fh, limits)
-    out = []
+    from hflint.formats import isolated
+
+    def attributes() -> list[list[str]]:
+        capped = _CappedFile(fh, limits)
+        found = []
+        try:
+            with h5py.File(capped, "r") as f:
+                for name in ATTRIBUTES:
+                    if not h5py.h5a.exists(f.id, name.encode()):
+                        continue
+                    raw = f.attrs[name]
+                    text = _attribute_text(raw)
+                    if text is None:
+                        raise CannotAnalyse(f"HDF5 attribute {name} is {type(raw).__name__}, not the JSON string "
+                                            "Keras writes")
+                    found.append([name, text.decode("latin-1")])  # bytes through JSON, unchanged
+        except CannotAnalyse:
+            raise
+        except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
+            reason = capped.refused or hdf5_error(exc)
+            raise CannotAnalyse(f"not an HDF5 file h5py can read within the limits: {reason}") from None
+        return found
+
+    # HDF5 is C code a crafted file can send into an endless loop: it runs in a child
+    # process with a deadline (hflint.formats.isolated).
     try:
-        with h5py.File(capped, "r") as f:
-            for name in ATTRIBUTES:
-                if not h5py.h5a.exists(f.id, name.encode()):
-                    continue
-                raw = f.attrs[name]
-                text = _attribute_text(raw)
-                if text is None:
-                    raise CannotAnalyse(f"HDF5 attribute {name} is {type(raw).__name__}, not the JSON string Keras "
-                                        "writes")
-                out.append(parse(text, name))
-    except CannotAnalyse:
-        raise
-    except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
-        reason = capped.refused or hdf5_error(exc)
-        raise CannotAnalyse(f"not an HDF5 file h5py can read within the limits: {reason}") from None
-    return out
+        local = fh.fileno() >= 0
+    except (OSError, ValueError):  # io.UnsupportedOperation: a file of a Hub repository
+        local = False
+    found = isolated.run(attributes, limits.max_seconds, "reading the HDF5 file", fork=local)
+    return [parse(text.encode("latin-1"), name) for name, text in found]
 
 
 def _attribute_text(raw: Any) -> bytes | None:

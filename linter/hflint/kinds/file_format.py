@@ -60,6 +60,7 @@ class Entry(NamedTuple):
 class Formats(NamedTuple):
     data: tuple[Entry, ...]
     models: tuple[Entry, ...]
+    never_empty: tuple[Entry, ...]  # names whose loaders read a header first (by suffix)
 
 
 @functools.cache
@@ -70,7 +71,7 @@ def load_formats(path: Path) -> Formats:
     if not isinstance(doc, dict):
         raise ValueError(f"{path.name}: expected a mapping with 'data' and 'models' lists")
     return Formats(*(tuple(_entry(e, f"{path.name}: {key}[{i}]") for i, e in enumerate(doc.get(key) or []))
-                     for key in ("data", "models")))
+                     for key in ("data", "models", "never-empty")))
 
 
 def _entry(raw: object, where: str) -> Entry:
@@ -111,6 +112,11 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
         from hflint import identify
 
         if repo.size(path) == 0:
+            # An empty file holds nothing to analyse; one named as weights whose loader reads
+            # a header first (and that no format rule reads) is an upload that failed.
+            empty = None if unread else next((e for e in formats.never_empty if e.matches(path, b"")), None)
+            if empty is not None:
+                yield rule.finding(path, detail=f"an empty file, but its name claims {empty.name}: {empty.reason}")
             return
         head = identify.first_bytes(repo, path)
         model = next((e for e in formats.models if e.matches(path, head)), None)

@@ -39,8 +39,9 @@ PARAMS_SCHEMA = {
         "max-findings": {"type": "integer", "minimum": 1},
         "limits": {
             "type": "object",
-            "properties": {k: {"type": "integer", "minimum": 1}
-                           for k in ("max-config-bytes", "max-read-bytes", "max-values")},
+            "properties": {**{k: {"type": "integer", "minimum": 1}
+                              for k in ("max-config-bytes", "max-read-bytes", "max-values")},
+                           "max-seconds": {"type": "number", "exclusiveMinimum": 0}},
             "additionalProperties": False,
         },
     },
@@ -85,7 +86,8 @@ def analysed(repo: Repo, path: str, rule: Rule) -> list[tuple[str, Hit]]:
     """(config origin, hit) for every hit in the file's configs, read and walked once."""
     raw = rule.params.get("limits", {})
     limits = Limits(raw.get("max-config-bytes", Limits().max_config_bytes),
-                    raw.get("max-read-bytes", Limits().max_read_bytes))
+                    raw.get("max-read-bytes", Limits().max_read_bytes),
+                    raw.get("max-seconds", Limits().max_seconds))
     max_values: int = raw.get("max-values", 2_000_000)
     policy_file = rule.data_file(rule.params.get("policy", DEFAULT_POLICY))
 
