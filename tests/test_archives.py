@@ -57,6 +57,9 @@ class LazyRepo(Repo):
             return io.BufferedReader(self.lazy)  # type: ignore[arg-type]
         return super().open(rel)
 
+    def size(self, rel: str) -> int:  # the generated size, not the empty placeholder's
+        return self.lazy.run.size if rel == self.lazy_name else super().size(rel)
+
 
 def _scan(root: Path, *select: str, repo: Repo | None = None) -> ScanResult:
     return scan(root, Config(select=select or ("HF4", "HF6")), repo=repo)

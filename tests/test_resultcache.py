@@ -171,3 +171,27 @@ def test_folder_follows_xdg() -> None:
 
 def test_the_suite_never_writes_the_users_cache() -> None:
     assert Path(os.environ["XDG_CACHE_HOME"]).name.startswith("tmp-hflint-cache-")
+
+
+def test_a_run_whose_hdf5_child_was_stopped_is_not_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HDF5 is read in a child process (hflint.formats.isolated); one stopped at its deadline
+    never said what it read, so the run is not stored: no entry is verified against fewer
+    bytes than were analysed. A child that finishes reports its reads, which are recorded."""
+    from hflint.formats import isolated
+    from hflint.repo import CannotAnalyse
+
+    root = tmp_path / "m"
+    root.mkdir()
+    golden = ROOT / "tests" / "golden" / "HF631" / "fail" / "h5-training-config-loss" / "model.h5"
+    (root / "model.h5").write_bytes(golden.read_bytes())
+    cache = tmp_path / "cache"
+    assert any(f.startswith("HF631 ") for f in _findings(root, cache))
+    assert list((cache / "results").iterdir()), "a finished child's reads were not recorded"
+
+    def stopped(*_: object, **__: object) -> object:
+        raise CannotAnalyse("reading the HDF5 file did not finish within 10 s (a file built to stall its reader)")
+
+    cache2 = tmp_path / "cache2"
+    monkeypatch.setattr(isolated, "run", stopped)
+    assert any(f.startswith("HF634 ") and "did not finish" in f for f in _findings(root, cache2))
+    assert not (cache2 / "results").exists() or not list((cache2 / "results").iterdir())

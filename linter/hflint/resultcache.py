@@ -99,12 +99,13 @@ class Reads:
         self.reads: dict[str, list[tuple[int, int]]] = {}
         self.hashes: dict[str, Any] = {}
         self.resolved: dict[str, str | None] = {}
+        self.incomplete = False  # a check read bytes this record did not see: store nothing
 
     def opened(self, rel: str, fh: BinaryIO) -> BinaryIO:
         if rel not in self.reads:
             self.reads[rel] = []
             self.hashes[rel] = blake2b(digest_size=32)
-        return cast("BinaryIO", RecordingFile(fh, self.reads[rel], self.hashes[rel]))
+        return cast("BinaryIO", RecordingFile(fh, self.reads[rel], self.hashes[rel], self))
 
     def digests(self) -> dict[str, tuple[list[tuple[int, int]], str]]:
         return {rel: (self.reads[rel], self.hashes[rel].hexdigest()) for rel in self.reads}
@@ -115,10 +116,17 @@ class RecordingFile:
     exist, so a reader that would bypass the record (``fileno`` and ``mmap``) fails loudly
     (HF001) instead of silently leaving bytes out of the cache key."""
 
-    def __init__(self, fh: BinaryIO, reads: list[tuple[int, int]], digest: Any) -> None:
+    def __init__(self, fh: BinaryIO, reads: list[tuple[int, int]], digest: Any, owner: Reads) -> None:
         self._fh = fh
         self._reads = reads
         self._digest = digest
+        self._owner = owner
+
+    def mark_unrecorded(self) -> None:
+        """Bytes of this file were analysed where the record cannot see them (a child
+        process that was stopped before it said what it read): the run is not stored, so
+        no entry is ever verified against fewer bytes than were analysed."""
+        self._owner.incomplete = True
 
     def _note(self, at: int, data: bytes | memoryview) -> None:
         if data:
@@ -250,6 +258,8 @@ class Store:
             return None
 
     def store(self, key: str, reads: Reads, findings: list[Finding]) -> None:
+        if reads.incomplete:
+            return
         self._write("results", key, {"format": FORMAT, "files": reads.digests(), "resolved": reads.resolved,
                                      "findings": [_finding_row(f) for f in findings]})
 

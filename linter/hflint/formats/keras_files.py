@@ -117,6 +117,7 @@ class _CappedFile(io.RawIOBase):
     def __init__(self, fh: BinaryIO, limits: Limits) -> None:
         self.fh, self.limits, self.total = fh, limits, 0
         self.refused: str | None = None
+        self.reads: list[list[int]] = []  # [offset, length] of every read, in order
 
     def readable(self) -> bool:
         return True
@@ -139,7 +140,11 @@ class _CappedFile(io.RawIOBase):
         if self.refused is not None:
             raise OSError(self.refused)
         self.total += n
-        return self.fh.readinto(buf)  # type: ignore[attr-defined, no-any-return]
+        at = self.fh.tell()
+        got: int = self.fh.readinto(buf)  # type: ignore[attr-defined]
+        if got:
+            self.reads.append([at, got])  # what a child read, for the parent's record
+        return got
 
 
 def hdf5_configs(fh: BinaryIO, limits: Limits) -> list[Config]:
@@ -150,9 +155,10 @@ def hdf5_configs(fh: BinaryIO, limits: Limits) -> list[Config]:
                             "(pip install hflint) to read HDF5 models") from None
     from hflint.formats import isolated
 
-    def attributes() -> list[list[str]]:
+    def attributes() -> dict[str, Any]:
         capped = _CappedFile(fh, limits)
-        found = []
+        found: list[list[str]] = []
+        cannot = None
         try:
             with h5py.File(capped, "r") as f:
                 for name in ATTRIBUTES:
@@ -161,24 +167,48 @@ def hdf5_configs(fh: BinaryIO, limits: Limits) -> list[Config]:
                     raw = f.attrs[name]
                     text = _attribute_text(raw)
                     if text is None:
-                        raise CannotAnalyse(f"HDF5 attribute {name} is {type(raw).__name__}, not the JSON string "
-                                            "Keras writes")
+                        cannot = f"HDF5 attribute {name} is {type(raw).__name__}, not the JSON string Keras writes"
+                        break
                     found.append([name, text.decode("latin-1")])  # bytes through JSON, unchanged
-        except CannotAnalyse:
-            raise
         except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
-            reason = capped.refused or hdf5_error(exc)
-            raise CannotAnalyse(f"not an HDF5 file h5py can read within the limits: {reason}") from None
-        return found
+            cannot = f"not an HDF5 file h5py can read within the limits: {capped.refused or hdf5_error(exc)}"
+        return {"found": found, "cannot": cannot, "reads": capped.reads}
 
     # HDF5 is C code a crafted file can send into an endless loop: it runs in a child
-    # process with a deadline (hflint.formats.isolated).
+    # process with a deadline (hflint.formats.isolated). What the child read is read again
+    # here when a result-cache record is kept (resultcache.RecordingFile), so a cached
+    # verdict is verified against the same bytes; a child stopped at the deadline said
+    # nothing, and the run is then not stored.
+    recording = getattr(fh, "mark_unrecorded", None)
+    where = fh.tell()
     try:
-        local = fh.fileno() >= 0
-    except (OSError, ValueError):  # io.UnsupportedOperation: a file of a Hub repository
-        local = False
-    found = isolated.run(attributes, limits.max_seconds, "reading the HDF5 file", fork=local)
-    return [parse(text.encode("latin-1"), name) for name, text in found]
+        answer = isolated.run(attributes, limits.max_seconds, "reading the HDF5 file",
+                              fork=recording is not None or _has_descriptor(fh))
+    except CannotAnalyse:
+        if recording is not None:
+            recording()
+        raise
+    finally:
+        # A child shares the descriptor's offset, which its reads moved; a seek from the end
+        # makes the buffered reader here set the offset again (a seek inside its buffer would
+        # not), so its next read starts where it thinks it does.
+        fh.seek(0, io.SEEK_END)
+        fh.seek(where)
+    if recording is not None:
+        for at, n in answer["reads"]:
+            fh.seek(at)
+            fh.read(n)
+    if answer["cannot"]:
+        raise CannotAnalyse(answer["cannot"])
+    return [parse(text.encode("latin-1"), name) for name, text in answer["found"]]
+
+
+def _has_descriptor(fh: BinaryIO) -> bool:
+    """A local file (a child process can read it); a file of a Hub repository has none."""
+    try:
+        return fh.fileno() >= 0
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both
+        return False
 
 
 def _attribute_text(raw: Any) -> bytes | None:
