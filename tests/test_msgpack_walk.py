@@ -213,3 +213,11 @@ def test_a_file_built_to_stall_the_walk_hits_its_time_budget() -> None:
     blob = b"\x81\xa1a\xdd" + count.to_bytes(4, "big") + b"\x90" * count
     with pytest.raises(LimitReached, match="time budget"):
         walk(io.BytesIO(blob), len(blob), max_seconds=0.05)
+
+
+def test_a_file_shorter_than_listed_is_an_error_not_a_crash() -> None:
+    """The size comes from the listing; a file that shrank before it was read ends early."""
+    blob = flax_bytes({"params": {"w": np.zeros(4, "float32")}})
+    for cut in range(len(blob)):
+        with pytest.raises(MsgpackError):
+            walk(io.BytesIO(blob[:cut]), len(blob))
