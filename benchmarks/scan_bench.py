@@ -156,6 +156,15 @@ def plot(rows: list[dict[str, object]], png: Path) -> None:
     fig.savefig(png, dpi=110)
 
 
+def write_section(begin: str, end: str, text: str) -> None:
+    """Put ``text`` into benchmarks/README.md between the markers (appended the first time)."""
+    readme = ROOT / "benchmarks" / "README.md"
+    doc = readme.read_text(encoding="utf-8")
+    body = f"{begin}\n{text}{end}"
+    doc = doc.split(begin)[0] + body + doc.split(end)[1] if begin in doc else doc + "\n" + body + "\n"
+    readme.write_text(doc, encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -168,11 +177,7 @@ def main() -> int:
     rows = run(args)
     print(table(rows))
     if args.write:
-        readme = ROOT / "benchmarks" / "README.md"
-        text = readme.read_text(encoding="utf-8")
-        body = f"{BEGIN}\n{table(rows)}{END}"
-        text = text.split(BEGIN)[0] + body + text.split(END)[1] if BEGIN in text else text + "\n" + body + "\n"
-        readme.write_text(text, encoding="utf-8")
+        write_section(BEGIN, END, table(rows))
         plot(rows, ROOT / "benchmarks" / "scan_bench.png")
     return 0
 

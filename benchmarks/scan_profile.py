@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from scan_bench import FORMATS, LAYOUTS, build  # noqa: E402
+from scan_bench import FORMATS, LAYOUTS, build, write_section  # noqa: E402
 from weights_bench import FLOOR, measure  # noqa: E402
 
 BEGIN, END = "<!-- scan_profile: begin -->", "<!-- scan_profile: end -->"
@@ -228,11 +228,7 @@ def main() -> int:
     text = markdown(columns, table)
     print(text)
     if args.write:
-        readme = ROOT / "benchmarks" / "README.md"
-        doc = readme.read_text(encoding="utf-8")
-        body = f"{BEGIN}\n{text}{END}"
-        doc = doc.split(BEGIN)[0] + body + doc.split(END)[1] if BEGIN in doc else doc + "\n" + body + "\n"
-        readme.write_text(doc, encoding="utf-8")
+        write_section(BEGIN, END, text)
     return 0
 
 
