@@ -38,9 +38,9 @@ def check(rule: Rule, repo: Repo) -> Iterator[Result]:
 
     def check_file(path: str) -> Iterator[Result]:
         size = repo.size(path)
+        if size and not identify.msgpack_map(identify.head(repo, path)):
+            return
         with repo.open(path) as fh:
-            if size and not identify.msgpack_map(fh.read(16)):
-                return
             try:
                 walk(fh, size, budget, seconds)
             except MsgpackError as exc:
