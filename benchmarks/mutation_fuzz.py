@@ -74,9 +74,11 @@ def _model_file(target: Path, data: bytes, mutated: bytes) -> bool:
         return True
     from hflint import identify
     from hflint.kinds.file_format import load_formats
+    from hflint.pickles import claims
 
-    if not mutated:
-        return target.name.startswith(("pytorch_model", "diffusion_pytorch_model", "adapter_model", "training_args"))
+    if not mutated:  # HF403's own list of those names (rules/data/extension-formats.yaml)
+        names = claims.loaded_as_pickle(ROOT / "rules" / "data" / "extension-formats.yaml")
+        return claims.named_as_pickle(target.name, names)
     head = data[: identify.HEAD]
     if identify.identify(head, len(data)).format is not None or identify.maybe_headerless_pickle(head):
         return True
